@@ -3,20 +3,24 @@ package dev.kernelgate.wire;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Builds messages for one client session. Message ids are {@code <session>_<n>}, unique per session
- * and cheap to make (no SecureRandom per message), as jupyter_client does.
+ * Builds messages for one client session. Message ids are {@code <session>_<factory>_<n>}: unique even when
+ * several factories share a session, and cheap to make (no SecureRandom per message), as jupyter_client's
+ * {@code <session>_<pid>_<n>}.
  */
 public final class MessageFactory {
     private final String session;
     private final String username;
+    private final String idPrefix;
     private final AtomicLong counter = new AtomicLong();
 
     public MessageFactory(String session, String username) {
         this.session = session;
         this.username = username;
+        this.idPrefix = session + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + "_";
     }
 
     public static MessageFactory withRandomSession(String username) {
@@ -28,7 +32,7 @@ public final class MessageFactory {
     }
 
     public Header header(String msgType) {
-        return new Header(session + "_" + counter.incrementAndGet(), session, username, Header.now(), msgType,
+        return new Header(idPrefix + counter.incrementAndGet(), session, username, Header.now(), msgType,
                 Header.PROTOCOL_VERSION);
     }
 

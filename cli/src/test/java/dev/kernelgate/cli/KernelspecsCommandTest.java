@@ -1,0 +1,154 @@
+package dev.kernelgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class KernelspecsCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path kernels;
+    private Path dropIns;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        kernels = tmp.resolve("kernels");
+        dropIns = tmp.resolve("drop-ins");
+        write(kernels.resolve("python3/kernel.json"), """
+                {"argv": ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                 "display_name": "Python 3 (ipykernel)", "language": "python", "metadata": {"debugger": true}}
+                """);
+        write(kernels.resolve("python3/logo-64x64.png"), "png");
+        write(dropIns.resolve("rkernel.json"),
+                "{\"argv\":[\"R\",\"--slave\",\"-e\",\"IRkernel::main()\"],\"display_name\":\"R\",\"language\":\"R\"}");
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+
+    /** Runs {@code kernelgate args...} against a host whose only kernelspecs are the temp ones. */
+    private int run(String... args) {
+        HostEnvironment host = new HostEnvironment(Map.of(), tmp.resolve("home"), List.of(tmp.resolve("no-system-dir")));
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == KernelspecsCommand.class
+                        ? cls.cast(new KernelspecsCommand(host))
+                        : CommandLine.defaultFactory().create(cls);
+            }
+        };
+        CommandLine cli = Main.commandLine(factory);
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void listsKernelspecsInAlignedColumns() {
+        int exit = run("kernelspecs", "--kernel-dir", kernels.toString(), "--drop-in-dir", dropIns.toString());
+
+        assertEquals(0, exit, err::toString);
+        assertEquals(String.join(System.lineSeparator(),
+                "Available kernels:",
+                "  python3    python    " + kernels.resolve("python3"),
+                "  rkernel    R         " + dropIns.resolve("rkernel.json")
+                        + "    (not launchable: no {connection_file} in argv)",
+                ""), out.toString());
+    }
+
+    @Test
+    void jsonHasResourceDirSpecLanguageAndLaunchable() throws Exception {
+        int exit = run("kernelspecs", "--json", "--kernel-dir", kernels.toString(), "--drop-in-dir", dropIns.toString());
+
+        assertEquals(0, exit, err::toString);
+        JsonNode specs = new ObjectMapper().readTree(out.toString()).get("kernelspecs");
+        assertEquals(List.of("python3", "rkernel"), List.copyOf(specs.properties().stream().map(Map.Entry::getKey).toList()));
+
+        JsonNode python = specs.get("python3");
+        assertEquals(kernels.resolve("python3").toString(), python.get("resource_dir").asText());
+        assertEquals("python", python.get("language").asText());
+        assertTrue(python.get("launchable").asBoolean());
+        assertEquals(new ObjectMapper().readTree("""
+                {"argv": ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "env": {},
+                 "display_name": "Python 3 (ipykernel)", "language": "python", "interrupt_mode": "signal",
+                 "metadata": {"debugger": true}}
+                """), python.get("spec"));
+
+        JsonNode r = specs.get("rkernel");
+        assertEquals(dropIns.toString(), r.get("resource_dir").asText());
+        assertEquals("R", r.get("spec").get("language").asText());
+        assertFalse(r.get("launchable").asBoolean());
+        assertTrue(out.toString().contains("\"launchable\": false"), "Python-style ': ' separators");
+    }
+
+    private KernelSpecSearchPath parsedSearchPath(String... args) {
+        KernelspecsCommand command = new KernelspecsCommand(
+                new HostEnvironment(Map.of("JUPYTER_PATH", "/jp"), Path.of("/home/ada"), List.of(Path.of("/usr/share/jupyter"))));
+        new CommandLine(command).parseArgs(args);
+        return command.searchPath();
+    }
+
+    @Test
+    void dropInDirDefaultsToEtcKernelgateAndIsReplacedWhenGiven() {
+        KernelSpecSearchPath defaults = parsedSearchPath();
+        assertEquals(List.of(Path.of("/etc/kernelgate/kernelspecs")), defaults.dropInDirs());
+        assertEquals(List.of(Path.of("/jp/kernels"), Path.of("/home/ada/.local/share/jupyter/kernels"),
+                Path.of("/usr/share/jupyter/kernels")), defaults.kernelDirs());
+
+        KernelSpecSearchPath given = parsedSearchPath("--drop-in-dir", "/a", "--drop-in-dir", "/b", "--kernel-dir", "/k");
+        assertEquals(List.of(Path.of("/a"), Path.of("/b")), given.dropInDirs());
+        assertEquals(Path.of("/k"), given.kernelDirs().get(given.kernelDirs().size() - 1));
+
+        run("kernelspecs", "--kernel-dir", kernels.toString());
+        assertFalse(out.toString().contains("rkernel"), out::toString);
+    }
+
+    @Test
+    void repeatedDirectoriesAreAllSearched() throws IOException {
+        Path moreKernels = tmp.resolve("more-kernels");
+        Path moreDropIns = tmp.resolve("more-drop-ins");
+        write(moreKernels.resolve("java/kernel.json"), "{\"argv\": [\"java\", \"{connection_file}\"], \"language\": \"java\"}");
+        write(moreDropIns.resolve("julia.json"), "{\"argv\": [\"julia\", \"{connection_file}\"], \"language\": \"julia\"}");
+
+        int exit = run("kernelspecs", "--kernel-dir", kernels.toString(), "--kernel-dir", moreKernels.toString(),
+                "--drop-in-dir", dropIns.toString(), "--drop-in-dir", moreDropIns.toString());
+
+        assertEquals(0, exit, err::toString);
+        List<String> names = out.toString().lines().skip(1).map(l -> l.trim().split("\\s+")[0]).toList();
+        assertEquals(List.of("java", "julia", "python3", "rkernel"), names);
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        assertEquals(2, run());
+        assertTrue(err.toString().contains("Missing required subcommand"), err::toString);
+        assertTrue(err.toString().contains("kernelspecs"), err::toString);
+    }
+
+    @Test
+    void versionComesFromTheManifestOrIsDev() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString().startsWith("kernelgate "), out::toString);
+    }
+}

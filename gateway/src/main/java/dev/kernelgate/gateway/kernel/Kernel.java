@@ -1,0 +1,533 @@
+package dev.kernelgate.gateway.kernel;
+
+import dev.kernelgate.kernelspecs.InterruptMode;
+import dev.kernelgate.kernelspecs.KernelSpec;
+import dev.kernelgate.wire.Channel;
+import dev.kernelgate.wire.ConnectionInfo;
+import dev.kernelgate.wire.Json;
+import dev.kernelgate.wire.Message;
+import dev.kernelgate.wire.MessageFactory;
+import dev.kernelgate.wire.SignatureHistory;
+import dev.kernelgate.wire.Signer;
+import dev.kernelgate.wire.WireException;
+import dev.kernelgate.wire.WireMessage;
+import dev.kernelgate.wire.ZmqCodec;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+
+/**
+ * One running kernel: its process, connection file and the reactor thread that owns every ZMQ socket talking
+ * to it. Lifecycle operations (restart, shutdown, automatic restart) run one at a time; none blocks the caller.
+ */
+public final class Kernel {
+    private static final Logger log = LoggerFactory.getLogger(Kernel.class);
+
+    /** Where the kernel is in its life. */
+    public enum State { STARTING, RUNNING, RESTARTING, SHUTTING_DOWN, DEAD, STOPPED }
+
+    private final String id;
+    private final KernelSpec spec;
+    private final ConnectionInfo connection;
+    private final Path connectionFile;
+    private final Signer signer;
+    private final KernelLaunch launch;
+    private final KernelManagerConfig config;
+    private final Executor blocking;
+    private final ZmqReactor reactor;
+    private final Consumer<Kernel> onGone;
+    private final List<KernelListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<KernelConnection> connections = ConcurrentHashMap.newKeySet();
+
+    private volatile Process process;
+    private volatile State state = State.STARTING;
+    private volatile String executionState = "starting";
+    private volatile Instant lastActivity = Instant.now();
+    private volatile CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile boolean expectingExit;
+    private volatile String deathReason;
+    private long launchedAtNanos;
+    private int consecutiveRestarts;
+    private CompletableFuture<Void> lifecycle = CompletableFuture.completedFuture(null);
+
+    // Owned by the reactor thread.
+    private ZMQ.Socket shell;
+    private ZMQ.Socket control;
+    private final SignatureHistory history = new SignatureHistory();
+    private final MessageFactory messages = MessageFactory.withRandomSession("kernelgate");
+    private final Map<String, CompletableFuture<WireMessage>> pendingReplies = new HashMap<>();
+    private long iopubCount;
+    private Probe probe;
+
+    Kernel(String id, KernelSpec spec, ConnectionInfo connection, Path connectionFile, KernelLaunch launch,
+           KernelManagerConfig config, Executor blocking, ZMQ.Context context, Consumer<Kernel> onGone) {
+        this.id = id;
+        this.spec = spec;
+        this.connection = connection;
+        this.connectionFile = connectionFile;
+        this.signer = connection.signer();
+        this.launch = launch;
+        this.config = config;
+        this.blocking = blocking;
+        this.onGone = onGone;
+        this.reactor = new ZmqReactor(context, "kernel-" + id.substring(0, Math.min(8, id.length())));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public KernelSpec spec() {
+        return spec;
+    }
+
+    public ConnectionInfo connectionInfo() {
+        return connection;
+    }
+
+    public Path connectionFile() {
+        return connectionFile;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The last IOPub {@code execution_state} seen ({@code starting}, {@code idle}, {@code busy}), or restarting/dead. */
+    public String executionState() {
+        return executionState;
+    }
+
+    public Instant lastActivity() {
+        return lastActivity;
+    }
+
+    /** Completes when the current process answers kernel_info and its IOPub is proven live. */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /** The pid of the current kernel process (also its process group id). */
+    public long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
+    public String deathReason() {
+        return deathReason;
+    }
+
+    public void addListener(KernelListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(KernelListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Opens a connection with its own shell/control/stdin/iopub sockets whose ZMQ identity is {@code sessionId};
+     * completes once the kernel is ready and the connection's IOPub subscription is proven.
+     */
+    public CompletableFuture<KernelConnection> connect(String sessionId, KernelConnection.Listener listener) {
+        KernelConnection c = new KernelConnection(this, sessionId, listener);
+        connections.add(c);
+        return c.open();
+    }
+
+    /** A client for executing code with outputs filtered by request; see {@link KernelClient}. */
+    public CompletableFuture<KernelClient> newClient() {
+        return KernelClient.connect(this);
+    }
+
+    /** Interrupts per the spec's interrupt_mode: SIGINT to the process group, or interrupt_request on control. */
+    public CompletableFuture<Void> interrupt() {
+        if (state == State.STOPPED || state == State.DEAD) {
+            return CompletableFuture.failedFuture(new IllegalStateException("kernel " + id + " is not running"));
+        }
+        if (spec.interruptMode() == InterruptMode.MESSAGE) {
+            return request(Channel.CONTROL, "interrupt_request", Json.object(), Duration.ofSeconds(5))
+                    .thenApply(reply -> null);
+        }
+        return ready.thenRunAsync(() -> Signals.signalGroup(pid(), "INT"), blocking);
+    }
+
+    /** Restarts in place: same id, ports and key. Completes when the new process is ready. */
+    public CompletableFuture<Void> restart() {
+        return serially(() -> {
+            if (state == State.STOPPED || state == State.DEAD || state == State.SHUTTING_DOWN) {
+                return CompletableFuture.failedFuture(new IllegalStateException("kernel " + id + " is not running"));
+            }
+            state = State.RESTARTING;
+            return stopProcess(true)
+                    .thenCompose(ignored -> relaunch())
+                    .thenRun(() -> {
+                        synchronized (this) {
+                            consecutiveRestarts = 0;
+                        }
+                        listeners.forEach(l -> l.onRestarted(this));
+                    });
+        });
+    }
+
+    /** Graceful shutdown (shutdown_request, then SIGTERM, then SIGKILL to the group), or immediate with {@code now}. */
+    public CompletableFuture<Void> shutdown(boolean now) {
+        return serially(() -> {
+            if (state == State.STOPPED || state == State.DEAD) {
+                return CompletableFuture.completedFuture(null);
+            }
+            state = State.SHUTTING_DOWN;
+            CompletableFuture<Void> stopped = now ? killNow() : stopProcess(false);
+            return stopped.thenRun(() -> {
+                release();
+                state = State.STOPPED;
+                listeners.forEach(l -> l.onStopped(this));
+            });
+        });
+    }
+
+    // ---- start and readiness -------------------------------------------------------------------------------
+
+    /** Spawns the process (blocking: call off event loops) and starts the readiness probe. */
+    void launch() {
+        Process p;
+        try {
+            p = launch.start(config.kernelOutput());
+        } catch (IOException e) {
+            release();
+            state = State.DEAD;
+            throw new KernelStartException(KernelStartException.Reason.IO, "cannot start kernelspec '"
+                    + spec.name() + "' (" + spec.specFile() + "): " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            launchedAtNanos = System.nanoTime();
+        }
+        process = p;
+        expectingExit = false;
+        CompletableFuture<Void> generation = ready;
+        p.onExit().thenAccept(this::onExit);
+        reactor.execute(() -> beginProbe(generation));
+        log.info("kernel {} ({}) started, pid {}", id, spec.name(), p.pid());
+    }
+
+    private CompletableFuture<Void> relaunch() {
+        ready = new CompletableFuture<>();
+        CompletableFuture<Void> generation = ready;
+        return CompletableFuture.runAsync(this::launch, blocking).thenCompose(ignored -> generation);
+    }
+
+    private static final class Probe {
+        final CompletableFuture<Void> ready;
+        final long iopubAtStart;
+        boolean replied;
+        long delay = 2;
+
+        Probe(CompletableFuture<Void> ready, long iopubAtStart) {
+            this.ready = ready;
+            this.iopubAtStart = iopubAtStart;
+        }
+    }
+
+    private void beginProbe(CompletableFuture<Void> generation) {
+        if (shell == null) {
+            shell = reactor.open(SocketType.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);
+            control = reactor.open(SocketType.DEALER, connection.endpoint(Channel.CONTROL), null, this::onReply);
+            reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, this::onIopub);
+        }
+        Probe p = new Probe(generation, iopubCount);
+        probe = p;
+        sendProbe(p);
+        reactor.schedule(config.kernelInfoTimeout().toMillis(), () -> {
+            if (!p.ready.isDone()) {
+                p.ready.completeExceptionally(new KernelStartException(KernelStartException.Reason.TIMEOUT,
+                        "kernel " + id + " (" + spec.name() + ") did not answer kernel_info within "
+                                + config.kernelInfoTimeout().toSeconds() + " s"));
+            }
+        });
+    }
+
+    private void sendProbe(Probe p) {
+        if (p.ready.isDone() || probe != p) {
+            return;
+        }
+        requestOnReactor(shell, "kernel_info_request", Json.object()).thenAccept(reply -> {
+            p.replied = true;
+            probeProgress(p);
+        });
+    }
+
+    private void probeProgress(Probe p) {
+        if (p.ready.isDone() || probe != p || !p.replied) {
+            return;
+        }
+        if (iopubCount > p.iopubAtStart) {
+            probe = null;
+            if (state == State.STARTING || state == State.RESTARTING) {
+                state = State.RUNNING;
+            }
+            p.ready.complete(null);
+            return;
+        }
+        // Replied but IOPub not yet seen: the subscription may not be live; ask again shortly.
+        long delay = p.delay;
+        p.delay = Math.min(p.delay * 2, 200);
+        reactor.schedule(delay, () -> sendProbe(p));
+    }
+
+    // ---- messages on the manager's own sockets (reactor thread) ---------------------------------------------
+
+    private void onIopub(List<byte[]> frames) {
+        WireMessage m = decode(frames, "iopub");
+        if (m == null) {
+            return;
+        }
+        iopubCount++;
+        lastActivity = Instant.now();
+        if ("status".equals(m.msgType())) {
+            String s = Json.peekString(m.content(), "execution_state");
+            if (s != null && state != State.RESTARTING) {
+                executionState = s;
+            }
+        }
+        if (probe != null) {
+            probeProgress(probe);
+        }
+    }
+
+    private void onReply(List<byte[]> frames) {
+        WireMessage m = decode(frames, "shell/control");
+        if (m == null) {
+            return;
+        }
+        CompletableFuture<WireMessage> waiting = pendingReplies.remove(m.parentMsgId());
+        if (waiting != null) {
+            waiting.complete(m);
+        }
+    }
+
+    private WireMessage decode(List<byte[]> frames, String channel) {
+        try {
+            return ZmqCodec.decode(frames, signer, history);
+        } catch (WireException e) {
+            log.warn("kernel {}: dropped a {} message: {}", id, channel, e.getMessage());
+            return null;
+        }
+    }
+
+    private CompletableFuture<WireMessage> requestOnReactor(ZMQ.Socket socket, String msgType, ObjectNode content) {
+        Message request = messages.request(msgType, content);
+        CompletableFuture<WireMessage> reply = new CompletableFuture<>();
+        pendingReplies.put(request.header().msgId(), reply);
+        ZmqReactor.send(socket, ZmqCodec.encode(request.toWire(), signer));
+        return reply;
+    }
+
+    /** Sends a request on the manager's shell or control socket and waits for its reply. */
+    CompletableFuture<WireMessage> request(Channel channel, String msgType, ObjectNode content, Duration timeout) {
+        CompletableFuture<WireMessage> result = new CompletableFuture<>();
+        reactor.execute(() -> {
+            if (shell == null) {
+                result.completeExceptionally(new IllegalStateException("kernel " + id + " has no sockets yet"));
+                return;
+            }
+            CompletableFuture<WireMessage> reply =
+                    requestOnReactor(channel == Channel.CONTROL ? control : shell, msgType, content);
+            reply.whenComplete((r, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(r);
+                }
+            });
+            reactor.schedule(timeout.toMillis(), () -> {
+                if (!reply.isDone()) {
+                    pendingReplies.values().remove(reply);
+                    reply.completeExceptionally(new TimeoutException(msgType + " to kernel " + id + " timed out"));
+                }
+            });
+        });
+        return result;
+    }
+
+    // ---- process exit, automatic restart, stop --------------------------------------------------------------
+
+    private void onExit(Process exited) {
+        if (exited != process || expectingExit) {
+            return;
+        }
+        String why = "kernel process " + exited.pid() + " exited with code " + exited.exitValue();
+        if (state == State.STARTING) {
+            log.warn("kernel {} ({}) failed to start: {}", id, spec.name(), why);
+            ready.completeExceptionally(new KernelStartException(KernelStartException.Reason.PROCESS_EXITED,
+                    "kernelspec '" + spec.name() + "' (" + spec.specFile() + "): " + why + " before it answered"
+                            + " kernel_info; argv " + launch.argv()));
+            die(why + " during start-up");
+            return;
+        }
+        if (state != State.RUNNING && state != State.RESTARTING) {
+            return;
+        }
+        log.warn("kernel {} ({}) died: {}; restarting", id, spec.name(), why);
+        state = State.RESTARTING;
+        executionState = "restarting";
+        ready.completeExceptionally(new IllegalStateException(why));
+        listeners.forEach(l -> l.onRestarting(this));
+        connections.forEach(c -> c.kernelStatus("restarting"));
+        serially(this::autoRestart);
+    }
+
+    private CompletableFuture<Void> autoRestart() {
+        if (state != State.RESTARTING) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int attempt;
+        synchronized (this) {
+            long alive = System.nanoTime() - launchedAtNanos;
+            if (alive >= config.stableStartTime().toNanos()) {
+                consecutiveRestarts = 0;
+            }
+            attempt = ++consecutiveRestarts;
+        }
+        if (attempt > config.restartLimit()) {
+            die("restart limit (" + config.restartLimit() + ") reached");
+            return CompletableFuture.completedFuture(null);
+        }
+        long oldGroup = pid();
+        return CompletableFuture.runAsync(() -> Signals.signalGroup(oldGroup, "KILL"), blocking)
+                .thenCompose(ignored -> relaunch())
+                .handle((ok, error) -> {
+                    if (error == null) {
+                        executionState = "starting";
+                        listeners.forEach(l -> l.onRestarted(this));
+                    }
+                    // On failure the next process exit (or the probe timeout) is handled by onExit.
+                    return null;
+                });
+    }
+
+    private void die(String reason) {
+        deathReason = reason;
+        state = State.DEAD;
+        executionState = "dead";
+        log.warn("kernel {} ({}) is dead: {}", id, spec.name(), reason);
+        connections.forEach(c -> c.kernelStatus("dead"));
+        listeners.forEach(l -> l.onDead(this, reason));
+        long group = pid();
+        CompletableFuture.runAsync(() -> {
+            Signals.signalGroup(group, "KILL");
+            release();
+        }, blocking);
+    }
+
+    /** shutdown_request on control, then SIGTERM, then SIGKILL to the group, each after half the wait. */
+    private CompletableFuture<Void> stopProcess(boolean restart) {
+        Process p = process;
+        expectingExit = true;
+        if (p == null || !p.isAlive()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long half = Math.max(1, config.shutdownWait().toMillis() / 2);
+        ObjectNode content = Json.object();
+        content.put("restart", restart);
+        if ("busy".equals(executionState) && spec.interruptMode() == InterruptMode.SIGNAL) {
+            // As jupyter_client does: interrupt first, so a busy kernel can act on the shutdown request.
+            CompletableFuture.runAsync(() -> Signals.signalGroup(p.pid(), "INT"), blocking);
+        }
+        request(Channel.CONTROL, "shutdown_request", content, Duration.ofMillis(half));
+        return exited(p, half)
+                .thenCompose(done -> done ? CompletableFuture.completedFuture(true)
+                        : signalThenWait(p, "TERM", half))
+                .thenCompose(done -> done ? CompletableFuture.completedFuture(true)
+                        : signalThenWait(p, "KILL", 5000))
+                .thenAcceptAsync(done -> {
+                    if (!done) {
+                        log.error("kernel {} process {} survived SIGKILL", id, p.pid());
+                    }
+                    Signals.signalGroup(p.pid(), "KILL");
+                }, blocking);
+    }
+
+    private CompletableFuture<Void> killNow() {
+        Process p = process;
+        expectingExit = true;
+        if (p == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return signalThenWait(p, "KILL", 5000).thenApply(done -> null);
+    }
+
+    private CompletableFuture<Boolean> signalThenWait(Process p, String signal, long millis) {
+        return CompletableFuture.runAsync(() -> Signals.signalGroup(p.pid(), signal), blocking)
+                .thenCompose(ignored -> exited(p, millis));
+    }
+
+    private static CompletableFuture<Boolean> exited(Process p, long millis) {
+        return p.onExit().thenApply(x -> true).completeOnTimeout(false, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes connections and sockets, stops the reactor and removes the connection file. Idempotent. */
+    private void release() {
+        connections.forEach(KernelConnection::kernelGone);
+        connections.clear();
+        reactor.close();
+        try {
+            Files.deleteIfExists(connectionFile);
+        } catch (IOException e) {
+            log.warn("cannot remove connection file {}", connectionFile, e);
+        }
+        onGone.accept(this);
+    }
+
+    private synchronized CompletableFuture<Void> serially(Supplier<CompletableFuture<Void>> operation) {
+        CompletableFuture<Void> next = lifecycle.handle((ok, error) -> null).thenCompose(ignored -> operation.get());
+        lifecycle = next;
+        return next;
+    }
+
+    // ---- for connections ------------------------------------------------------------------------------------
+
+    ZmqReactor reactor() {
+        return reactor;
+    }
+
+    Signer signer() {
+        return signer;
+    }
+
+    KernelManagerConfig config() {
+        return config;
+    }
+
+    void forget(KernelConnection c) {
+        connections.remove(c);
+    }
+
+    /** Completes when the kernel's reactor thread has ended and its sockets are closed. */
+    public CompletableFuture<Void> terminated() {
+        return reactor.terminated();
+    }
+
+    @Override
+    public String toString() {
+        return "Kernel[" + id + ", " + spec.name() + ", " + state + "]";
+    }
+}

@@ -1,0 +1,221 @@
+package dev.kernelgate.gateway.kernel;
+
+import static dev.kernelgate.gateway.kernel.TestKernels.await;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kernelgate.wire.Message;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Interrupt, restart, death and failed starts with real processes. */
+class KernelLifecycleTest {
+    @TempDir
+    Path dir;
+    private KernelManager manager;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        manager = TestKernels.manager(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        manager.close();
+    }
+
+    @Test
+    void interruptEndsAnEndlessLoopWithinTwoSeconds() throws Exception {
+        Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("python3")));
+        KernelClient client = await(kernel.newClient());
+        TestKernels.Outputs outputs = new TestKernels.Outputs();
+        Execution loop = client.execute("print('looping', flush=True)\nwhile True: pass", ExecuteOptions.defaults(),
+                outputs);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outputs.stdout().contains("looping"));
+        long start = System.nanoTime();
+        await(kernel.interrupt());
+        ExecuteResult result = loop.result().get(2, java.util.concurrent.TimeUnit.SECONDS);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 2000, "interrupt took " + millis + " ms");
+        assertEquals("error", result.status());
+        assertEquals("KeyboardInterrupt", outputs.ofType("error").get(0).content().path("ename").asText());
+        assertTrue(await(client.execute("1+1", ExecuteOptions.defaults(), ExecutionListener.ignoring()).result()).ok());
+    }
+
+    @Test
+    void restartKeepsIdPortsAndKeyAndAnswersAfterwards() throws Exception {
+        Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("python3")));
+        var before = kernel.connectionInfo();
+        long pidBefore = kernel.pid();
+        KernelClient client = await(kernel.newClient());
+        await(client.execute("x = 41", ExecuteOptions.defaults(), ExecutionListener.ignoring()).result());
+
+        await(kernel.restart());
+
+        assertEquals(before, kernel.connectionInfo());
+        assertNotEquals(pidBefore, kernel.pid());
+        assertEquals(Kernel.State.RUNNING, kernel.state());
+        assertTrue(manager.get(kernel.id()).isPresent());
+        KernelClient after = await(kernel.newClient());
+        TestKernels.Outputs out = new TestKernels.Outputs();
+        await(after.execute("print('x' in globals())", ExecuteOptions.defaults(), out).result());
+        assertEquals("False\n", out.stdout(), "a restart gives a fresh interpreter");
+    }
+
+    @Test
+    void killMinus9IsAnnouncedWithinHalfASecondAndTheKernelComesBack() throws Exception {
+        Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("python3")));
+        List<String> events = new CopyOnWriteArrayList<>();
+        List<String> statuses = new CopyOnWriteArrayList<>();
+        kernel.addListener(new KernelListener() {
+            @Override
+            public void onRestarting(Kernel k) {
+                events.add("restarting");
+            }
+
+            @Override
+            public void onRestarted(Kernel k) {
+                events.add("restarted");
+            }
+        });
+        await(kernel.connect("watcher", new KernelConnection.Listener() {
+            @Override
+            public void onMessage(dev.kernelgate.wire.Channel channel, dev.kernelgate.wire.WireMessage message) {
+            }
+
+            @Override
+            public void onKernelStatus(String executionState) {
+                statuses.add(executionState);
+            }
+        }));
+        long pid = kernel.pid();
+        long killedAt = System.nanoTime();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofMillis(500)).until(() -> events.contains("restarting"));
+        long announcedMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        await().atMost(Duration.ofMillis(500)).until(() -> statuses.contains("restarting"));
+        assertTrue(announcedMillis < 500, "announced after " + announcedMillis + " ms");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.contains("restarted"));
+        assertNotEquals(pid, kernel.pid());
+        KernelClient client = await(kernel.newClient());
+        TestKernels.Outputs out = new TestKernels.Outputs();
+        assertTrue(await(client.execute("print(6*7)", ExecuteOptions.defaults(), out).result()).ok());
+        assertEquals("42\n", out.stdout());
+    }
+
+    @Test
+    void repeatedDeathsEndInDeadAfterTheRestartLimit() throws Exception {
+        TestKernels.writeSpec(dir, "dies", """
+                {"argv": ["/bin/sh", "-c", "exec /usr/bin/python3 -m ipykernel_launcher -f \\"$0\\"",
+                          "{connection_file}"],
+                 "display_name": "Dies", "language": "python"}""");
+        Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("dies")));
+        List<String> dead = new CopyOnWriteArrayList<>();
+        kernel.addListener(new KernelListener() {
+            @Override
+            public void onDead(Kernel k, String reason) {
+                dead.add(reason);
+            }
+
+            @Override
+            public void onRestarted(Kernel k) {
+                ProcessHandle.of(k.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        });
+        ProcessHandle.of(kernel.pid()).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !dead.isEmpty());
+        assertTrue(dead.get(0).contains("restart limit"), dead.get(0));
+        assertEquals("dead", kernel.executionState());
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.get(kernel.id()).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(kernel.connectionFile()));
+    }
+
+    @Test
+    void missingExecutableNamesTheSpecAndThePathAndLeavesNoProcess() throws Exception {
+        TestKernels.writeSpec(dir, "ghost", """
+                {"argv": ["/opt/nowhere/bin/ghost-kernel", "-f", "{connection_file}"],
+                 "display_name": "Ghost", "language": "ghost"}""");
+        long childrenBefore = ProcessHandle.current().children().count();
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> await(manager.start(KernelStartRequest.of("ghost"))));
+        KernelStartException cause = assertInstanceOf(KernelStartException.class, e.getCause());
+        assertEquals(KernelStartException.Reason.EXECUTABLE_NOT_FOUND, cause.reason());
+        assertTrue(cause.getMessage().contains("ghost"), cause.getMessage());
+        assertTrue(cause.getMessage().contains("/opt/nowhere/bin/ghost-kernel"), cause.getMessage());
+        assertTrue(manager.list().isEmpty());
+        assertEquals(childrenBefore, ProcessHandle.current().children().count());
+        try (var files = Files.list(dir.resolve("runtime"))) {
+            assertEquals(0, files.count(), "no connection file left behind");
+        }
+    }
+
+    @Test
+    void kernelThatExitsDuringStartFailsFastWithItsExitCode() throws Exception {
+        TestKernels.writeSpec(dir, "crash", """
+                {"argv": ["/bin/sh", "-c", "exit 3", "{connection_file}"],
+                 "display_name": "Crash", "language": "sh"}""");
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> await(manager.startAndWait(KernelStartRequest.of("crash"))));
+        assertTrue(e.getCause().getMessage().contains("code 3"), e.getCause().getMessage());
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.list().isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.current().children().noneMatch(p -> p.info().command()
+                        .map(c -> c.endsWith("sh")).orElse(false)));
+    }
+
+    @Test
+    void unknownSpecAndNonLaunchableSpecAreClearErrors() throws Exception {
+        Files.createDirectories(dir.resolve("kernels").resolve("rkernel"));
+        TestKernels.writeSpec(dir, "rkernel", """
+                {"argv":["R","--slave","-e","IRkernel::main()"],"display_name":"R","language":"R"}""");
+        KernelStartException unknown = assertInstanceOf(KernelStartException.class, assertThrows(
+                ExecutionException.class, () -> await(manager.start(KernelStartRequest.of("nope")))).getCause());
+        assertEquals(KernelStartException.Reason.NO_SUCH_SPEC, unknown.reason());
+        KernelStartException notLaunchable = assertInstanceOf(KernelStartException.class, assertThrows(
+                ExecutionException.class, () -> await(manager.start(KernelStartRequest.of("rkernel")))).getCause());
+        assertEquals(KernelStartException.Reason.NOT_LAUNCHABLE, notLaunchable.reason());
+        assertTrue(notLaunchable.getMessage().contains("{connection_file}"), notLaunchable.getMessage());
+    }
+
+    @Test
+    void messageWithAWrongSignatureIsDroppedAndTheNextOneDelivered() throws Exception {
+        Path script = Path.of(getClass().getResource("/fake-kernel/bad_signature_kernel.py").toURI());
+        TestKernels.writeSpec(dir, "fake", """
+                {"argv": ["/usr/bin/python3", "%s", "{connection_file}"],
+                 "display_name": "Fake", "language": "fake"}""".formatted(script));
+        Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("fake")));
+        KernelClient client = await(kernel.newClient());
+        TestKernels.Outputs out = new TestKernels.Outputs();
+        assertTrue(await(client.execute("anything", ExecuteOptions.defaults(), out).result()).ok());
+        assertEquals("genuine\n", out.stdout());
+        assertFalse(out.messages.stream().map(Message::content).anyMatch(c -> c.toString().contains("forged")));
+    }
+
+    @Test
+    void shutdownRemovesProcessFileAndKernel() throws Exception {
+        Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("python3")));
+        ProcessHandle process = ProcessHandle.of(kernel.pid()).orElseThrow();
+        assertTrue(Files.exists(kernel.connectionFile()));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(kernel.connectionFile())));
+        await(kernel.shutdown(false));
+        assertFalse(process.isAlive());
+        assertFalse(Files.exists(kernel.connectionFile()));
+        assertTrue(manager.get(kernel.id()).isEmpty());
+        assertEquals(Kernel.State.STOPPED, kernel.state());
+    }
+}
