@@ -41,6 +41,7 @@ import org.zeromq.ZMQ;
  */
 public final class Kernel {
     private static final Logger log = LoggerFactory.getLogger(Kernel.class);
+    private static final long PORT_POLL_MILLIS = 5;
 
     /** Where the kernel is in its life. */
     public enum State { STARTING, RUNNING, RESTARTING, SHUTTING_DOWN, DEAD, STOPPED }
@@ -225,7 +226,7 @@ public final class Kernel {
         expectingExit = false;
         CompletableFuture<Void> generation = ready;
         p.onExit().thenAccept(this::onExit);
-        reactor.execute(() -> beginProbe(generation));
+        reactor.execute(() -> startProbe(generation));
         log.info("kernel {} ({}) started, pid {}", id, spec.name(), p.pid());
     }
 
@@ -248,6 +249,14 @@ public final class Kernel {
     }
 
     private void beginProbe(CompletableFuture<Void> generation) {
+        if (generation.isDone() || generation != ready) {
+            return;
+        }
+        if (!ListeningPorts.allListening(connection.shellPort(), connection.iopubPort(), connection.controlPort(),
+                connection.stdinPort())) {
+            reactor.schedule(PORT_POLL_MILLIS, () -> beginProbe(generation));
+            return;
+        }
         if (shell == null) {
             shell = reactor.open(SocketType.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);
             control = reactor.open(SocketType.DEALER, connection.endpoint(Channel.CONTROL), null, this::onReply);
@@ -256,13 +265,17 @@ public final class Kernel {
         Probe p = new Probe(generation, iopubCount);
         probe = p;
         sendProbe(p);
+    }
+
+    private void startProbe(CompletableFuture<Void> generation) {
         reactor.schedule(config.kernelInfoTimeout().toMillis(), () -> {
-            if (!p.ready.isDone()) {
-                p.ready.completeExceptionally(new KernelStartException(KernelStartException.Reason.TIMEOUT,
+            if (!generation.isDone()) {
+                generation.completeExceptionally(new KernelStartException(KernelStartException.Reason.TIMEOUT,
                         "kernel " + id + " (" + spec.name() + ") did not answer kernel_info within "
                                 + config.kernelInfoTimeout().toSeconds() + " s"));
             }
         });
+        beginProbe(generation);
     }
 
     private void sendProbe(Probe p) {

@@ -115,7 +115,8 @@ final class ZmqReactor implements AutoCloseable {
         // Never drop: unbounded queues both ways (PUB/SUB would otherwise discard at the high-water mark).
         socket.setRcvHWM(0);
         socket.setSndHWM(0);
-        socket.setReconnectIVL(10);
+        // Kernels are only connected to once their ports listen; reconnects matter after a restart.
+        socket.setReconnectIVL(50);
         socket.setReconnectIVLMax(500);
         if (identity != null) {
             socket.setIdentity(identity);

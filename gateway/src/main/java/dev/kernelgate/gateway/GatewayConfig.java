@@ -1,0 +1,53 @@
+package dev.kernelgate.gateway;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the Kernel Gateway face, named after jupyter kernelgateway's traits. Parsed once by
+ * {@link GatewaySettings} (flags over {@code KG_*} environment over defaults) and passed down.
+ *
+ * @param maxKernels      0 = no limit
+ * @param prespawnCount   warm kernels kept per default kernelspec
+ * @param wsPingInterval  zero disables server pings
+ * @param cullIdleTimeout zero disables culling of idle kernels
+ * @param iopubMsgRateLimit  messages/s per connection above which IOPub output is dropped; 0 (default) = never
+ */
+public record GatewayConfig(String ip, int port, int portRetries, String baseUrl, String authToken,
+                            String allowCredentials, String allowHeaders, String allowMethods, String allowOrigin,
+                            String exposeHeaders, String maxAge, int maxKernels, boolean listKernels,
+                            String defaultKernelName, String forceKernelName, int prespawnCount,
+                            List<String> envProcessWhitelist, List<String> envWhitelist, Path certfile, Path keyfile,
+                            Path clientCa, Duration wsPingInterval, Duration cullIdleTimeout, Duration cullInterval,
+                            boolean cullConnected, boolean cullBusy, double iopubMsgRateLimit,
+                            List<Path> kernelDirs, List<Path> dropInDirs) {
+
+    public GatewayConfig {
+        envProcessWhitelist = List.copyOf(envProcessWhitelist);
+        envWhitelist = List.copyOf(envWhitelist);
+        kernelDirs = List.copyOf(kernelDirs);
+        dropInDirs = List.copyOf(dropInDirs);
+    }
+
+    /** The kernel name used when a request names none: the default, or {@code python3} like upstream. */
+    public String effectiveDefaultKernelName() {
+        return defaultKernelName == null || defaultKernelName.isBlank() ? "python3" : defaultKernelName;
+    }
+
+    public boolean tls() {
+        return certfile != null;
+    }
+
+    public static GatewayConfig defaults() {
+        return GatewaySettings.parse(java.util.Map.of(), List.of());
+    }
+
+    public GatewayConfig withPort(int newPort) {
+        return new GatewayConfig(ip, newPort, portRetries, baseUrl, authToken, allowCredentials, allowHeaders,
+                allowMethods, allowOrigin, exposeHeaders, maxAge, maxKernels, listKernels, defaultKernelName,
+                forceKernelName, prespawnCount, envProcessWhitelist, envWhitelist, certfile, keyfile, clientCa,
+                wsPingInterval, cullIdleTimeout, cullInterval, cullConnected, cullBusy, iopubMsgRateLimit,
+                kernelDirs, dropInDirs);
+    }
+}

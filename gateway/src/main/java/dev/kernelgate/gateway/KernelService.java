@@ -1,0 +1,255 @@
+package dev.kernelgate.gateway;
+
+import dev.kernelgate.gateway.kernel.Kernel;
+import dev.kernelgate.gateway.kernel.KernelManager;
+import dev.kernelgate.gateway.kernel.KernelStartRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kernel Gateway's rules on top of the kernel manager: kernel names (default / forced), the kernel
+ * environment filter, the kernel limit, WebSocket connection counts, a pool of prespawned kernels and culling.
+ */
+public final class KernelService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KernelService.class);
+
+    /** A POST body's {@code env} was given (GatewayClient always sends one) or not. */
+    public record StartRequest(String name, Map<String, String> env, String path) {
+        public boolean hasEnv() {
+            return env != null;
+        }
+    }
+
+    /** The start was refused because of {@code max_kernels}. */
+    public static final class ResourceLimitException extends RuntimeException {
+        public ResourceLimitException() {
+            super("Resource Limit");
+        }
+    }
+
+    private final GatewayConfig config;
+    private final KernelManager manager;
+    private final Map<String, String> processEnv;
+    private final Path rootDir;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
+    private final Deque<Kernel> pool = new ArrayDeque<>();
+    private final AtomicInteger poolStarting = new AtomicInteger();
+    private final ScheduledFuture<?> culler;
+    private volatile boolean closed;
+
+    public KernelService(GatewayConfig config, KernelManager manager, Map<String, String> processEnv, Path rootDir,
+                         ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.manager = manager;
+        this.processEnv = Map.copyOf(processEnv);
+        this.rootDir = rootDir;
+        this.scheduler = scheduler;
+        if (config.prespawnCount() > 0 && config.maxKernels() > 0 && config.prespawnCount() > config.maxKernels()) {
+            throw new IllegalArgumentException("prespawn_count (" + config.prespawnCount()
+                    + ") may not exceed max_kernels (" + config.maxKernels() + ")");
+        }
+        long interval = Math.max(1, config.cullInterval().toMillis());
+        this.culler = config.cullIdleTimeout().isZero() ? null
+                : scheduler.scheduleWithFixedDelay(this::cull, interval, interval, TimeUnit.MILLISECONDS);
+        refillPool();
+    }
+
+    public KernelManager manager() {
+        return manager;
+    }
+
+    /** The name a start request resolves to: the forced name, else the requested one, else the default. */
+    public String kernelName(String requested) {
+        if (!config.forceKernelName().isBlank()) {
+            return config.forceKernelName();
+        }
+        return requested == null || requested.isBlank() ? config.effectiveDefaultKernelName() : requested;
+    }
+
+    /** Starts (or takes from the warm pool) a kernel; completes once its process runs. */
+    public CompletableFuture<Kernel> start(StartRequest request) {
+        if (config.maxKernels() > 0 && manager.list().size() - pooledCount() >= config.maxKernels()) {
+            return CompletableFuture.failedFuture(new ResourceLimitException());
+        }
+        String name = kernelName(request.name());
+        if (!request.hasEnv() && (request.path() == null || request.path().isBlank())) {
+            Kernel warm = takeFromPool(name);
+            if (warm != null) {
+                refillPool();
+                return CompletableFuture.completedFuture(warm);
+            }
+        }
+        Map<String, String> env = kernelEnv(request.hasEnv() ? request.env() : null);
+        return manager.start(new KernelStartRequest(name, env, workingDir(request.path()), null));
+    }
+
+    /**
+     * The environment a kernel starts with. With a request {@code env}: PATH, the process variables named in
+     * env_process_whitelist and the request's KERNEL_* and env_whitelist variables; without: this process's
+     * environment. Always KERNEL_GATEWAY=1 and never the auth token.
+     */
+    public Map<String, String> kernelEnv(Map<String, String> requestEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (requestEnv == null) {
+            env.putAll(processEnv);
+        } else {
+            String path = processEnv.get("PATH");
+            if (path != null) {
+                env.put("PATH", path);
+            }
+            for (String name : config.envProcessWhitelist()) {
+                String value = processEnv.get(name);
+                if (value != null) {
+                    env.put(name, value);
+                }
+            }
+            requestEnv.forEach((name, value) -> {
+                if (value != null && (name.startsWith("KERNEL_") || config.envWhitelist().contains(name))) {
+                    env.put(name, value);
+                }
+            });
+        }
+        env.remove("KG_AUTH_TOKEN");
+        env.put("KERNEL_GATEWAY", "1");
+        return env;
+    }
+
+    /** {@code root/path}, walked up to the nearest existing directory inside the root. */
+    Path workingDir(String path) {
+        if (path == null || path.isBlank()) {
+            return rootDir;
+        }
+        Path root = rootDir.toAbsolutePath().normalize();
+        Path dir = root.resolve(path.startsWith("/") ? path.substring(1) : path).normalize();
+        if (!dir.startsWith(root)) {
+            return root;
+        }
+        while (!Files.isDirectory(dir) && dir.startsWith(root) && !dir.equals(root)) {
+            dir = dir.getParent();
+        }
+        return dir;
+    }
+
+    public Optional<Kernel> get(String id) {
+        return manager.get(id).filter(k -> !isPooled(k));
+    }
+
+    public Collection<Kernel> list() {
+        return manager.list().stream().filter(k -> !isPooled(k)).toList();
+    }
+
+    public int connections(Kernel kernel) {
+        AtomicInteger n = connections.get(kernel.id());
+        return n == null ? 0 : n.get();
+    }
+
+    public void connected(Kernel kernel) {
+        connections.computeIfAbsent(kernel.id(), id -> new AtomicInteger()).incrementAndGet();
+    }
+
+    public void disconnected(Kernel kernel) {
+        AtomicInteger n = connections.get(kernel.id());
+        if (n != null && n.decrementAndGet() <= 0) {
+            connections.remove(kernel.id(), n);
+        }
+    }
+
+    public CompletableFuture<Void> shutdown(Kernel kernel) {
+        return kernel.shutdown(false).whenComplete((ok, error) -> connections.remove(kernel.id()));
+    }
+
+    // ---- prespawn pool ------------------------------------------------------------------------------------------
+
+    private synchronized int pooledCount() {
+        return pool.size();
+    }
+
+    private synchronized boolean isPooled(Kernel kernel) {
+        return pool.contains(kernel);
+    }
+
+    private synchronized Kernel takeFromPool(String name) {
+        for (var it = pool.iterator(); it.hasNext(); ) {
+            Kernel k = it.next();
+            if (k.spec().name().equalsIgnoreCase(name) && k.state() != Kernel.State.DEAD
+                    && k.state() != Kernel.State.STOPPED) {
+                it.remove();
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private void refillPool() {
+        if (closed) {
+            return;
+        }
+        int missing;
+        synchronized (this) {
+            missing = config.prespawnCount() - pool.size() - poolStarting.get();
+        }
+        String name = kernelName(null);
+        for (int i = 0; i < missing; i++) {
+            poolStarting.incrementAndGet();
+            manager.startAndWait(new KernelStartRequest(name, kernelEnv(null), rootDir, null))
+                    .whenComplete((kernel, error) -> {
+                        poolStarting.decrementAndGet();
+                        if (error != null) {
+                            log.warn("prespawning a '{}' kernel failed: {}", name, error.getMessage());
+                            return;
+                        }
+                        synchronized (this) {
+                            if (!closed) {
+                                pool.add(kernel);
+                                return;
+                            }
+                        }
+                        kernel.shutdown(true);
+                    });
+        }
+    }
+
+    // ---- culling ------------------------------------------------------------------------------------------------
+
+    void cull() {
+        Instant now = Instant.now();
+        Duration timeout = config.cullIdleTimeout();
+        for (Kernel k : list()) {
+            if (k.state() == Kernel.State.DEAD) {
+                continue;
+            }
+            boolean idleTooLong = Duration.between(k.lastActivity(), now).compareTo(timeout) > 0;
+            boolean connectedOk = config.cullConnected() || connections(k) == 0;
+            boolean busyOk = config.cullBusy() || !"busy".equals(k.executionState());
+            if (idleTooLong && connectedOk && busyOk) {
+                log.info("culling kernel {} ({}): inactive since {}", k.id(), k.spec().name(), k.lastActivity());
+                shutdown(k);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (culler != null) {
+            culler.cancel(false);
+        }
+    }
+}
