@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         description = "Jupyter kernel gateway, OpenSandbox execd and sandbox server in one JVM.",
         subcommands = {
             KernelspecsCommand.class,
+            GatewayCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -35,6 +35,15 @@ public record GatewayConfig(String ip, int port, int portRetries, String baseUrl
         return defaultKernelName == null || defaultKernelName.isBlank() ? "python3" : defaultKernelName;
     }
 
+    /** The base URL as a prefix for absolute paths: always starts and ends with {@code /}. */
+    public String baseUrlPrefix() {
+        String b = baseUrl == null || baseUrl.isBlank() ? "/" : baseUrl;
+        if (!b.startsWith("/")) {
+            b = "/" + b;
+        }
+        return b.endsWith("/") ? b : b + "/";
+    }
+
     public boolean tls() {
         return certfile != null;
     }

@@ -251,8 +251,16 @@ public final class Routes {
             return route("PATCH", path, handler, RouteOptions.defaults());
         }
 
+        public Builder patch(String path, RouteHandler handler, RouteOptions options) {
+            return route("PATCH", path, handler, options);
+        }
+
         public Builder delete(String path, RouteHandler handler) {
             return route("DELETE", path, handler, RouteOptions.defaults());
+        }
+
+        public Builder delete(String path, RouteHandler handler, RouteOptions options) {
+            return route("DELETE", path, handler, options);
         }
 
         public Builder head(String path, RouteHandler handler) {

@@ -1,0 +1,168 @@
+package dev.kernelgate.gateway;
+
+import dev.kernelgate.gateway.api.ApiHandler;
+import dev.kernelgate.gateway.api.ChannelsHandler;
+import dev.kernelgate.gateway.api.KernelSpecsHandler;
+import dev.kernelgate.gateway.api.KernelsHandler;
+import dev.kernelgate.gateway.api.SessionsHandler;
+import dev.kernelgate.gateway.http.HttpServer;
+import dev.kernelgate.gateway.http.HttpServerConfig;
+import dev.kernelgate.gateway.http.Routes;
+import dev.kernelgate.gateway.http.RunningServer;
+import dev.kernelgate.gateway.kernel.KernelManager;
+import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernelspecs.KernelSpecCatalog;
+import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kernel Gateway face, embeddable: {@code new KernelGatewayServer(config).start()} serves the API on the
+ * configured port (0 = any) and returns a handle whose {@code close()} stops the server and every kernel.
+ */
+public final class KernelGatewayServer {
+    private static final Logger log = LoggerFactory.getLogger(KernelGatewayServer.class);
+
+    private final GatewayConfig config;
+    private final Map<String, String> env;
+    private final KernelManagerConfig managerConfig;
+
+    public KernelGatewayServer(GatewayConfig config) {
+        this(config, System.getenv(), KernelManagerConfig.defaults(System.getenv()));
+    }
+
+    public KernelGatewayServer(GatewayConfig config, Map<String, String> env, KernelManagerConfig managerConfig) {
+        this.config = config;
+        this.env = Map.copyOf(env);
+        this.managerConfig = managerConfig;
+    }
+
+    /** A running gateway: its port, its kernels, and {@link #close()}. */
+    public static final class Running implements AutoCloseable {
+        private final RunningServer server;
+        private final KernelService kernels;
+        private final KernelManager manager;
+        private final ExecutorService blocking;
+        private final ScheduledExecutorService scheduler;
+
+        private Running(RunningServer server, KernelService kernels, KernelManager manager, ExecutorService blocking,
+                        ScheduledExecutorService scheduler) {
+            this.server = server;
+            this.kernels = kernels;
+            this.manager = manager;
+            this.blocking = blocking;
+            this.scheduler = scheduler;
+        }
+
+        public int port() {
+            return server.port();
+        }
+
+        public KernelService kernels() {
+            return kernels;
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            kernels.close();
+            manager.close();
+            scheduler.shutdownNow();
+            blocking.shutdownNow();
+        }
+    }
+
+    public Running start() {
+        KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env,
+                Path.of(System.getProperty("user.home")), config.kernelDirs(), config.dropInDirs()));
+        KernelManager manager = new KernelManager(managerConfig, catalog);
+        ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, daemon("gateway-timer"));
+        ExecutorService blocking = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(1024), daemon("gateway-blocking"));
+        KernelService kernels = new KernelService(config, manager, env, Path.of("").toAbsolutePath(), scheduler);
+        try {
+            Routes routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
+                    new ChannelsHandler(kernels), new KernelSpecsHandler(config, catalog),
+                    new SessionsHandler(config, kernels)).build();
+            RunningServer server = bind(routes, blocking);
+            String scheme = config.tls() ? "https" : "http";
+            log.info("Jupyter Kernel Gateway (Kernelgate) is available at {}://{}:{}{}", scheme, config.ip(),
+                    server.port(), config.baseUrlPrefix());
+            return new Running(server, kernels, manager, blocking, scheduler);
+        } catch (RuntimeException e) {
+            kernels.close();
+            manager.close();
+            scheduler.shutdownNow();
+            blocking.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** Binds the port, trying the next ones (port_retries) when it is taken, as the upstream server does. */
+    private RunningServer bind(Routes routes, ExecutorService blocking) {
+        HttpServerConfig http = HttpServerConfig.of(config.ip(), config.port())
+                .withWsPing(config.wsPingInterval(), null);
+        SslContext tls = tls();
+        if (tls != null) {
+            http = http.withTls(tls);
+        }
+        int attempts = config.port() == 0 ? 1 : config.portRetries() + 1;
+        RuntimeException last = null;
+        for (int i = 0; i < attempts; i++) {
+            int port = config.port() == 0 ? 0 : config.port() + i;
+            if (port > 65535) {
+                break;
+            }
+            try {
+                HttpServerConfig attempt = new HttpServerConfig(http.host(), port, http.tls(),
+                        http.maxRequestBodyBytes(), http.wsMaxMessageBytes(), http.idleTimeout(),
+                        http.wsPingInterval(), http.wsPingTimeout(), http.ioThreads(), http.maxInitialLineBytes(),
+                        http.maxHeaderBytes());
+                return new HttpServer(attempt, routes, blocking).start();
+            } catch (RuntimeException e) {
+                log.info("port {} is not available: {}", port, e.getMessage());
+                last = e;
+            }
+        }
+        throw new IllegalStateException("no available port among " + config.port() + ".."
+                + (config.port() + config.portRetries()), last);
+    }
+
+    private SslContext tls() {
+        if (config.certfile() == null) {
+            return null;
+        }
+        try {
+            Path key = config.keyfile() != null ? config.keyfile() : config.certfile();
+            SslContextBuilder builder = SslContextBuilder.forServer(config.certfile().toFile(), key.toFile());
+            if (config.clientCa() != null) {
+                builder.trustManager(config.clientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
+            }
+            return builder.build();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot load TLS certificate " + config.certfile() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kernelgate.gateway.api;
+
+import dev.kernelgate.gateway.KernelService;
+import dev.kernelgate.gateway.http.ErrorRenderer;
+import dev.kernelgate.gateway.http.HttpError;
+import dev.kernelgate.gateway.http.ReasonMessageErrorRenderer;
+import dev.kernelgate.gateway.http.Request;
+import dev.kernelgate.gateway.http.Response;
+import dev.kernelgate.gateway.kernel.KernelStartException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The Kernel Gateway's two error body formats: {@code {"reason","message"}} (with a traceback for unexpected
+ * failures) on most routes, and jupyter_server's {@code {"message","reason":null}} on the kernel-action routes.
+ */
+public final class GatewayErrors {
+    private GatewayErrors() {
+    }
+
+    /** KG's JSONErrorsMixin format, mapping the gateway's own exceptions. */
+    public static ErrorRenderer reasonMessage() {
+        ReasonMessageErrorRenderer base = new ReasonMessageErrorRenderer(true);
+        return new ErrorRenderer() {
+            @Override
+            public HttpError map(Throwable failure) {
+                return GatewayErrors.map(failure);
+            }
+
+            @Override
+            public Response render(HttpError error, Request request) {
+                return base.render(error, request);
+            }
+        };
+    }
+
+    /** jupyter_server APIHandler format, used by {@code /interrupt}, {@code /restart} and sessions by id. */
+    public static ErrorRenderer messageReason() {
+        return new ErrorRenderer() {
+            @Override
+            public HttpError map(Throwable failure) {
+                return GatewayErrors.map(failure);
+            }
+
+            @Override
+            public Response render(HttpError error, Request request) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                if (error.isUnexpected()) {
+                    body.put("message", "Unhandled error");
+                    body.put("reason", null);
+                    body.put("traceback", "");
+                } else {
+                    body.put("message", error.message().isEmpty() ? error.reason() : error.message());
+                    body.put("reason", null);
+                }
+                return new Response.Json(error.status(), error.reason(), body, List.of());
+            }
+        };
+    }
+
+    static HttpError map(Throwable failure) {
+        Throwable f = unwrap(failure);
+        if (f instanceof HttpError e) {
+            return e;
+        }
+        if (f instanceof KernelService.ResourceLimitException) {
+            return HttpError.forbidden("Resource Limit");
+        }
+        if (f instanceof KernelStartException) {
+            // Upstream answers an unknown kernelspec or a failed launch with a 500 and a traceback.
+            return HttpError.unexpected(f);
+        }
+        return null;
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable f = failure;
+        while ((f instanceof CompletionException || f instanceof ExecutionException) && f.getCause() != null) {
+            f = f.getCause();
+        }
+        return f;
+    }
+}
