@@ -1,0 +1,28 @@
+package dev.kernelgate.execd;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the execd face, parsed once from flags over environment ({@code EXECD_*}) over defaults.
+ *
+ * @param accessToken      required in {@code X-EXECD-ACCESS-TOKEN} when non-empty
+ * @param envsFile         {@code KEY=VALUE} lines added to every command's environment ({@code EXECD_ENVS})
+ * @param logFile          where logs go instead of stdout ({@code EXECD_LOG_FILE}), or null
+ * @param graceShutdown    {@code EXECD_API_GRACE_SHUTDOWN}: accepted for compatibility; streams end right after
+ *                         their terminal event regardless
+ * @param allowedRoots     optional policy: file routes only reach paths under these roots (empty = anywhere)
+ * @param maxUploadBytes   optional policy: largest accepted upload (0 = unlimited)
+ * @param workDir          directory relative paths resolve against, and where command output files live
+ */
+public record ExecdConfig(String host, int port, String accessToken, Path envsFile, Path logFile,
+                          Duration graceShutdown, List<Path> allowedRoots, long maxUploadBytes, Path workDir,
+                          Path commandOutputDir) {
+    public static final int DEFAULT_PORT = 44772;
+
+    public ExecdConfig {
+        accessToken = accessToken == null ? "" : accessToken;
+        allowedRoots = List.copyOf(allowedRoots);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.kernelgate.execd.code;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kernelgate.execd.StreamEvent;
+import dev.kernelgate.gateway.http.EventStreamWriter;
+import dev.kernelgate.gateway.kernel.ExecuteOptions;
+import dev.kernelgate.gateway.kernel.ExecuteResult;
+import dev.kernelgate.gateway.kernel.Execution;
+import dev.kernelgate.gateway.kernel.ExecutionListener;
+import dev.kernelgate.wire.Message;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One {@code POST /code} execution: the request's own IOPub messages (filtered by parent msg_id) become execd
+ * events; the stream ends with {@code execution_complete} once the kernel has replied and gone idle.
+ */
+final class CodeRun implements ExecutionListener {
+    private static final Duration PING = Duration.ofSeconds(3);
+
+    private final CodeContext context;
+    private final EventStreamWriter events;
+    private final long started = System.nanoTime();
+
+    CodeRun(CodeContext context, EventStreamWriter events) {
+        this.context = context;
+        this.events = events;
+    }
+
+    void start(String code) {
+        events.send(StreamEvent.init(context.id()));
+        events.startPing(PING, StreamEvent::ping);
+        // allow_stdin false: a kernel asked for input raises its own error (e.g. StdinNotImplementedError),
+        // which reaches the client as an error event instead of a hang.
+        Execution execution = context.client().execute(code, ExecuteOptions.defaults(), this);
+        events.onDisconnect(() -> {
+            if (!execution.result().isDone()) {
+                context.client().kernel().interrupt();
+            }
+        });
+        execution.result().whenComplete((result, error) -> finish(result, error));
+    }
+
+    private void finish(ExecuteResult result, Throwable error) {
+        context.release();
+        if (error != null) {
+            events.send(StreamEvent.error("ContextCancelled", String.valueOf(error.getMessage()), List.of()));
+        }
+        events.end(StreamEvent.complete((System.nanoTime() - started) / 1_000_000));
+    }
+
+    @Override
+    public void onOutput(Message message) {
+        ObjectNode content = message.content();
+        switch (message.msgType()) {
+            case "stream" -> events.send("stderr".equals(content.path("name").asText())
+                    ? StreamEvent.stderr(content.path("text").asText())
+                    : StreamEvent.stdout(content.path("text").asText()));
+            case "execute_result" -> {
+                events.send(StreamEvent.executionCount(content.path("execution_count").asInt()));
+                events.send(StreamEvent.result(results(content)));
+            }
+            case "display_data", "update_display_data" -> events.send(StreamEvent.result(results(content)));
+            case "error" -> {
+                events.send(StreamEvent.status("error"));
+                List<String> traceback = new ArrayList<>();
+                content.path("traceback").forEach(t -> traceback.add(t.asText()));
+                events.send(StreamEvent.error(content.path("ename").asText(), content.path("evalue").asText(),
+                        traceback));
+            }
+            default -> {
+                // execute_input, clear_output, comm messages: nothing an execd client consumes
+            }
+        }
+    }
+
+    /** The mime bundle with {@code text/plain} renamed {@code text}, as execd's clients read it. */
+    private static ObjectNode results(ObjectNode content) {
+        ObjectNode out = content.objectNode();
+        JsonNode data = content.path("data");
+        data.fields().forEachRemaining(e -> out.set("text/plain".equals(e.getKey()) ? "text" : e.getKey(),
+                e.getValue()));
+        return out;
+    }
+}
