@@ -1,0 +1,50 @@
+package dev.kernelgate.execd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExecdSettingsTest {
+    @Test
+    void startsFromTheEnvironmentAlone() {
+        ExecdConfig c = ExecdSettings.parse(Map.of("EXECD_ACCESS_TOKEN", "t", "EXECD_ENVS", "/opt/kernelgate/.env",
+                "EXECD_LOG_FILE", "/var/log/execd/execd.log", "EXECD_API_GRACE_SHUTDOWN", "500ms"), List.of());
+        assertEquals(44772, c.port());
+        assertEquals("t", c.accessToken());
+        assertEquals(Path.of("/opt/kernelgate/.env"), c.envsFile());
+        assertEquals(Path.of("/var/log/execd/execd.log"), c.logFile());
+        assertEquals(Duration.ofMillis(500), c.graceShutdown());
+        assertTrue(c.allowedRoots().isEmpty());
+    }
+
+    @Test
+    void flagsOverrideTheEnvironmentInBothSpellings() {
+        ExecdConfig c = ExecdSettings.parse(Map.of("EXECD_ACCESS_TOKEN", "env"),
+                List.of("--port=1234", "-access-token", "flag", "--jupyter-host", "http://ignored",
+                        "--allowed-root=/tmp", "--max-upload-bytes", "1024"));
+        assertEquals(1234, c.port());
+        assertEquals("flag", c.accessToken());
+        assertEquals(List.of(Path.of("/tmp")), c.allowedRoots());
+        assertEquals(1024, c.maxUploadBytes());
+        assertNull(c.envsFile());
+    }
+
+    @Test
+    void badInputNamesTheSetting() {
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ExecdSettings.parse(Map.of(), List.of("--port=http"))).getMessage().contains("--port"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ExecdSettings.parse(Map.of(), List.of("--bogus=1"))).getMessage().contains("bogus"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecdSettings.parse(
+                Map.of("EXECD_API_GRACE_SHUTDOWN", "soon"), List.of())).getMessage()
+                .contains("EXECD_API_GRACE_SHUTDOWN"));
+        assertEquals(Duration.ofMinutes(2), ExecdSettings.duration("x", "2m"));
+    }
+}
