@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kernelgate.kernelspecs.BundledKernels;
 import dev.kernelgate.kernelspecs.KernelSpec;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
 import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "kernelspecs",
         mixinStandardHelpOptions = true,
+        subcommands = KernelspecInstallCommand.class,
         description = {
             "List the kernelspecs Kernelgate finds, like 'jupyter kernelspec list'.",
             "Search order: $JUPYTER_PATH/kernels, the Jupyter user data dir, /usr/local/share/jupyter/kernels,"
@@ -43,6 +45,10 @@ public final class KernelspecsCommand implements Callable<Integer> {
     @Option(names = "--drop-in-dir", paramLabel = "DIR", defaultValue = "/etc/kernelgate/kernelspecs",
             description = "A directory of flat <name>.json kernelspecs. Repeatable. Default: ${DEFAULT-VALUE}.")
     private List<Path> dropInDirs;
+
+    @Option(names = "--no-bundled", negatable = false,
+            description = "Leave out the kernels bundled with Kernelgate (the Java kernel).")
+    private boolean noBundled;
 
     private final HostEnvironment host;
 
@@ -69,7 +75,11 @@ public final class KernelspecsCommand implements Callable<Integer> {
 
     /** Where this invocation looks: the host's Jupyter path, then the --kernel-dir and --drop-in-dir options. */
     KernelSpecSearchPath searchPath() {
-        return KernelSpecSearchPath.fromEnvironment(host.env(), host.home(), host.systemDataDirs(), kernelDirs, dropInDirs);
+        List<Path> dirs = new ArrayList<>(kernelDirs);
+        if (!noBundled) {
+            dirs.add(BundledKernels.install(host.env(), host.home()));
+        }
+        return KernelSpecSearchPath.fromEnvironment(host.env(), host.home(), host.systemDataDirs(), dirs, dropInDirs);
     }
 
     private static void printTable(List<KernelSpec> specs, PrintWriter out) {

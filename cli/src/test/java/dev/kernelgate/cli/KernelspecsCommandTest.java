@@ -61,7 +61,32 @@ class KernelspecsCommandTest {
         CommandLine cli = Main.commandLine(factory);
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
+        if (args.length > 0 && args[0].equals("kernelspecs") && !java.util.Arrays.asList(args).contains("install")
+                && !bundled) {
+            String[] withFlag = java.util.Arrays.copyOf(args, args.length + 1);
+            withFlag[args.length] = "--no-bundled";
+            return cli.execute(withFlag);
+        }
         return cli.execute(args);
+    }
+
+    /** Whether {@link #run} lists the bundled kernels too; most tests look at their temp specs alone. */
+    private boolean bundled;
+
+    @Test
+    void listsTheBundledJavaKernelAndInstallsItForJupyter() throws Exception {
+        bundled = true;
+        assertEquals(0, run("kernelspecs", "--kernel-dir", kernels.toString()), err::toString);
+        assertTrue(out.toString().lines().anyMatch(l -> l.trim().startsWith("java ")), out::toString);
+
+        Path prefix = tmp.resolve("prefix");
+        assertEquals(0, run("kernelspecs", "install", "java", "--prefix", prefix.toString()), err::toString);
+        Path spec = prefix.resolve("share/jupyter/kernels/java/kernel.json");
+        JsonNode json = new ObjectMapper().readTree(spec.toFile());
+        assertEquals("java", json.get("language").asText());
+        assertTrue(json.get("argv").toString().contains("{connection_file}"));
+        assertTrue(Files.exists(spec.resolveSibling("logo-64x64.png")));
+        assertEquals(2, run("kernelspecs", "install", "cobol", "--user"));
     }
 
     @Test
@@ -105,7 +130,9 @@ class KernelspecsCommandTest {
     private KernelSpecSearchPath parsedSearchPath(String... args) {
         KernelspecsCommand command = new KernelspecsCommand(
                 new HostEnvironment(Map.of("JUPYTER_PATH", "/jp"), Path.of("/home/ada"), List.of(Path.of("/usr/share/jupyter"))));
-        new CommandLine(command).parseArgs(args);
+        String[] withFlag = java.util.Arrays.copyOf(args, args.length + 1);
+        withFlag[args.length] = "--no-bundled";
+        new CommandLine(command).parseArgs(withFlag);
         return command.searchPath();
     }
 
