@@ -11,12 +11,15 @@ import dev.kernelgate.gateway.http.Routes;
 import dev.kernelgate.gateway.http.RunningServer;
 import dev.kernelgate.gateway.kernel.KernelManager;
 import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernelspecs.BundledKernels;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
 import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -85,8 +88,11 @@ public final class KernelGatewayServer {
     }
 
     public Running start() {
-        KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env,
-                Path.of(System.getProperty("user.home")), config.kernelDirs(), config.dropInDirs()));
+        Path home = Path.of(System.getProperty("user.home"));
+        List<Path> kernelDirs = new ArrayList<>(config.kernelDirs());
+        kernelDirs.add(BundledKernels.install(env, home));
+        KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
+                kernelDirs, config.dropInDirs()));
         KernelManager manager = new KernelManager(managerConfig, catalog);
         ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, daemon("gateway-timer"));
         ExecutorService blocking = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS,
