@@ -46,6 +46,8 @@ public final class GatewaySettings {
             List.of("KernelGatewayApp", "JupyterWebsocketPersonality", "MappingKernelManager", "ServerApp");
 
     private final Map<String, String> values = new LinkedHashMap<>();
+    /** Traits set by a flag (as opposed to a KG_* variable): their values follow traitlets' parsing. */
+    private final java.util.Set<String> fromFlags = new java.util.HashSet<>();
 
     private GatewaySettings() {
     }
@@ -60,7 +62,7 @@ public final class GatewaySettings {
             }
         });
         s.readArgs(args);
-        return s.build(env);
+        return s.build();
     }
 
     private void readArgs(List<String> args) {
@@ -84,6 +86,7 @@ public final class GatewaySettings {
                 value = args.get(++i);
             }
             values.put(trait, value);
+            fromFlags.add(trait);
         }
     }
 
@@ -105,11 +108,22 @@ public final class GatewaySettings {
         return trait;
     }
 
-    private GatewayConfig build(Map<String, String> env) {
+    private GatewayConfig build() {
         String api = string("api", "");
         if (!api.isEmpty() && !api.contains("jupyter_websocket") && !api.equals("jupyter-websocket")) {
             throw new IllegalArgumentException("api '" + api + "' is not supported: Kernelgate serves the "
                     + "jupyter-websocket personality");
+        }
+        int maxKernels = integer("max_kernels", 0, 0, Integer.MAX_VALUE);
+        int prespawnCount = integer("prespawn_count", 0, 0, 1000);
+        if (maxKernels > 0 && prespawnCount > maxKernels) {
+            // Upstream refuses to start (RuntimeError in init_configurables).
+            throw new IllegalArgumentException("prespawn_count (" + prespawnCount + ") may not exceed max_kernels ("
+                    + maxKernels + ")");
+        }
+        Duration cullInterval = seconds("cull_interval", 300);
+        if (cullInterval.isZero()) {
+            cullInterval = Duration.ofSeconds(300); // jupyter_server: a cull_interval <= 0 means the default
         }
         return new GatewayConfig(
                 string("ip", "127.0.0.1"),
@@ -119,17 +133,17 @@ public final class GatewaySettings {
                 string("auth_token", ""),
                 string("allow_credentials", ""), string("allow_headers", ""), string("allow_methods", ""),
                 string("allow_origin", ""), string("expose_headers", ""), string("max_age", ""),
-                integer("max_kernels", 0, 0, Integer.MAX_VALUE),
-                listKernels(env),
+                maxKernels,
+                listKernels(),
                 string("default_kernel_name", ""),
                 string("force_kernel_name", ""),
-                integer("prespawn_count", 0, 0, 1000),
+                prespawnCount,
                 list("env_process_whitelist"),
                 list("env_whitelist"),
                 path("certfile"), path("keyfile"), path("client_ca"),
                 seconds("ws_ping_interval", 30),
                 seconds("cull_idle_timeout", 0),
-                seconds("cull_interval", 300),
+                cullInterval,
                 bool("cull_connected", false),
                 bool("cull_busy", false),
                 number("iopub_msg_rate_limit", 0),
@@ -140,12 +154,12 @@ public final class GatewaySettings {
     }
 
     /** Upstream enables listing only when KG_LIST_KERNELS is exactly "True"; a flag takes any boolean spelling. */
-    private boolean listKernels(Map<String, String> env) {
+    private boolean listKernels() {
         String value = values.get("list_kernels");
         if (value == null) {
             return false;
         }
-        if (value.equals(env.get("KG_LIST_KERNELS"))) {
+        if (!fromFlags.contains("list_kernels")) {
             return value.equals("True");
         }
         return bool("list_kernels", false);

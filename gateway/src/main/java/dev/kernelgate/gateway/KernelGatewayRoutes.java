@@ -57,6 +57,7 @@ public final class KernelGatewayRoutes {
                 .get("/api/sessions", sessions::list)
                 .post("/api/sessions", sessions::create)
                 .get("/api", api::version)
-                .notFound(api::notFound);
+                // KG's catch-all NotFoundHandler has no token check: unknown paths are 404 with or without a token.
+                .notFound(api::notFound, RouteOptions.noAuth());
     }
 }

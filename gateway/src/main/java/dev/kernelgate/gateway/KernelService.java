@@ -8,11 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +54,8 @@ public final class KernelService implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     private final Deque<Kernel> pool = new ArrayDeque<>();
-    private final AtomicInteger poolStarting = new AtomicInteger();
+    /** Ids of pool kernels still starting: like pooled ones, not part of the API and not counted by the limit. */
+    private final Set<String> warming = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> culler;
     private volatile boolean closed;
 
@@ -75,18 +80,28 @@ public final class KernelService implements AutoCloseable {
         return manager;
     }
 
-    /** The name a start request resolves to: the forced name, else the requested one, else the default. */
+    /**
+     * The name a start request resolves to: the forced name, else the requested one, else the default; {@code python}
+     * means {@code python3}.
+     */
     public String kernelName(String requested) {
+        String name;
         if (!config.forceKernelName().isBlank()) {
-            return config.forceKernelName();
+            name = config.forceKernelName();
+        } else {
+            name = requested == null || requested.isBlank() ? config.effectiveDefaultKernelName() : requested;
         }
-        return requested == null || requested.isBlank() ? config.effectiveDefaultKernelName() : requested;
+        // jupyter_client's KernelManager renames "python" to the native kernel, so clients (and KG's own tests)
+        // may ask for "python".
+        return name.equals("python") ? "python3" : name;
     }
 
     /** Starts (or takes from the warm pool) a kernel; completes once its process runs. */
     public CompletableFuture<Kernel> start(StartRequest request) {
-        if (config.maxKernels() > 0 && manager.list().size() - pooledCount() >= config.maxKernels()) {
-            return CompletableFuture.failedFuture(new ResourceLimitException());
+        try {
+            checkKernelLimit();
+        } catch (ResourceLimitException e) {
+            return CompletableFuture.failedFuture(e);
         }
         String name = kernelName(request.name());
         if (!request.hasEnv() && (request.path() == null || request.path().isBlank())) {
@@ -98,6 +113,13 @@ public final class KernelService implements AutoCloseable {
         }
         Map<String, String> env = kernelEnv(request.hasEnv() ? request.env() : null);
         return manager.start(new KernelStartRequest(name, env, workingDir(request.path()), null));
+    }
+
+    /** Throws {@link ResourceLimitException} when {@code max_kernels} kernels run (pooled ones do not count). */
+    public void checkKernelLimit() {
+        if (config.maxKernels() > 0 && list().size() >= config.maxKernels()) {
+            throw new ResourceLimitException();
+        }
     }
 
     /**
@@ -177,12 +199,8 @@ public final class KernelService implements AutoCloseable {
 
     // ---- prespawn pool ------------------------------------------------------------------------------------------
 
-    private synchronized int pooledCount() {
-        return pool.size();
-    }
-
     private synchronized boolean isPooled(Kernel kernel) {
-        return pool.contains(kernel);
+        return pool.contains(kernel) || warming.contains(kernel.id());
     }
 
     private synchronized Kernel takeFromPool(String name) {
@@ -201,27 +219,31 @@ public final class KernelService implements AutoCloseable {
         if (closed) {
             return;
         }
-        int missing;
+        List<String> ids = new ArrayList<>();
         synchronized (this) {
-            missing = config.prespawnCount() - pool.size() - poolStarting.get();
+            int missing = config.prespawnCount() - pool.size() - warming.size();
+            for (int i = 0; i < missing; i++) {
+                String id = UUID.randomUUID().toString();
+                warming.add(id); // hidden from the API from the moment the manager knows it
+                ids.add(id);
+            }
         }
         String name = kernelName(null);
-        for (int i = 0; i < missing; i++) {
-            poolStarting.incrementAndGet();
-            manager.startAndWait(new KernelStartRequest(name, kernelEnv(null), rootDir, null))
+        for (String id : ids) {
+            manager.startAndWait(new KernelStartRequest(name, kernelEnv(null), rootDir, id))
                     .whenComplete((kernel, error) -> {
-                        poolStarting.decrementAndGet();
-                        if (error != null) {
-                            log.warn("prespawning a '{}' kernel failed: {}", name, error.getMessage());
-                            return;
-                        }
                         synchronized (this) {
-                            if (!closed) {
+                            warming.remove(id);
+                            if (error == null && !closed) {
                                 pool.add(kernel);
                                 return;
                             }
                         }
-                        kernel.shutdown(true);
+                        if (error != null) {
+                            log.warn("prespawning a '{}' kernel failed: {}", name, error.getMessage());
+                        }
+                        // A kernel that started but never became ready (or arrived after close) is not kept.
+                        manager.shutdown(id, true);
                     });
         }
     }

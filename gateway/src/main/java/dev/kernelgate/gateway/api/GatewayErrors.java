@@ -12,12 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kernel Gateway's two error body formats: {@code {"reason","message"}} (with a traceback for unexpected
  * failures) on most routes, and jupyter_server's {@code {"message","reason":null}} on the kernel-action routes.
  */
 public final class GatewayErrors {
+    private static final Logger log = LoggerFactory.getLogger(GatewayErrors.class);
+
     private GatewayErrors() {
     }
 
@@ -70,7 +74,8 @@ public final class GatewayErrors {
             return HttpError.forbidden("Resource Limit");
         }
         if (f instanceof KernelStartException) {
-            // Upstream answers an unknown kernelspec or a failed launch with a 500 and a traceback.
+            // Upstream answers an unknown kernelspec or a failed launch with a 500 and a traceback, and logs it.
+            log.warn("A kernel could not start: {}", f.getMessage());
             return HttpError.unexpected(f);
         }
         return null;

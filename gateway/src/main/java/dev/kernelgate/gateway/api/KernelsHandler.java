@@ -33,6 +33,7 @@ public final class KernelsHandler {
     }
 
     public Response start(Request request) {
+        kernels.checkKernelLimit(); // before reading the body, as upstream does
         KernelService.StartRequest start = startRequest(request);
         return Responses.async(kernels.start(start).thenApply(kernel -> Responses
                 .json(201, KernelModels.model(kernel, kernels))
@@ -80,17 +81,15 @@ public final class KernelsHandler {
         }
         JsonNode envNode = body.get("env");
         Map<String, String> env = null;
-        if (envNode != null && !envNode.isNull()) {
+        if (envNode != null) {
             if (!envNode.isObject()) {
-                throw HttpError.badRequest("env must be an object of strings");
+                throw HttpError.badRequest(""); // upstream: a bare HTTPError(400), null included
             }
             env = new LinkedHashMap<>();
             for (var it = envNode.fields(); it.hasNext(); ) {
                 var e = it.next();
                 env.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
             }
-        } else if (envNode != null) {
-            env = Map.of();
         }
         return new KernelService.StartRequest(text(body, "name"), env, text(body, "path"));
     }

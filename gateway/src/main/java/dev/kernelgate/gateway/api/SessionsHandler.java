@@ -46,14 +46,14 @@ public final class SessionsHandler {
             path = text(body.path("notebook"), "path");
         }
         if (path == null) {
-            throw HttpError.badRequest("No path given");
+            throw HttpError.badRequest("Missing field in JSON data: path");
         }
         String type = text(body, "type");
         if (type == null) {
             type = body.has("notebook") ? "notebook" : null;
         }
         if (type == null) {
-            throw HttpError.badRequest("No type given");
+            throw HttpError.badRequest("Missing field in JSON data: type");
         }
         String name = text(body, "name");
         String sessionPath = path;
@@ -86,7 +86,12 @@ public final class SessionsHandler {
     }
 
     public Response delete(Request request) {
-        Session s = session(request);
+        String id = request.pathParam("id");
+        Session s = sessions.get(id);
+        if (s == null) {
+            // jupyter_server's SessionHandler answers a KeyError from the session manager this way.
+            throw new HttpError(410, "Gone", "Kernel deleted before session", null);
+        }
         sessions.remove(s.id());
         CompletableFuture<Void> stop = kernels.get(s.kernelId()).map(kernels::shutdown)
                 .orElse(CompletableFuture.completedFuture(null));
