@@ -97,8 +97,9 @@ public final class KernelGatewayServer {
         ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, daemon("gateway-timer"));
         ExecutorService blocking = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(1024), daemon("gateway-blocking"));
-        KernelService kernels = new KernelService(config, manager, env, Path.of("").toAbsolutePath(), scheduler);
+        KernelService kernels = null;
         try {
+            kernels = new KernelService(config, manager, env, Path.of("").toAbsolutePath(), scheduler);
             Routes routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
                     new ChannelsHandler(kernels), new KernelSpecsHandler(config, catalog),
                     new SessionsHandler(config, kernels)).build();
@@ -108,7 +109,9 @@ public final class KernelGatewayServer {
                     server.port(), config.baseUrlPrefix());
             return new Running(server, kernels, manager, blocking, scheduler);
         } catch (RuntimeException e) {
-            kernels.close();
+            if (kernels != null) {
+                kernels.close();
+            }
             manager.close();
             scheduler.shutdownNow();
             blocking.shutdownNow();
