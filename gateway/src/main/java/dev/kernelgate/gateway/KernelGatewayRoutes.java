@@ -24,8 +24,7 @@ public final class KernelGatewayRoutes {
     public static Routes.Builder builder(GatewayConfig config, ApiHandler api, KernelsHandler kernels,
                                          ChannelsHandler channels, KernelSpecsHandler specs,
                                          SessionsHandler sessions) {
-        RouteOptions actions = RouteOptions.defaults().withErrors(GatewayErrors.messageReason());
-        return Routes.builder()
+        Routes.Builder builder = Routes.builder()
                 .basePath(config.baseUrl())
                 .errors(GatewayErrors.reasonMessage())
                 .auth(TokenAuth.builder(config.authToken()).extractor(TokenExtractor.kernelGateway()).build())
@@ -38,26 +37,38 @@ public final class KernelGatewayRoutes {
                         .maxAge(config.maxAge())
                         .echoOriginWhenUnset(true)
                         .originCheck(OriginCheck.sameHostOr(config.allowOrigin()))
-                        .build())
-                .get("/api/swagger.json", api::swaggerJson, RouteOptions.noAuth())
-                .get("/api/swagger.yaml", api::swaggerYaml, RouteOptions.noAuth())
-                .get("/api/kernels", kernels::list)
-                .post("/api/kernels", kernels::start)
-                .get("/api/kernels/" + KERNEL_ID, kernels::get)
-                .delete("/api/kernels/" + KERNEL_ID, kernels::delete)
+                        .build());
+        return api(builder, RouteOptions.defaults(), api, kernels, channels, specs, sessions)
+                // KG's catch-all NotFoundHandler has no token check: unknown paths are 404 with or without a token.
+                .notFound(api::notFound, RouteOptions.noAuth());
+    }
+
+    /**
+     * Adds the Kernel Gateway routes to another face's table (execd serves them on its own port); {@code base}
+     * carries that face's settings, the routes keep the Kernel Gateway's error formats.
+     */
+    public static Routes.Builder api(Routes.Builder builder, RouteOptions base, ApiHandler api, KernelsHandler kernels,
+                                     ChannelsHandler channels, KernelSpecsHandler specs, SessionsHandler sessions) {
+        RouteOptions actions = base.withErrors(GatewayErrors.messageReason());
+        RouteOptions kg = base.withErrors(GatewayErrors.reasonMessage());
+        return builder
+                .get("/api/swagger.json", api::swaggerJson, kg.withNoAuth())
+                .get("/api/swagger.yaml", api::swaggerYaml, kg.withNoAuth())
+                .get("/api/kernels", kernels::list, kg)
+                .post("/api/kernels", kernels::start, kg)
+                .get("/api/kernels/" + KERNEL_ID, kernels::get, kg)
+                .delete("/api/kernels/" + KERNEL_ID, kernels::delete, kg)
                 .post("/api/kernels/" + KERNEL_ID + "/interrupt", kernels::interrupt, actions)
                 .post("/api/kernels/" + KERNEL_ID + "/restart", kernels::restart, actions)
-                .ws("/api/kernels/" + KERNEL_ID + "/channels", channels)
-                .get("/api/kernelspecs", specs::list)
-                .get("/api/kernelspecs/{name:[\\w.\\-%]+}", specs::get)
-                .get("/kernelspecs/{name}/{path:.*}", specs::resource)
+                .ws("/api/kernels/" + KERNEL_ID + "/channels", channels, kg)
+                .get("/api/kernelspecs", specs::list, kg)
+                .get("/api/kernelspecs/{name:[\\w.\\-%]+}", specs::get, kg)
+                .get("/kernelspecs/{name}/{path:.*}", specs::resource, kg)
                 .get("/api/sessions/" + SESSION_ID, sessions::get, actions)
                 .patch("/api/sessions/" + SESSION_ID, sessions::update, actions)
                 .delete("/api/sessions/" + SESSION_ID, sessions::delete, actions)
-                .get("/api/sessions", sessions::list)
-                .post("/api/sessions", sessions::create)
-                .get("/api", api::version)
-                // KG's catch-all NotFoundHandler has no token check: unknown paths are 404 with or without a token.
-                .notFound(api::notFound, RouteOptions.noAuth());
+                .get("/api/sessions", sessions::list, kg)
+                .post("/api/sessions", sessions::create, kg)
+                .get("/api", api::version, kg);
     }
 }

@@ -182,6 +182,9 @@ final class Exchange {
                 log.warn("Response decorator failed for {}", request, e);
             }
         }
+        if (request.bodyPending()) {
+            keepAlive = false; // the unread rest of a streamed body is dropped, then the connection closed
+        }
         if (!keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {

@@ -3,6 +3,7 @@ package dev.kernelgate.gateway.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +35,19 @@ import org.slf4j.LoggerFactory;
  * One HTTP/1.1 connection: aggregates request bodies under the route's limit (413 before reading an
  * over-long body), answers malformed requests with 400/414/431, dispatches complete requests, and keeps
  * pipelined requests in order by holding them (and pausing reads) while a response is in flight.
+ * Streaming routes ({@link RouteOptions#streaming()}) are dispatched at the head instead, their body fed to a
+ * {@link StreamingRequestBody} as it arrives.
  */
 final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpConnectionHandler.class);
     private static final int MAX_BODY_COMPONENTS = 1024;
+    /** How long the unread rest of a streamed body is drained after the answer before hanging up. */
+    private static final long LINGER_MILLIS = 2000;
+    private static final AdaptiveRecvByteBufAllocator STREAM_READS =
+            new AdaptiveRecvByteBufAllocator(2048, 64 * 1024, 1024 * 1024);
 
-    private enum Phase { HEAD, BODY, DISCARD }
+    private enum Phase { HEAD, BODY, DISCARD, STREAM }
 
     /** The request target split once: where routing looks and what handlers read. */
     private record Target(String rawPath, Map<String, List<String>> query) {
@@ -56,6 +64,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     private long bodyLimit;
     private Exchange inFlight;
     private boolean closeWhenDone;
+    private StreamingRequestBody stream;
 
     HttpConnectionHandler(ServerContext server) {
         this.server = server;
@@ -93,6 +102,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                     onContent(content);
                 }
             }
+        } else if (phase == Phase.STREAM && object instanceof HttpContent content) {
+            onStreamContent(content);
         } else if (object instanceof HttpContent content) {
             onContent(content);
         } else {
@@ -117,8 +128,10 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         boolean upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         resolution = server.routes().resolve(request.method(), target.rawPath(), upgrade);
-        bodyLimit = Math.min(server.routes().bodyLimit(resolution, server.config().maxRequestBodyBytes()),
-                Integer.MAX_VALUE - 8);
+        boolean streaming = resolution instanceof Resolution.Found f && f.route().options().streamedBody();
+        bodyLimit = streaming ? server.routes().bodyLimit(resolution, Long.MAX_VALUE)
+                : Math.min(server.routes().bodyLimit(resolution, server.config().maxRequestBodyBytes()),
+                        Integer.MAX_VALUE - 8);
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > bodyLimit) {
             // Said "too big" up front: answer before reading; without 100-continue the body is on its way.
@@ -131,6 +144,10 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (request.headers().contains(HttpHeaderNames.EXPECT)
                 && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             rejectEarly(new HttpError(417, ""), true);
+            return;
+        }
+        if (streaming) {
+            startStream(declared);
             return;
         }
         body = ctx.alloc().compositeBuffer(MAX_BODY_COMPONENTS);
@@ -150,7 +167,9 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
             } else if (last) {
                 phase = Phase.HEAD;
-                if (inFlight == null) {
+                if (closeWhenDone && inFlight == null) {
+                    ctx.close(); // the rest of an unread streamed body is drained: hang up as announced
+                } else if (inFlight == null) {
                     resume();
                 }
             }
@@ -182,6 +201,36 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A streaming route: dispatch now, feed the body to the handler's {@link BodySource} as it comes. */
+    private void startStream(long declaredLength) {
+        // Big bodies come in big reads: fewer syscalls and chunks per byte (the decoder still slices by 64 KiB).
+        ctx.channel().config().setRecvByteBufAllocator(STREAM_READS);
+        stream = new StreamingRequestBody(ctx.channel(), bodyLimit, declaredLength,
+                server.config().idleTimeout().toNanos());
+        phase = Phase.STREAM;
+        dispatch(Unpooled.EMPTY_BUFFER, stream);
+    }
+
+    private void onStreamContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            Throwable cause = content.decoderResult().cause();
+            content.release();
+            stream.fail(new IOException("Malformed request body", cause));
+            // The decoder now drops all input: finish the pending answer, then hang up.
+            phase = Phase.DISCARD;
+            closeWhenDone = true;
+            if (inFlight == null) {
+                ctx.close();
+            }
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        stream.offer(content);
+        if (last) {
+            phase = Phase.HEAD; // the exchange is still in flight: later requests are held until it is done
+        }
+    }
+
     private void dispatch() {
         ByteBuf requestBody = body;
         body = null;
@@ -189,7 +238,11 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             requestBody.release();
             requestBody = Unpooled.EMPTY_BUFFER;
         }
-        Request request = newRequest(requestBody, resolution);
+        dispatch(requestBody, null);
+    }
+
+    private void dispatch(ByteBuf requestBody, StreamingRequestBody streamed) {
+        Request request = newRequest(requestBody, resolution, streamed);
         Exchange exchange = newExchange(request, requestBody, HttpUtil.isKeepAlive(head), resolution);
         Dispatcher.Dispatch next;
         try {
@@ -236,6 +289,10 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private Request newRequest(ByteBuf requestBody, Resolution resolved) {
+        return newRequest(requestBody, resolved, null);
+    }
+
+    private Request newRequest(ByteBuf requestBody, Resolution resolved, StreamingRequestBody streamed) {
         HttpRequest h = head;
         Map<String, String> params = resolved instanceof Resolution.Found f ? f.params() : Map.of();
         HttpMethod method = h.method() == null ? HttpMethod.GET : h.method();
@@ -244,7 +301,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         return new Request(method, version, uri, target.rawPath(), target.query(),
                 h.headers() == null ? new DefaultHttpHeaders() : h.headers(), params, requestBody, server.tls(),
                 ctx.channel().remoteAddress(), server.routes().json(), server.routes().invalidJson(),
-                server.blockingExecutor());
+                server.blockingExecutor(), streamed);
     }
 
     /** A response finished (event loop). */
@@ -254,6 +311,22 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         inFlight = null;
         exchange.releaseBody();
+        if (stream != null) {
+            boolean unread = phase == Phase.STREAM;
+            stream.discard(); // whatever the handler left unread is garbage now
+            stream = null;
+            if (unread && ctx.channel().isActive()) {
+                // Answered before the body was in (the answer said "Connection: close"): drain it for a moment
+                // so the client reads the answer rather than a reset, then hang up.
+                phase = Phase.DISCARD;
+                closeWhenDone = true;
+                ctx.channel().config().setAutoRead(true);
+                ctx.executor().schedule(() -> {
+                    ctx.close();
+                }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
+        }
         if (close || closeWhenDone) {
             ctx.close();
         } else if (phase == Phase.HEAD) {
@@ -285,7 +358,18 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (stream != null) {
+            stream.readComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (stream != null) {
+            stream.fail(new IOException("Connection closed before the request body was complete"));
+        }
         if (inFlight != null) {
             inFlight.channelClosed();
         }
@@ -329,6 +413,9 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void releaseAll() {
         releaseBody();
+        if (stream != null) {
+            stream.discard();
+        }
         held.forEach(ReferenceCountUtil::release);
         held.clear();
     }

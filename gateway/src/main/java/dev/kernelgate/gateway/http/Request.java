@@ -40,11 +40,13 @@ public final class Request {
     private final JsonCodec json;
     private final Function<? super Exception, HttpError> invalidJson;
     private final Executor blockingExecutor;
+    private final StreamingRequestBody streamedBody;
+    private BodySource bodySource;
 
     Request(HttpMethod method, HttpVersion version, String uri, String rawPath, Map<String, List<String>> query,
             HttpHeaders headers, Map<String, String> pathParams, ByteBuf body, boolean secure,
             SocketAddress remoteAddress, JsonCodec json, Function<? super Exception, HttpError> invalidJson,
-            Executor blockingExecutor) {
+            Executor blockingExecutor, StreamingRequestBody streamedBody) {
         this.method = method;
         this.version = version;
         this.uri = uri;
@@ -58,6 +60,7 @@ public final class Request {
         this.json = json;
         this.invalidJson = invalidJson;
         this.blockingExecutor = blockingExecutor;
+        this.streamedBody = streamedBody;
     }
 
     public String method() {
@@ -121,8 +124,30 @@ public final class Request {
         return pathParams;
     }
 
+    /** Whether a buffered body has bytes; always false on a streaming route (read {@link #bodyStream()}). */
     public boolean hasBody() {
         return body.isReadable();
+    }
+
+    /**
+     * The body as a {@link BodySource}: read incrementally on a {@link RouteOptions#streaming()} route, where
+     * {@link #body()} and friends are empty; over the aggregated body elsewhere. Always the same instance.
+     */
+    public synchronized BodySource bodyStream() {
+        if (bodySource == null) {
+            bodySource = streamedBody != null ? streamedBody : new BufferedBodySource(body);
+        }
+        return bodySource;
+    }
+
+    /** True on a streaming route: the body arrives while the handler runs. */
+    public boolean isBodyStreamed() {
+        return streamedBody != null;
+    }
+
+    /** A streamed body that has not fully arrived yet (the answer then closes the connection). */
+    boolean bodyPending() {
+        return streamedBody != null && !streamedBody.ended();
     }
 
     /** The body as a read-only buffer, valid until the response is written. Do not release it. */

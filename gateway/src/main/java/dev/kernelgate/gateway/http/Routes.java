@@ -41,6 +41,7 @@ public final class Routes {
     private final List<ResponseDecorator> decorators;
     private final JsonCodec json;
     private final Function<? super Exception, HttpError> invalidJson;
+    private final PortProxy proxy;
 
     private Routes(Builder b) {
         this.basePath = normalizeBase(b.basePath);
@@ -64,6 +65,7 @@ public final class Routes {
         this.decorators = List.copyOf(all);
         this.json = b.json;
         this.invalidJson = b.invalidJson;
+        this.proxy = b.proxyTemplate == null ? null : PortProxy.compile(basePath, b.proxyTemplate, b.proxyOptions);
     }
 
     public static Builder builder() {
@@ -75,9 +77,14 @@ public final class Routes {
         return basePath;
     }
 
-    /** One line per route, e.g. {@code "GET /api/kernels"}, in match order. */
+    /** One line per route, e.g. {@code "GET /api/kernels"}, in match order (the port proxy, if any, first). */
     public List<String> describe() {
-        return routes.stream().map(Route::toString).toList();
+        List<String> lines = new ArrayList<>();
+        if (proxy != null) {
+            lines.add("PROXY " + proxy); // matched before the routes
+        }
+        routes.forEach(r -> lines.add(r.toString()));
+        return List.copyOf(lines);
     }
 
     /**
@@ -185,6 +192,11 @@ public final class Routes {
         return invalidJson;
     }
 
+    /** The port proxy, or {@code null} when the face has none. */
+    PortProxy proxy() {
+        return proxy;
+    }
+
     static String normalizeBase(String base) {
         String b = base == null ? "" : base.trim();
         while (b.endsWith("/")) {
@@ -217,6 +229,8 @@ public final class Routes {
         private JsonCodec json = JsonCodec.defaults();
         private Function<? super Exception, HttpError> invalidJson =
                 e -> HttpError.badRequest("Invalid JSON in body of request");
+        private String proxyTemplate;
+        private ProxyOptions proxyOptions;
 
         private Builder() {
         }
@@ -334,6 +348,25 @@ public final class Routes {
         public Builder invalidJson(Function<? super Exception, HttpError> mapping) {
             this.invalidJson = Objects.requireNonNull(mapping);
             return this;
+        }
+
+        /**
+         * Forwards {@code <prefix>/{port}} and {@code <prefix>/{port}/{rest}} (any method, WebSocket upgrades
+         * included) to {@code http://127.0.0.1:{port}/{rest}?{query}}, streaming both ways, after the face's token
+         * check. The server's own port (and {@link ProxyOptions#selfPorts}) are served in-process through this
+         * route table. Errors: 400 without a valid port, 502 ({@code NET_004}) when nothing answers.
+         *
+         * @param template e.g. {@code "/proxy/{port}"} (under {@link #basePath} like every route)
+         */
+        public Builder proxy(String template, ProxyOptions options) {
+            PortProxy.compile("", template, options); // fail fast on a bad template
+            this.proxyTemplate = template;
+            this.proxyOptions = options;
+            return this;
+        }
+
+        public Builder proxy(String template) {
+            return proxy(template, ProxyOptions.defaults());
         }
 
         public Routes build() {

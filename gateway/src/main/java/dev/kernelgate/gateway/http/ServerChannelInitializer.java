@@ -10,7 +10,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** The per-connection pipeline: [TLS] → [idle] → HTTP codec → chunked writer → connection handler. */
+/** The per-connection pipeline: [TLS] → [idle] → HTTP codec → chunked writer → [port proxy] → connection handler. */
 final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private static final int MAX_CHUNK_BYTES = 64 * 1024;
@@ -40,6 +40,9 @@ final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxHeaderSize(config.maxHeaderBytes())
                 .setMaxChunkSize(MAX_CHUNK_BYTES)));
         p.addLast("chunked", new ChunkedWriteHandler());
+        if (server.routes().proxy() != null) {
+            p.addLast("proxy", new ProxyHandler(server)); // takes <prefix>/{port}/... before the route table
+        }
         p.addLast("exchange", new HttpConnectionHandler(server));
     }
 }
