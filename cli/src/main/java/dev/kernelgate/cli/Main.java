@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             KernelspecsCommand.class,
             GatewayCommand.class,
+            ExecdCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

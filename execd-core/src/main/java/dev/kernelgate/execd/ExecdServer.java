@@ -1,0 +1,158 @@
+package dev.kernelgate.execd;
+
+import dev.kernelgate.execd.code.CodeContexts;
+import dev.kernelgate.execd.code.CodeHandler;
+import dev.kernelgate.execd.command.BashSessions;
+import dev.kernelgate.execd.command.CommandHandler;
+import dev.kernelgate.execd.command.CommandService;
+import dev.kernelgate.execd.command.SessionHandler;
+import dev.kernelgate.execd.files.DirectoriesHandler;
+import dev.kernelgate.execd.files.FileService;
+import dev.kernelgate.execd.files.FilesHandler;
+import dev.kernelgate.execd.metrics.MetricsHandler;
+import dev.kernelgate.execd.metrics.MetricsService;
+import dev.kernelgate.gateway.GatewayConfig;
+import dev.kernelgate.gateway.GatewaySettings;
+import dev.kernelgate.gateway.KernelService;
+import dev.kernelgate.gateway.api.ApiHandler;
+import dev.kernelgate.gateway.api.ChannelsHandler;
+import dev.kernelgate.gateway.api.KernelSpecsHandler;
+import dev.kernelgate.gateway.api.KernelsHandler;
+import dev.kernelgate.gateway.api.SessionsHandler;
+import dev.kernelgate.gateway.http.HttpServer;
+import dev.kernelgate.gateway.http.HttpServerConfig;
+import dev.kernelgate.gateway.http.RunningServer;
+import dev.kernelgate.gateway.kernel.KernelManager;
+import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernelspecs.BundledKernels;
+import dev.kernelgate.kernelspecs.KernelSpecCatalog;
+import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The execd face, embeddable: {@code new ExecdServer(config, env, kernels).start()} serves the OpenSandbox execd API
+ * and the Kernel Gateway API on one port, with code contexts on the in-process kernel manager.
+ */
+public final class ExecdServer {
+    private static final Logger log = LoggerFactory.getLogger(ExecdServer.class);
+    private static final Duration KERNEL_START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ExecdConfig config;
+    private final Map<String, String> env;
+    private final KernelManagerConfig managerConfig;
+
+    public ExecdServer(ExecdConfig config, Map<String, String> env, KernelManagerConfig managerConfig) {
+        this.config = config;
+        this.env = Map.copyOf(env);
+        this.managerConfig = managerConfig;
+    }
+
+    /** A running execd: its port and {@link #close()}, which stops commands, kernels and the server. */
+    public static final class Running implements AutoCloseable {
+        private final List<AutoCloseable> resources;
+        private final RunningServer server;
+
+        private Running(RunningServer server, List<AutoCloseable> resources) {
+            this.server = server;
+            this.resources = resources;
+        }
+
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                try {
+                    resources.get(i).close();
+                } catch (Exception e) {
+                    log.warn("closing {}", resources.get(i), e);
+                }
+            }
+        }
+    }
+
+    public Running start() {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            Path home = Path.of(System.getProperty("user.home"));
+            KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
+                    List.of(BundledKernels.install(env, home)), List.of(KernelSpecSearchPath.DEFAULT_DROP_IN_DIR)));
+            KernelManager manager = new KernelManager(managerConfig, catalog);
+            resources.add(manager);
+            ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, daemon("execd-timer"));
+            resources.add(scheduler::shutdownNow);
+            ExecutorService blocking = new ThreadPoolExecutor(2, 64, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(4096), daemon("execd-blocking"));
+            resources.add(blocking::shutdownNow);
+
+            // The embedded Kernel Gateway lists kernels: a Jupyter client attaching here wants to find them.
+            GatewayConfig gateway = GatewaySettings.parse(Map.of(), List.of("--list_kernels=True"));
+            KernelService kernels = new KernelService(gateway, manager, env, config.workDir(), scheduler);
+            resources.add(kernels);
+            CodeContexts contexts = new CodeContexts(manager, env, KERNEL_START_TIMEOUT);
+            resources.add(contexts);
+            CommandService commands = new CommandService(config);
+            resources.add(commands);
+            BashSessions sessions = new BashSessions(commands);
+            CommandHandler commandHandler = new CommandHandler(commands, sessions);
+            FileService files = new FileService(config);
+            MetricsService metrics = new MetricsService();
+            metrics.start();
+            resources.add(metrics);
+
+            AtomicReference<RunningServer> bound = new AtomicReference<>();
+            ExecdRoutes.Handlers handlers = new ExecdRoutes.Handlers(
+                    new CodeHandler(contexts, (request, code) -> commandHandler.runCode(code)), commandHandler,
+                    new SessionHandler(sessions), new FilesHandler(files), new DirectoriesHandler(files),
+                    new MetricsHandler(metrics), new ApiHandler(), new KernelsHandler(gateway, kernels),
+                    new ChannelsHandler(kernels), new KernelSpecsHandler(gateway, catalog),
+                    new SessionsHandler(gateway, kernels));
+            var routes = ExecdRoutes.build(config, handlers, () -> {
+                RunningServer s = bound.get();
+                return s == null ? -1 : s.port();
+            });
+            RunningServer server = new HttpServer(HttpServerConfig.of(config.host(), config.port()), routes, blocking)
+                    .start();
+            bound.set(server);
+            log.info("execd is listening on {}:{} (Kernel Gateway API on the same port)", config.host(),
+                    server.port());
+            return new Running(server, resources);
+        } catch (RuntimeException e) {
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                try {
+                    resources.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
