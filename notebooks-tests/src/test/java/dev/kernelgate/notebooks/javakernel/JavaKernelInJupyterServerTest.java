@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,26 +63,10 @@ class JavaKernelInJupyterServerTest {
             assertEquals(201, created.statusCode(), created.body());
             String kernel = Json.MAPPER.readTree(created.body()).get("id").asText();
 
-            List<JsonNode> received = new CopyOnWriteArrayList<>();
+            JsonTextListener listener = new JsonTextListener();
+            List<JsonNode> received = listener.received;
             WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port
-                    + "/api/kernels/" + kernel + "/channels?token=" + TOKEN), new WebSocket.Listener() {
-                        private final StringBuilder text = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                            text.append(data);
-                            if (last) {
-                                try {
-                                    received.add(Json.MAPPER.readTree(text.toString()));
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                                text.setLength(0);
-                            }
-                            socket.request(1);
-                            return null;
-                        }
-                    }).get(60, TimeUnit.SECONDS);
+                    + "/api/kernels/" + kernel + "/channels?token=" + TOKEN), listener).get(60, TimeUnit.SECONDS);
             String msgId = UUID.randomUUID().toString();
             ObjectNode msg = Json.object();
             msg.putObject("header").put("msg_id", msgId).put("msg_type", "execute_request").put("session", "s")

@@ -21,8 +21,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +34,8 @@ class JavaKernelThroughGatewayTest {
     static Path dir;
     static GatewayFixture gateway;
     static WebSocket socket;
-    static final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    static final JsonTextListener listener = new JsonTextListener();
+    static final List<JsonNode> received = listener.received;
     static String kernelId;
 
     @BeforeAll
@@ -49,24 +48,7 @@ class JavaKernelThroughGatewayTest {
         assertEquals(201, created.statusCode(), created.body());
         kernelId = Json.MAPPER.readTree(created.body()).get("id").asText();
         socket = http.newWebSocketBuilder().buildAsync(URI.create(gateway.wsUrl() + "/api/kernels/" + kernelId
-                + "/channels?session_id=" + UUID.randomUUID()), new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            try {
-                                received.add(Json.MAPPER.readTree(text.toString()));
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                            text.setLength(0);
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-                }).get(60, TimeUnit.SECONDS);
+                + "/channels?session_id=" + UUID.randomUUID()), listener).get(60, TimeUnit.SECONDS);
     }
 
     @AfterAll
