@@ -27,22 +27,16 @@ public final class GatewayErrors {
 
     /** KG's JSONErrorsMixin format, mapping the gateway's own exceptions. */
     public static ErrorRenderer reasonMessage() {
-        ReasonMessageErrorRenderer base = new ReasonMessageErrorRenderer(true);
-        return new ErrorRenderer() {
-            @Override
-            public HttpError map(Throwable failure) {
-                return GatewayErrors.map(failure);
-            }
-
-            @Override
-            public Response render(HttpError error, Request request) {
-                return base.render(error, request);
-            }
-        };
+        return mapping(new ReasonMessageErrorRenderer(true)::render);
     }
 
     /** jupyter_server APIHandler format, used by {@code /interrupt}, {@code /restart} and sessions by id. */
     public static ErrorRenderer messageReason() {
+        return mapping(GatewayErrors::renderMessageReason);
+    }
+
+    /** A renderer that maps the gateway's own exceptions first, then renders with {@code format}. */
+    private static ErrorRenderer mapping(java.util.function.BiFunction<HttpError, Request, Response> format) {
         return new ErrorRenderer() {
             @Override
             public HttpError map(Throwable failure) {
@@ -51,18 +45,22 @@ public final class GatewayErrors {
 
             @Override
             public Response render(HttpError error, Request request) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                if (error.isUnexpected()) {
-                    body.put("message", "Unhandled error");
-                    body.put("reason", null);
-                    body.put("traceback", "");
-                } else {
-                    body.put("message", error.message().isEmpty() ? error.reason() : error.message());
-                    body.put("reason", null);
-                }
-                return new Response.Json(error.status(), error.reason(), body, List.of());
+                return format.apply(error, request);
             }
         };
+    }
+
+    private static Response renderMessageReason(HttpError error, Request request) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (error.isUnexpected()) {
+            body.put("message", "Unhandled error");
+            body.put("reason", null);
+            body.put("traceback", "");
+        } else {
+            body.put("message", error.message().isEmpty() ? error.reason() : error.message());
+            body.put("reason", null);
+        }
+        return new Response.Json(error.status(), error.reason(), body, List.of());
     }
 
     static HttpError map(Throwable failure) {
