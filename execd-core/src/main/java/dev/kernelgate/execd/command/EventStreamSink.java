@@ -1,5 +1,6 @@
 package dev.kernelgate.execd.command;
 
+import dev.kernelgate.execd.StreamEvent;
 import dev.kernelgate.gateway.http.EventStreamWriter;
 import java.time.Duration;
 import java.util.List;
