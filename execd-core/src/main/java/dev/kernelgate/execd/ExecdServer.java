@@ -120,7 +120,7 @@ public final class ExecdServer {
 
             AtomicReference<RunningServer> bound = new AtomicReference<>();
             ExecdRoutes.Handlers handlers = new ExecdRoutes.Handlers(
-                    new CodeHandler(contexts, (request, code) -> commandHandler.runCode(code)), commandHandler,
+                    new CodeHandler(contexts, new CodeCommands(commandHandler, commands, sessions)), commandHandler,
                     new SessionHandler(sessions), new FilesHandler(files), new DirectoriesHandler(files),
                     new MetricsHandler(metrics), new ApiHandler(), new KernelsHandler(gateway, kernels),
                     new ChannelsHandler(kernels), new KernelSpecsHandler(gateway, catalog),

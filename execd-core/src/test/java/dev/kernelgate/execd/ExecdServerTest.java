@@ -110,6 +110,17 @@ class ExecdServerTest {
     }
 
     @Test
+    void deleteCodeInterruptsBackgroundCommandsToo() throws Exception {
+        List<JsonNode> started = events(call("POST", "/command", "{\"command\":\"sleep 30\",\"background\":true}",
+                TOKEN).body());
+        String id = started.get(0).get("text").asText();
+        assertEquals(200, call("DELETE", "/code?id=" + id, null, TOKEN).statusCode());
+        JsonNode status = Json.MAPPER.readTree(call("GET", "/command/status/" + id, null, TOKEN).body());
+        assertEquals(false, status.get("running").asBoolean());
+        assertEquals(500, call("DELETE", "/code?id=no-such-id", null, TOKEN).statusCode());
+    }
+
+    @Test
     void codeWithoutALanguageRunsAsACommand() throws Exception {
         List<JsonNode> events = events(call("POST", "/code", "{\"code\":\"echo stateless\"}", TOKEN).body());
         assertEquals("stateless", events.get(1).get("text").asText());

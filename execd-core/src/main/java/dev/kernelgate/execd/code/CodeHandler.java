@@ -9,13 +9,20 @@ import dev.kernelgate.gateway.http.Request;
 import dev.kernelgate.gateway.http.Response;
 import dev.kernelgate.gateway.http.Responses;
 import dev.kernelgate.wire.Json;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /code} and {@code /code/context(s)}: thin; {@link CodeContexts} does the work. */
 public final class CodeHandler {
-    /** Runs code that names no language: execd's "stateless" path, a shell command. */
+    /** Commands behind {@code /code}: code that names no language runs as one, and interrupt reaches them too. */
     public interface CommandFallback {
+        /** Runs code that names no language: execd's "stateless" path, a shell command. */
         Response run(Request request, String code);
+
+        /** Interrupts the command or bash session {@code id}; empty when there is none by that id. */
+        default Optional<CompletableFuture<Void>> interrupt(String id) {
+            return Optional.empty();
+        }
     }
 
     private final CodeContexts contexts;
@@ -88,9 +95,13 @@ public final class CodeHandler {
         if (id == null || id.isBlank()) {
             throw ExecdException.of(400, ExecdErrorCode.MISSING_QUERY, "missing query parameter 'id'");
         }
-        CodeContext context = contexts.get(id).orElseThrow(() -> ExecdException.of(500,
-                ExecdErrorCode.RUNTIME_ERROR, "interrupt " + id + ": no such session"));
-        return Responses.async(context.client().kernel().interrupt().thenApply(ignored -> Responses.empty(200)));
+        // As upstream, one interrupt for kernels, commands and bash sessions alike.
+        CompletableFuture<Void> interrupted = contexts.get(id)
+                .map(context -> context.client().kernel().interrupt())
+                .or(() -> commands.interrupt(id))
+                .orElseThrow(() -> ExecdException.of(500, ExecdErrorCode.RUNTIME_ERROR,
+                        "interrupt " + id + ": no such session"));
+        return Responses.async(interrupted.thenApply(ignored -> Responses.empty(200)));
     }
 
     private CodeContext context(String id) {
