@@ -17,17 +17,20 @@ import dev.kernelgate.wire.WsFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kernel side of one {@code kernel_id:session_id}: a {@link KernelConnection} that outlives WebSockets. While
- * a WebSocket is attached, kernel messages go straight to it; while none is, they are buffered and replayed in
- * order to the next WebSocket of the same session.
+ * The kernel side of one {@code kernel_id:session_id}: a {@link KernelConnection} that outlives WebSockets. Kernel
+ * messages queue here in order and are written by the attached WebSocket's event loop, which checks that its socket
+ * is still open in the same step as it writes: a message is either written before the socket's close frame or
+ * stays queued for the next WebSocket of the session, never lost in between. While the socket's outbound buffer is
+ * full, messages wait here too (and so are replayed after a disconnect instead of dying in that buffer).
  */
 final class ChannelsSession implements KernelConnection.Listener {
     private static final Logger log = LoggerFactory.getLogger(ChannelsSession.class);
@@ -40,9 +43,12 @@ final class ChannelsSession implements KernelConnection.Listener {
     private final Consumer<ChannelsSession> onEnd;
     private volatile KernelConnection connection;
 
+    /** Most messages written per event-loop task, so one busy session does not starve the loop's other sockets. */
+    private static final int DRAIN_BATCH = 256;
+
     // Guarded by this.
     private Socket live;
-    private final List<ChannelMessage> buffer = new ArrayList<>();
+    private final ArrayDeque<ChannelMessage> pending = new ArrayDeque<>();
     private boolean ended;
 
     ChannelsSession(Kernel kernel, String sessionId, KernelService kernels, Consumer<ChannelsSession> onEnd) {
@@ -85,8 +91,8 @@ final class ChannelsSession implements KernelConnection.Listener {
                 return;
             }
             ended = true;
-            dropped = buffer.size();
-            buffer.clear();
+            dropped = pending.size();
+            pending.clear();
         }
         if (dropped > 0) {
             log.info("kernel {} session {}: discarding {} buffered messages", kernel.id(), sessionId, dropped);
@@ -122,35 +128,52 @@ final class ChannelsSession implements KernelConnection.Listener {
         synchronized (this) {
             socket = live;
         }
-        if (socket != null && socket.ws != null) {
-            socket.ws.close(1000, "kernel " + kernel.id() + " was shut down");
-        }
-        end();
-    }
-
-    private synchronized void deliver(ChannelMessage message) {
-        if (ended) {
+        if (socket == null) {
+            end();
             return;
         }
-        if (live != null && live.ws != null && live.ws.isOpen()) {
-            live.send(message);
-        } else {
-            buffer.add(message);
+        try {
+            // Flush what the kernel said last (its shutdown_reply, say), then close.
+            socket.ws.executor().execute(() -> {
+                socket.drain(true);
+                socket.ws.close(1000, "kernel " + kernel.id() + " was shut down");
+                end();
+            });
+        } catch (RejectedExecutionException e) {
+            end(); // the server is stopping
         }
     }
 
-    private synchronized void attach(Socket socket) {
-        Socket previous = live;
-        live = socket;
-        if (previous != null && previous.ws != null && previous.ws.isOpen()) {
+    private void deliver(ChannelMessage message) {
+        Socket target;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            pending.add(message);
+            target = live;
+        }
+        if (target != null) {
+            target.scheduleDrain();
+        }
+    }
+
+    private void attach(Socket socket) {
+        Socket previous;
+        int queued;
+        synchronized (this) {
+            previous = live;
+            live = socket;
+            queued = pending.size();
+        }
+        if (previous != null && previous.ws.isOpen()) {
             log.info("kernel {} session {}: replacing stale connection", kernel.id(), sessionId);
             previous.ws.close(1000, "replaced by a new connection of the same session");
         }
-        if (!buffer.isEmpty()) {
-            log.info("kernel {} session {}: replaying {} buffered messages", kernel.id(), sessionId, buffer.size());
-            buffer.forEach(socket::send);
-            buffer.clear();
+        if (queued > 0) {
+            log.info("kernel {} session {}: replaying {} buffered messages", kernel.id(), sessionId, queued);
         }
+        socket.scheduleDrain();
     }
 
     /** True when the session keeps buffering for a later reconnect; false when it has ended. */
@@ -169,17 +192,80 @@ final class ChannelsSession implements KernelConnection.Listener {
     private final class Socket implements WebSocketListener {
         private final WsFraming framing;
         private volatile WebSocketSession ws;
+        // Guarded by ChannelsSession.this.
+        private boolean drainScheduled;
 
         Socket(WsFraming framing) {
             this.framing = framing;
         }
 
-        void send(ChannelMessage message) {
+        /** Writes queued messages on this socket's event loop (once per burst, not once per message). */
+        void scheduleDrain() {
+            synchronized (ChannelsSession.this) {
+                if (drainScheduled || live != this) {
+                    return;
+                }
+                drainScheduled = true;
+            }
+            try {
+                ws.executor().execute(() -> drain(false));
+            } catch (RejectedExecutionException e) {
+                synchronized (ChannelsSession.this) {
+                    drainScheduled = false; // the server is stopping; the messages stay queued
+                }
+            }
+        }
+
+        /**
+         * Event loop only. The peer's close frame is handled on this same loop, so a socket seen open here is still
+         * open when the frame is written: the message reaches the peer before our close echo, or stays queued.
+         */
+        void drain(boolean ignoreWritability) {
+            int written = 0;
+            while (true) {
+                ChannelMessage message;
+                synchronized (ChannelsSession.this) {
+                    if (live != this || !ws.isOpen() || (!ignoreWritability && !ws.isWritable())) {
+                        drainScheduled = false; // the next socket, or writability coming back, drains the rest
+                        return;
+                    }
+                    if (!ignoreWritability && written == DRAIN_BATCH) {
+                        try {
+                            ws.executor().execute(() -> drain(false)); // still scheduled
+                        } catch (RejectedExecutionException e) {
+                            drainScheduled = false; // the server is stopping
+                        }
+                        return;
+                    }
+                    message = pending.poll();
+                    if (message == null) {
+                        drainScheduled = false;
+                        return;
+                    }
+                }
+                written++;
+                if (!send(message)) {
+                    synchronized (ChannelsSession.this) {
+                        pending.addFirst(message); // closed by us meanwhile: keep it for the next socket
+                        drainScheduled = false;
+                    }
+                    return;
+                }
+            }
+        }
+
+        private boolean send(ChannelMessage message) {
             WsFrame frame = framing.encode(message);
             if (frame.binary()) {
-                ws.sendBinary(frame.data());
-            } else {
-                ws.sendText(new String(frame.data(), StandardCharsets.UTF_8));
+                return ws.sendBinary(frame.data());
+            }
+            return ws.sendText(new String(frame.data(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void onWritabilityChanged(WebSocketSession session, boolean writable) {
+            if (writable) {
+                scheduleDrain();
             }
         }
 

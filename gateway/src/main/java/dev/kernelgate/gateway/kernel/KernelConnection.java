@@ -47,6 +47,12 @@ public final class KernelConnection implements AutoCloseable {
     private final String sessionId;
     private final Listener listener;
     private final CompletableFuture<KernelConnection> opened = new CompletableFuture<>();
+    private final KernelListener restarts = new KernelListener() {
+        @Override
+        public void onRestarted(Kernel k) {
+            k.reactor().execute(KernelConnection.this::reprove);
+        }
+    };
     private volatile boolean closed;
 
     // Owned by the kernel's reactor thread.
@@ -59,6 +65,9 @@ public final class KernelConnection implements AutoCloseable {
     private final List<Runnable> beforeOpen = new ArrayList<>();
     private MessageFactory nudges;
     private long nudgeDelay = FIRST_NUDGE_RETRY_MS;
+    /** After a kernel restart: our SUB reconnects on its own, but its subscription must be proven again. */
+    private boolean reproving;
+    private int reproveRound;
 
     KernelConnection(Kernel kernel, String sessionId, Listener listener) {
         this.kernel = kernel;
@@ -79,6 +88,7 @@ public final class KernelConnection implements AutoCloseable {
     }
 
     CompletableFuture<KernelConnection> open() {
+        kernel.addListener(restarts);
         kernel.ready().whenComplete((ok, error) -> {
             if (error != null) {
                 opened.completeExceptionally(error);
@@ -96,7 +106,7 @@ public final class KernelConnection implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (shell == null) {
+            if (shell == null || reproving) {
                 beforeOpen.add(() -> sendNow(channel, message));
                 return;
             }
@@ -112,6 +122,7 @@ public final class KernelConnection implements AutoCloseable {
         }
         closed = true;
         kernel.forget(this);
+        kernel.removeListener(restarts);
         kernel.reactor().execute(this::closeSockets);
         opened.completeExceptionally(new IllegalStateException("connection closed"));
     }
@@ -129,6 +140,7 @@ public final class KernelConnection implements AutoCloseable {
             return;
         }
         closed = true;
+        kernel.removeListener(restarts);
         opened.completeExceptionally(new IllegalStateException("kernel " + kernel.id() + " is gone"));
         listener.onClosed();
     }
@@ -166,7 +178,7 @@ public final class KernelConnection implements AutoCloseable {
      * a SUB misses whatever is published before its subscription lands). Replies to nudges are not forwarded.
      */
     private void nudge() {
-        if (opened.isDone() || closed) {
+        if ((opened.isDone() && !reproving) || closed) {
             return;
         }
         for (ZMQ.Socket socket : new ZMQ.Socket[] {shell, control}) {
@@ -187,10 +199,43 @@ public final class KernelConnection implements AutoCloseable {
         if (!opened.isDone()) {
             opened.complete(this);
         }
+        if (reproving) {
+            reproved();
+        }
         if (nudgeIds.contains(m.parentMsgId())) {
             return;
         }
         listener.onMessage(Channel.IOPUB, m);
+    }
+
+    /**
+     * The kernel restarted (same ports): the SUB socket reconnects by itself, but a new process publishes before
+     * the re-sent subscription lands, so output of the first requests after a restart could be lost. Hold the
+     * client's requests and nudge until IOPub answers again, as on first open.
+     */
+    private void reprove() {
+        if (closed || shell == null || reproving) {
+            return;
+        }
+        reproving = true;
+        int round = ++reproveRound;
+        nudgeDelay = FIRST_NUDGE_RETRY_MS;
+        nudge();
+        long timeout = kernel.config().kernelInfoTimeout().toMillis();
+        kernel.reactor().schedule(timeout, () -> {
+            if (reproving && round == reproveRound && !closed) {
+                log.warn("kernel {} session {}: IOPub not proven within {} ms after a restart; sending anyway",
+                        kernel.id(), sessionId, timeout);
+                reproved();
+            }
+        });
+    }
+
+    private void reproved() {
+        reproving = false;
+        List<Runnable> held = new ArrayList<>(beforeOpen);
+        beforeOpen.clear();
+        held.forEach(Runnable::run);
     }
 
     private void onReply(Channel channel, List<byte[]> frames) {
