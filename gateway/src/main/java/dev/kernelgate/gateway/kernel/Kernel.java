@@ -3,6 +3,7 @@ package dev.kernelgate.gateway.kernel;
 import dev.kernelgate.kernelspecs.InterruptMode;
 import dev.kernelgate.kernelspecs.KernelSpec;
 import dev.kernelgate.wire.Channel;
+import dev.kernelgate.wire.ConnectionFile;
 import dev.kernelgate.wire.ConnectionInfo;
 import dev.kernelgate.wire.Json;
 import dev.kernelgate.wire.Message;
@@ -42,13 +43,16 @@ import org.zeromq.ZMQ;
 public final class Kernel {
     private static final Logger log = LoggerFactory.getLogger(Kernel.class);
     private static final long PORT_POLL_MILLIS = 5;
+    /** Starts tried on fresh ports when a new kernel exits before binding (a port taken meanwhile), as jupyter_client. */
+    private static final int START_ATTEMPTS = 3;
 
     /** Where the kernel is in its life. */
     public enum State { STARTING, RUNNING, RESTARTING, SHUTTING_DOWN, DEAD, STOPPED }
 
     private final String id;
     private final KernelSpec spec;
-    private final ConnectionInfo connection;
+    /** Fixed once the kernel has started; replaced only when a first start fails before its ports listen. */
+    private volatile ConnectionInfo connection;
     private final Path connectionFile;
     private final Signer signer;
     private final KernelLaunch launch;
@@ -56,6 +60,7 @@ public final class Kernel {
     private final Executor blocking;
     private final ZmqReactor reactor;
     private final Consumer<Kernel> onGone;
+    private final PortAllocator ports;
     private final List<KernelListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<KernelConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -67,6 +72,8 @@ public final class Kernel {
     private volatile boolean expectingExit;
     private volatile String deathReason;
     private long launchedAtNanos;
+    private int startAttempts = 1;
+    private volatile boolean socketsOpened;
     private int consecutiveRestarts;
     private CompletableFuture<Void> lifecycle = CompletableFuture.completedFuture(null);
 
@@ -80,7 +87,8 @@ public final class Kernel {
     private Probe probe;
 
     Kernel(String id, KernelSpec spec, ConnectionInfo connection, Path connectionFile, KernelLaunch launch,
-           KernelManagerConfig config, Executor blocking, ZMQ.Context context, Consumer<Kernel> onGone) {
+           KernelManagerConfig config, Executor blocking, ZMQ.Context context, PortAllocator ports,
+           Consumer<Kernel> onGone) {
         this.id = id;
         this.spec = spec;
         this.connection = connection;
@@ -90,6 +98,7 @@ public final class Kernel {
         this.config = config;
         this.blocking = blocking;
         this.onGone = onGone;
+        this.ports = ports;
         this.reactor = new ZmqReactor(context, "kernel-" + id.substring(0, Math.min(8, id.length())));
     }
 
@@ -226,8 +235,22 @@ public final class Kernel {
         expectingExit = false;
         CompletableFuture<Void> generation = ready;
         p.onExit().thenAccept(this::onExit);
-        reactor.execute(() -> startProbe(generation));
+        reactor.execute(() -> startProbe(generation, p));
         log.info("kernel {} ({}) started, pid {}", id, spec.name(), p.pid());
+    }
+
+    /** New ports, same key and connection file path (argv stays valid). */
+    private void reassignPorts() {
+        ConnectionInfo old = connection;
+        int[] p = ports.allocate(old.ip(), 5);
+        ConnectionInfo fresh = new ConnectionInfo(old.transport(), old.ip(), p[0], p[1], p[2], p[3], p[4], old.key(),
+                old.signatureScheme(), old.kernelName());
+        try {
+            ConnectionFile.write(connectionFile, fresh);
+        } catch (IOException e) {
+            throw new KernelStartException(KernelStartException.Reason.IO, "cannot rewrite " + connectionFile, e);
+        }
+        connection = fresh;
     }
 
     private CompletableFuture<Void> relaunch() {
@@ -248,16 +271,17 @@ public final class Kernel {
         }
     }
 
-    private void beginProbe(CompletableFuture<Void> generation) {
-        if (generation.isDone() || generation != ready) {
+    private void beginProbe(CompletableFuture<Void> generation, Process launched) {
+        if (generation.isDone() || generation != ready || launched != process) {
             return;
         }
         if (!ListeningPorts.allListening(connection.shellPort(), connection.iopubPort(), connection.controlPort(),
                 connection.stdinPort())) {
-            reactor.schedule(PORT_POLL_MILLIS, () -> beginProbe(generation));
+            reactor.schedule(PORT_POLL_MILLIS, () -> beginProbe(generation, launched));
             return;
         }
         if (shell == null) {
+            socketsOpened = true;
             shell = reactor.open(SocketType.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);
             control = reactor.open(SocketType.DEALER, connection.endpoint(Channel.CONTROL), null, this::onReply);
             reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, this::onIopub);
@@ -267,7 +291,7 @@ public final class Kernel {
         sendProbe(p);
     }
 
-    private void startProbe(CompletableFuture<Void> generation) {
+    private void startProbe(CompletableFuture<Void> generation, Process launched) {
         reactor.schedule(config.kernelInfoTimeout().toMillis(), () -> {
             if (!generation.isDone()) {
                 generation.completeExceptionally(new KernelStartException(KernelStartException.Reason.TIMEOUT,
@@ -275,7 +299,7 @@ public final class Kernel {
                                 + config.kernelInfoTimeout().toSeconds() + " s"));
             }
         });
-        beginProbe(generation);
+        beginProbe(generation, launched);
     }
 
     private void sendProbe(Probe p) {
@@ -388,6 +412,19 @@ public final class Kernel {
             return;
         }
         String why = "kernel process " + exited.pid() + " exited with code " + exited.exitValue();
+        if (state == State.STARTING && !socketsOpened && startAttempts < START_ATTEMPTS) {
+            startAttempts++;
+            log.info("kernel {} ({}): {} before its ports listened; starting again on fresh ports", id,
+                    spec.name(), why);
+            CompletableFuture.runAsync(() -> {
+                reassignPorts();
+                launch();
+            }, blocking).exceptionally(error -> {
+                ready.completeExceptionally(error);
+                return null;
+            });
+            return;
+        }
         if (state == State.STARTING) {
             log.warn("kernel {} ({}) failed to start: {}", id, spec.name(), why);
             ready.completeExceptionally(new KernelStartException(KernelStartException.Reason.PROCESS_EXITED,

@@ -133,7 +133,7 @@ public final class KernelManager implements AutoCloseable {
         } catch (IOException e) {
             throw new KernelStartException(KernelStartException.Reason.IO, "cannot write connection file " + file, e);
         }
-        Kernel kernel = new Kernel(id, spec, info, file, launch, config, blocking, context,
+        Kernel kernel = new Kernel(id, spec, info, file, launch, config, blocking, context, ports,
                 gone -> kernels.remove(gone.id(), gone));
         kernels.put(id, kernel);
         kernel.launch();

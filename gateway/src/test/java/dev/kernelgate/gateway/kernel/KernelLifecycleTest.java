@@ -178,6 +178,27 @@ class KernelLifecycleTest {
     }
 
     @Test
+    void aKernelThatExitsBeforeBindingIsStartedAgainOnFreshPorts() throws Exception {
+        // The first start exits at once, as a kernel whose port was taken meanwhile does; the next one works.
+        Path marker = dir.resolve("first-start-happened");
+        TestKernels.writeSpec(dir, "flaky", """
+                {"argv": ["/bin/sh", "-c",
+                          "if [ -e %s ]; then exec /usr/bin/python3 -m ipykernel_launcher -f \\"$0\\"; fi; touch %s; exit 1",
+                          "{connection_file}"],
+                 "display_name": "Flaky", "language": "python"}""".formatted(marker, marker));
+        Kernel kernel = await(manager.start(KernelStartRequest.of("flaky")));
+        var firstPorts = kernel.connectionInfo();
+        await(kernel.ready());
+        assertTrue(Files.exists(marker));
+        assertNotEquals(firstPorts.shellPort(), kernel.connectionInfo().shellPort());
+        assertEquals(kernel.connectionInfo().shellPort(),
+                dev.kernelgate.wire.ConnectionFile.read(kernel.connectionFile()).shellPort());
+        KernelClient client = await(kernel.newClient());
+        assertTrue(await(client.execute("1+1", ExecuteOptions.defaults(), ExecutionListener.ignoring()).result())
+                .ok());
+    }
+
+    @Test
     void unknownSpecAndNonLaunchableSpecAreClearErrors() throws Exception {
         Files.createDirectories(dir.resolve("kernels").resolve("rkernel"));
         TestKernels.writeSpec(dir, "rkernel", """
