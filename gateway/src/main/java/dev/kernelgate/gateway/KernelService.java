@@ -76,6 +76,10 @@ public final class KernelService implements AutoCloseable {
         refillPool();
     }
 
+    public GatewayConfig config() {
+        return config;
+    }
+
     public KernelManager manager() {
         return manager;
     }

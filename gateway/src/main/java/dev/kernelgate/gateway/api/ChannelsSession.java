@@ -42,6 +42,7 @@ final class ChannelsSession implements KernelConnection.Listener {
     private final KernelService kernels;
     private final Consumer<ChannelsSession> onEnd;
     private volatile KernelConnection connection;
+    private final IopubRateLimit rateLimit;
 
     /** Most messages written per event-loop task, so one busy session does not starve the loop's other sockets. */
     private static final int DRAIN_BATCH = 256;
@@ -56,6 +57,7 @@ final class ChannelsSession implements KernelConnection.Listener {
         this.sessionId = sessionId;
         this.kernels = kernels;
         this.onEnd = onEnd;
+        this.rateLimit = new IopubRateLimit(kernels.config().iopubMsgRateLimit(), sessionId);
     }
 
     String key() {
@@ -144,7 +146,11 @@ final class ChannelsSession implements KernelConnection.Listener {
         }
     }
 
-    private void deliver(ChannelMessage message) {
+    private void deliver(ChannelMessage incoming) {
+        ChannelMessage message = rateLimit.filter(incoming);
+        if (message == null) {
+            return;
+        }
         Socket target;
         synchronized (this) {
             if (ended) {
