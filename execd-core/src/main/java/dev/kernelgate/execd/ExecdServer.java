@@ -1,5 +1,6 @@
 package dev.kernelgate.execd;
 
+import dev.kernelgate.gateway.DaemonThreads;
 import dev.kernelgate.execd.code.CodeContexts;
 import dev.kernelgate.execd.code.CodeHandler;
 import dev.kernelgate.execd.command.BashSessions;
@@ -36,10 +37,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,10 +96,10 @@ public final class ExecdServer {
                     List.of(BundledKernels.install(env, home)), List.of(KernelSpecSearchPath.DEFAULT_DROP_IN_DIR)));
             KernelManager manager = new KernelManager(managerConfig, catalog);
             resources.add(manager);
-            ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, daemon("execd-timer"));
+            ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("execd-timer"));
             resources.add(scheduler::shutdownNow);
             ExecutorService blocking = new ThreadPoolExecutor(2, 64, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(4096), daemon("execd-blocking"));
+                    new LinkedBlockingQueue<>(4096), DaemonThreads.named("execd-blocking"));
             resources.add(blocking::shutdownNow);
 
             // The embedded Kernel Gateway lists kernels: a Jupyter client attaching here wants to find them.
@@ -145,14 +144,5 @@ public final class ExecdServer {
             }
             throw e;
         }
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

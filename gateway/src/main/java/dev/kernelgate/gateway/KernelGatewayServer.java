@@ -27,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,9 +93,9 @@ public final class KernelGatewayServer {
         KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
                 kernelDirs, config.dropInDirs()));
         KernelManager manager = new KernelManager(managerConfig, catalog);
-        ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, daemon("gateway-timer"));
+        ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("gateway-timer"));
         ExecutorService blocking = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(1024), daemon("gateway-blocking"));
+                new LinkedBlockingQueue<>(1024), DaemonThreads.named("gateway-blocking"));
         KernelService kernels = null;
         try {
             kernels = new KernelService(config, manager, env, Path.of("").toAbsolutePath(), scheduler);
@@ -164,14 +163,5 @@ public final class KernelGatewayServer {
             throw new IllegalArgumentException("cannot load TLS certificate " + config.certfile() + ": "
                     + e.getMessage(), e);
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.kernelgate.execd.command;
 
+import dev.kernelgate.gateway.DaemonThreads;
 import dev.kernelgate.execd.ExecdConfig;
 import dev.kernelgate.execd.ExecdErrorCode;
 import java.io.File;
@@ -27,9 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,8 +120,8 @@ public final class CommandService implements AutoCloseable {
             log.warn("setsid not found: commands share execd's process group; kills reach their process tree only");
         }
         this.users = UserSwitch.detect();
-        this.io = Executors.newCachedThreadPool(daemon("kernelgate-command-io"));
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, daemon("kernelgate-command-timer"));
+        this.io = Executors.newCachedThreadPool(DaemonThreads.named("kernelgate-command-io"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, DaemonThreads.named("kernelgate-command-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.timer = scheduler;
         this.sweeper = new ExitSweeper(scheduler);
@@ -612,14 +611,5 @@ public final class CommandService implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             log.debug("cannot delete {}: {}", root, e.toString());
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

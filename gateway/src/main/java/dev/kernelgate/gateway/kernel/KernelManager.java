@@ -1,5 +1,6 @@
 package dev.kernelgate.gateway.kernel;
 
+import dev.kernelgate.gateway.DaemonThreads;
 import dev.kernelgate.kernelspecs.KernelSpec;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
 import dev.kernelgate.wire.ConnectionFile;
@@ -21,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZMQ;
@@ -44,13 +44,8 @@ public final class KernelManager implements AutoCloseable {
     public KernelManager(KernelManagerConfig config, KernelSpecCatalog catalog) {
         this.config = config;
         this.catalog = catalog;
-        AtomicInteger threads = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "kernel-lifecycle-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                DaemonThreads.named("kernel-lifecycle"));
         pool.allowCoreThreadTimeOut(true);
         this.blocking = pool;
         try {
