@@ -106,7 +106,7 @@ public final class ExecdServer {
             GatewayConfig gateway = GatewaySettings.parse(Map.of(), List.of("--list_kernels=True"));
             KernelService kernels = new KernelService(gateway, manager, env, config.workDir(), scheduler);
             resources.add(kernels);
-            CodeContexts contexts = new CodeContexts(manager, env, KERNEL_START_TIMEOUT);
+            CodeContexts contexts = new CodeContexts(manager, env, KERNEL_START_TIMEOUT, blocking);
             resources.add(contexts);
             CommandService commands = new CommandService(config);
             resources.add(commands);

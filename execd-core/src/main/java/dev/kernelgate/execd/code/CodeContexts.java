@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,30 +41,39 @@ public final class CodeContexts implements AutoCloseable {
     private final KernelManager manager;
     private final Map<String, String> kernelEnv;
     private final Duration startTimeout;
+    private final Executor blocking;
     private final Map<String, CodeContext> contexts = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<CodeContext>> defaults = new ConcurrentHashMap<>();
 
-    public CodeContexts(KernelManager manager, Map<String, String> kernelEnv, Duration startTimeout) {
+    /** @param blocking runs the kernelspec lookup (a directory scan), so callers on an event loop never block */
+    public CodeContexts(KernelManager manager, Map<String, String> kernelEnv, Duration startTimeout,
+                        Executor blocking) {
         this.manager = manager;
         this.kernelEnv = Map.copyOf(kernelEnv);
         this.startTimeout = startTimeout;
+        this.blocking = blocking;
     }
 
     /** Starts a kernel for {@code language} (a language or a kernelspec name) in {@code cwd}. */
     public CompletableFuture<CodeContext> create(String language, String cwd) {
-        KernelSpec spec = resolve(language);
-        Path dir = cwd == null || cwd.isBlank() ? null : Path.of(cwd);
-        if (dir != null && !Files.isDirectory(dir)) {
-            return CompletableFuture.failedFuture(ExecdException.of(400, ExecdErrorCode.INVALID_REQUEST_BODY,
-                    "cwd " + cwd + " is not a directory"));
-        }
+        return CompletableFuture.supplyAsync(() -> {
+            KernelSpec spec = resolve(language);
+            Path dir = cwd == null || cwd.isBlank() ? null : Path.of(cwd);
+            if (dir != null && !Files.isDirectory(dir)) {
+                throw ExecdException.of(400, ExecdErrorCode.INVALID_REQUEST_BODY, "cwd " + cwd + " is not a directory");
+            }
+            return new KernelStartRequest(spec.name(), kernelEnv, dir, null);
+        }, blocking).thenCompose(request -> start(language, cwd, request));
+    }
+
+    private CompletableFuture<CodeContext> start(String language, String cwd, KernelStartRequest request) {
         String id = UUID.randomUUID().toString();
-        return manager.startAndWait(new KernelStartRequest(spec.name(), kernelEnv, dir, null))
+        return manager.startAndWait(request)
                 .thenCompose(Kernel::newClient)
                 .orTimeout(startTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((client, error) -> {
                     if (error != null) {
-                        throw startFailure(language, spec, error);
+                        throw startFailure(language, request.specName(), error);
                     }
                     CodeContext context = new CodeContext(id, language, cwd, client);
                     contexts.put(id, context);
@@ -143,12 +153,12 @@ public final class CodeContexts implements AutoCloseable {
                 + " to add one: " + hint;
     }
 
-    private RuntimeException startFailure(String language, KernelSpec spec, Throwable error) {
+    private RuntimeException startFailure(String language, String specName, Throwable error) {
         Throwable cause = error;
         while (cause.getCause() != null && !(cause instanceof KernelStartException)) {
             cause = cause.getCause();
         }
         return ExecdException.of(500, ExecdErrorCode.RUNTIME_ERROR, "EXECD_001: the " + language + " kernel ("
-                + spec.name() + ") failed to start: " + cause.getMessage());
+                + specName + ") failed to start: " + cause.getMessage());
     }
 }

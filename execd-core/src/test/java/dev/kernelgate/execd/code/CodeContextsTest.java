@@ -54,7 +54,7 @@ class CodeContextsTest {
                 KernelSpecSearchPath.fromEnvironment(Map.of(), Path.of("/nonexistent")));
         manager = new KernelManager(KernelManagerConfig.defaults(Map.of()).withRuntimeDir(dir.resolve("rt"))
                 .withKernelOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("k.log").toFile())), catalog);
-        contexts = new CodeContexts(manager, System.getenv(), Duration.ofSeconds(60));
+        contexts = new CodeContexts(manager, System.getenv(), Duration.ofSeconds(60), Executors.newCachedThreadPool());
         CodeHandler code = new CodeHandler(contexts, (req, c) -> Responses.json(200, Map.of("command", c)));
         Routes routes = Routes.builder()
                 .errors(CodeMessageErrorRenderer.withFallbackCode("UNKNOWN"))
