@@ -116,7 +116,12 @@ public final class KernelService implements AutoCloseable {
             }
         }
         Map<String, String> env = kernelEnv(request.hasEnv() ? request.env() : null);
-        return manager.start(new KernelStartRequest(name, env, workingDir(request.path()), null));
+        if (request.path() == null || request.path().isBlank()) {
+            return manager.start(new KernelStartRequest(name, env, rootDir, null));
+        }
+        // Walking the path up to an existing directory stats files: not on the caller's (event loop) thread.
+        return CompletableFuture.supplyAsync(() -> new KernelStartRequest(name, env, workingDir(request.path()), null),
+                scheduler).thenCompose(manager::start);
     }
 
     /** Throws {@link ResourceLimitException} when {@code max_kernels} kernels run (pooled ones do not count). */
