@@ -4,34 +4,14 @@
 // prints {"error": "..."} and exits 1.
 'use strict';
 
+const { emit, fail, required, check } = require('./report');
+
 const { KernelManager, KernelAPI, ServerConnection } = require('@jupyterlab/services');
 const WebSocket = require('ws');
 
 const baseUrl = required('KG_URL');
 const token = required('KG_TOKEN');
 
-function required(name) {
-  const value = process.env[name];
-  if (!value) {
-    fail(`environment variable ${name} is not set`);
-  }
-  return value;
-}
-
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n');
-}
-
-function fail(message) {
-  emit({ error: message });
-  process.exit(1);
-}
-
-function check(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
 
 // Every WebSocket the library opens, with what it offered, what the server selected and how frames arrived.
 const sockets = [];

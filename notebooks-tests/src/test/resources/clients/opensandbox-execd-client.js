@@ -7,34 +7,14 @@
 // prints {"error": "..."} and exits 1. The checks follow the upstream SDK E2E expectations (reference §7).
 'use strict';
 
+const { emit, fail, required, check } = require('./report');
+
 const { ConnectionConfig, createDefaultAdapterFactory } = require('@alibaba-group/opensandbox');
 
 const baseUrl = required('EXECD_URL');
 const token = required('EXECD_TOKEN');
 const work = required('EXECD_WORKDIR');
 
-function required(name) {
-  const value = process.env[name];
-  if (!value) {
-    fail(`environment variable ${name} is not set`);
-  }
-  return value;
-}
-
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n');
-}
-
-function fail(message) {
-  emit({ error: message });
-  process.exit(1);
-}
-
-function check(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
 
 function eq(actual, expected, what) {
   const a = JSON.stringify(actual);
