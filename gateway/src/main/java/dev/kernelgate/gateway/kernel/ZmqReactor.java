@@ -192,7 +192,9 @@ final class ZmqReactor implements AutoCloseable {
                 int count = registrations.size();
                 Registration[] snapshot = registrations.toArray(new Registration[0]);
                 for (int i = 0; i < count && !closing; i++) {
-                    if (poller.pollin(i + 1) || poller.pollerr(i + 1)) {
+                    // ZMQ signals readiness edge-wise: a send on a socket can consume the wake-up of a message
+                    // that arrived meanwhile, so ask each socket for its events as well as the poller.
+                    if (poller.pollin(i + 1) || poller.pollerr(i + 1) || readable(snapshot[i])) {
                         backlog |= drain(snapshot[i]);
                     }
                 }
@@ -212,6 +214,10 @@ final class ZmqReactor implements AutoCloseable {
             closing = true;
             shutdown();
         }
+    }
+
+    private static boolean readable(Registration r) {
+        return !r.closed && (r.socket.getEvents() & ZMQ.Poller.POLLIN) != 0;
     }
 
     private boolean drain(Registration r) {
