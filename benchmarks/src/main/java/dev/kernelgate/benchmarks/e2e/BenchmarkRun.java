@@ -115,7 +115,11 @@ public final class BenchmarkRun {
         String header = header(started, minutes, options, sizes, servers);
         Path report = Report.write(results, options.out(), header);
         progress.printf("[bench] wrote %s (%.1f min)%n", report, minutes);
-        deleteTree(work);
+        if (results.failures.isEmpty()) {
+            deleteTree(work);
+        } else {
+            progress.printf("[bench] server logs kept in %s%n", work);
+        }
         return new Output(report, results);
     }
 

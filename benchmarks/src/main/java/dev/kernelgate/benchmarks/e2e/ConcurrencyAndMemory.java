@@ -19,7 +19,7 @@ final class ConcurrencyAndMemory {
 
     record Result(String server, int kernels, int clients, int requestsPerClient, double seconds,
                   Distribution latency, long lost, long misrouted, long rssIdle, long rssWithKernels,
-                  long rssWithConnections) {
+                  long rssWithConnections, Distribution opens, long serverWarnings) {
         double requestsPerSecond() {
             return clients * (double) requestsPerClient / seconds;
         }
@@ -56,8 +56,11 @@ final class ConcurrencyAndMemory {
             }
             long rssKernels = server.rssBytes();
             bench.log("%s: %d kernels ready, opening %d connections", server.name(), kernels.size(), sizes.clients());
+            List<Double> opens = new ArrayList<>();
             for (int c = 0; c < sizes.clients(); c++) {
+                long t = System.nanoTime();
                 sessions.add(WsSession.open(bench.group(), server, kernels.get(c % kernels.size()), v1));
+                opens.add((System.nanoTime() - t) / 1e6);
             }
             ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
             AtomicLong lost = new AtomicLong();
@@ -75,7 +78,8 @@ final class ConcurrencyAndMemory {
             }
             return new Result(server.name(), kernels.size(), sessions.size(), sizes.requestsPerClient(), seconds,
                     Distribution.of(server.name(), new ArrayList<>(latencies)), lost.get(), misrouted.get(),
-                    rssIdle, rssKernels, rssConnections);
+                    rssIdle, rssKernels, rssConnections, Distribution.of("connection open", opens),
+                    server.warnings());
         } finally {
             sessions.forEach(WsSession::close);
             for (String id : kernels) {

@@ -127,13 +127,16 @@ final class Report {
         md.append("Each request prints a line naming its client and request; a missing line or reply is lost, a "
                 + "foreign one misrouted.\n\n");
         md.append("| server | K kernels | N clients | M each | seconds | requests/s | median ms | p99 ms | lost | "
-                + "misrouted |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "misrouted | connection open p50 / max ms | server log warnings |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         List<Distribution> ds = new ArrayList<>();
         for (ConcurrencyAndMemory.Result c : results.concurrency) {
             md.append(row(c.server(), Integer.toString(c.kernels()), Integer.toString(c.clients()),
                     Integer.toString(c.requestsPerClient()), String.format(Locale.ROOT, "%.2f", c.seconds()),
                     String.format(Locale.ROOT, "%.0f", c.requestsPerSecond()), ms(c.latency().median()),
-                    ms(c.latency().percentile(99)), Long.toString(c.lost()), Long.toString(c.misrouted())));
+                    ms(c.latency().percentile(99)), Long.toString(c.lost()), Long.toString(c.misrouted()),
+                    ms(c.opens().median()) + " / " + ms(c.opens().percentile(100)),
+                    Long.toString(c.serverWarnings())));
             ds.add(c.latency());
         }
         Charts.latencyCdf(dir.resolve("results").resolve("concurrency.png"), "Latency under concurrency", ds);

@@ -22,24 +22,27 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final String token;
+    private final String warningMarker;
 
-    private ServerProcess(String name, Process process, Path log, int port, String token) {
+    private ServerProcess(String name, Process process, Path log, int port, String token, String warningMarker) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.port = port;
         this.token = token;
+        this.warningMarker = warningMarker;
     }
 
     /** Starts {@code command} and waits until {@code readyPath} answers 200 on its port. */
     static ServerProcess start(String name, List<String> command, Map<String, String> env, Path workDir, int port,
-                               String token, String readyPath) throws IOException, InterruptedException {
+                               String token, String readyPath, String warningMarker)
+            throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path log = workDir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
-        ServerProcess server = new ServerProcess(name, pb.start(), log, port, token);
+        ServerProcess server = new ServerProcess(name, pb.start(), log, port, token, warningMarker);
         server.awaitReady(readyPath, Duration.ofSeconds(60));
         return server;
     }
@@ -100,14 +103,24 @@ final class ServerProcess implements AutoCloseable {
     void awaitLogLines(String marker, int count, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            try (var lines = Files.lines(log)) {
-                if (lines.filter(l -> l.contains(marker)).count() >= count) {
-                    return;
-                }
+            if (logLines(marker) >= count) {
+                return;
             }
             Thread.sleep(20);
         }
         throw new IOException(name + ": fewer than " + count + " log lines with '" + marker + "' within " + timeout);
+    }
+
+    /** How many lines of the server's log contain {@code marker} so far. */
+    long logLines(String marker) throws IOException {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(marker)).count();
+        }
+    }
+
+    /** Warnings the server has logged so far. */
+    long warnings() throws IOException {
+        return logLines(warningMarker);
     }
 
     /** Resident set size of the server process itself (not its kernels), in bytes. */

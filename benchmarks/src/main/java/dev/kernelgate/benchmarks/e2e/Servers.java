@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  */
 final class Servers {
     static final String PYTHON = "/usr/bin/python3";
+    /** How a warning line looks in each server's log. */
+    private static final String KERNELGATE_WARNING = " WARN ";
     private static final Pattern DEFAULT_OPTS = Pattern.compile("default_java_opts=\"([^\"]*)\"");
 
     private final Path repo;
@@ -42,7 +44,7 @@ final class Servers {
     /** The JVM flags the launcher uses when KERNELGATE_JAVA_OPTS is unset. */
     String launcherJvmFlags() throws IOException {
         Matcher m = DEFAULT_OPTS.matcher(Files.readString(repo.resolve("kernelgate")));
-        return m.find() ? m.group(1) : "(unknown)";
+        return m.find() ? m.group(1).replace("\\\n", " ").replaceAll("\\s+", " ").trim() : "(unknown)";
     }
 
     Path work() {
@@ -58,14 +60,14 @@ final class Servers {
         env.put("KG_AUTH_TOKEN", "bench-token");
         env.putAll(settings);
         return ServerProcess.start(name, List.of(repo.resolve("kernelgate").toString(), "gateway"), env,
-                dir(name), port, "bench-token", "/api/kernelspecs");
+                dir(name), port, "bench-token", "/api/kernelspecs", KERNELGATE_WARNING);
     }
 
     /** {@code ./kernelgate execd} on a free port, no token. */
     ServerProcess execd(String name) throws IOException, InterruptedException {
         int port = ServerProcess.freePort();
         return ServerProcess.start(name, List.of(repo.resolve("kernelgate").toString(), "execd", "--port",
-                Integer.toString(port)), launcherEnv(), dir(name), port, "", "/ping");
+                Integer.toString(port)), launcherEnv(), dir(name), port, "", "/ping", KERNELGATE_WARNING);
     }
 
     /** Debian's jupyter_server, stock or with its IOPub rate limits switched off. */
@@ -82,7 +84,7 @@ final class Servers {
         Map<String, String> env = new HashMap<>(kernelEnv());
         env.put("JUPYTER_CONFIG_DIR", dir.resolve("config").toString());
         env.put("JUPYTER_RUNTIME_DIR", dir.resolve("runtime").toString());
-        return ServerProcess.start(name, command, env, dir, port, "bench-token", "/api/kernelspecs");
+        return ServerProcess.start(name, command, env, dir, port, "bench-token", "/api/kernelspecs", "[W ");
     }
 
     /** Environment for kernels: ipykernel's debugger otherwise warns on every start. */

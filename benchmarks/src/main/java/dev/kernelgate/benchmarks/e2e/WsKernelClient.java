@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WsKernelClient implements AutoCloseable {
     private static final int MAX_FRAME = 256 * 1024 * 1024;
+    private static final long HANDSHAKE_MILLIS = 60_000;
 
     /** Receives each decoded message on the event loop; keep it short. */
     interface Listener {
@@ -81,14 +82,15 @@ final class WsKernelClient implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                                new WebSocketClientProtocolHandler(handshaker, true),
+                                // A slow open is measured, not cut short at Netty's default 10 s.
+                                new WebSocketClientProtocolHandler(handshaker, true, true, HANDSHAKE_MILLIS),
                                 new WebSocketFrameAggregator(MAX_FRAME),
                                 new Inbound(framing, listener, handshaken));
                     }
                 });
         io.netty.channel.Channel ch = bootstrap.connect(uri.getHost(), uri.getPort()).sync().channel();
         try {
-            handshaken.get(30, TimeUnit.SECONDS);
+            handshaken.get(HANDSHAKE_MILLIS + 5_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             ch.close();
             throw e;

@@ -22,6 +22,18 @@ final class MimeBundles {
 
     private static final String RENDERED_IMAGE = "java.awt.image.RenderedImage";
 
+    /** What a class offers beyond text: worked out once per class (the reflective search costs ~50 µs a call). */
+    private record Traits(boolean image, Method toHtml) {
+    }
+
+    /** A memo of a pure function of the class, not state: every entry could be recomputed at any time. */
+    private static final ClassValue<Traits> TRAITS = new ClassValue<>() {
+        @Override
+        protected Traits computeValue(Class<?> type) {
+            return new Traits(isImageType(type), findToHtml(type));
+        }
+    };
+
     private MimeBundles() {
     }
 
@@ -54,7 +66,7 @@ final class MimeBundles {
 
     /** Whether {@link #of} would add more than text/plain. */
     static boolean isRich(Object value) {
-        return value != null && (isImage(value) || findToHtml(value.getClass()) != null);
+        return value != null && (isImage(value) || TRAITS.get(value.getClass()).toHtml() != null);
     }
 
     static String plainText(Object value) {
@@ -73,10 +85,11 @@ final class MimeBundles {
     }
 
     private static boolean isImage(Object value) {
-        if (value == null) {
-            return false;
-        }
-        for (Class<?> type = value.getClass(); type != null; type = type.getSuperclass()) {
+        return value != null && TRAITS.get(value.getClass()).image();
+    }
+
+    private static boolean isImageType(Class<?> start) {
+        for (Class<?> type = start; type != null; type = type.getSuperclass()) {
             if (implementsNamed(type, RENDERED_IMAGE)) {
                 return true;
             }
@@ -94,7 +107,7 @@ final class MimeBundles {
     }
 
     private static String html(Object value) {
-        Method method = findToHtml(value.getClass());
+        Method method = TRAITS.get(value.getClass()).toHtml();
         if (method == null) {
             return null;
         }
