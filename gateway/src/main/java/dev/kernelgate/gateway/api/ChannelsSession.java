@@ -228,44 +228,47 @@ final class ChannelsSession implements KernelConnection.Listener {
          */
         void drain(boolean ignoreWritability) {
             int written = 0;
-            while (true) {
-                ChannelMessage message;
-                synchronized (ChannelsSession.this) {
-                    if (live != this || !ws.isOpen() || (!ignoreWritability && !ws.isWritable())) {
-                        drainScheduled = false; // the next socket, or writability coming back, drains the rest
-                        return;
+            try {
+                while (true) {
+                    ChannelMessage message;
+                    synchronized (ChannelsSession.this) {
+                        if (live != this || !ws.isOpen() || (!ignoreWritability && !ws.isWritable())) {
+                            drainScheduled = false; // the next socket, or writability coming back, drains the rest
+                            return;
+                        }
+                        if (!ignoreWritability && written == DRAIN_BATCH) {
+                            try {
+                                ws.executor().execute(() -> drain(false)); // still scheduled
+                            } catch (RejectedExecutionException e) {
+                                drainScheduled = false; // the server is stopping
+                            }
+                            return;
+                        }
+                        message = pending.poll();
+                        if (message == null) {
+                            drainScheduled = false;
+                            return;
+                        }
                     }
-                    if (!ignoreWritability && written == DRAIN_BATCH) {
-                        try {
-                            ws.executor().execute(() -> drain(false)); // still scheduled
-                        } catch (RejectedExecutionException e) {
-                            drainScheduled = false; // the server is stopping
+                    if (!write(message)) {
+                        synchronized (ChannelsSession.this) {
+                            pending.addFirst(message); // closed by us meanwhile: keep it for the next socket
+                            drainScheduled = false;
                         }
                         return;
                     }
-                    message = pending.poll();
-                    if (message == null) {
-                        drainScheduled = false;
-                        return;
-                    }
+                    written++;
                 }
-                written++;
-                if (!send(message)) {
-                    synchronized (ChannelsSession.this) {
-                        pending.addFirst(message); // closed by us meanwhile: keep it for the next socket
-                        drainScheduled = false;
-                    }
-                    return;
+            } finally {
+                if (written > 0) {
+                    ws.flush(); // one write(2) for the whole burst
                 }
             }
         }
 
-        private boolean send(ChannelMessage message) {
+        private boolean write(ChannelMessage message) {
             WsFrame frame = framing.encode(message);
-            if (frame.binary()) {
-                return ws.sendBinary(frame.data());
-            }
-            return ws.sendText(new String(frame.data(), StandardCharsets.UTF_8));
+            return frame.binary() ? ws.writeBinary(frame.data()) : ws.writeText(frame.data());
         }
 
         @Override

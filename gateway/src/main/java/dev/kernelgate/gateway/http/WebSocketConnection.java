@@ -216,6 +216,29 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     @Override
+    public boolean writeText(byte[] utf8) {
+        if (!isOpen()) {
+            return false;
+        }
+        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public boolean writeBinary(byte[] data) {
+        if (!isOpen()) {
+            return false;
+        }
+        channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)), channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
     public void close(int code, String reason) {
         Channel ch = channel;
         if (ch == null || !closing.compareAndSet(false, true)) {

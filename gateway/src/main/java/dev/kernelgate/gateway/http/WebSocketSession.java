@@ -20,6 +20,18 @@ public interface WebSocketSession {
 
     boolean sendBinary(byte[] data);
 
+    /**
+     * Queues a text frame of UTF-8 bytes without flushing, so a burst of frames leaves in one write; {@link #flush()}
+     * sends what is queued. Event loop only. False (and nothing queued) once closing.
+     */
+    boolean writeText(byte[] utf8);
+
+    /** As {@link #writeText} for a binary frame. */
+    boolean writeBinary(byte[] data);
+
+    /** Sends the frames queued by {@link #writeText} / {@link #writeBinary}. */
+    void flush();
+
     /** Sends a close frame; the connection drops when the peer answers or after a short grace period. */
     void close(int code, String reason);
 
