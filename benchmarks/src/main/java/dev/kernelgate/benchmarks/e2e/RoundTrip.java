@@ -11,30 +11,29 @@ final class RoundTrip {
     private RoundTrip() {
     }
 
-    /** Warms up, then measures {@code samples} sequential executes on {@code session}. */
-    static Distribution measure(String label, KernelSession session, int warmup, int samples) throws Exception {
-        for (int i = 0; i < warmup; i++) {
-            session.execute(CODE, Duration.ofSeconds(30));
-        }
-        List<Double> millis = new ArrayList<>(samples);
-        for (int i = 0; i < samples; i++) {
-            Outcome outcome = session.execute(CODE, Duration.ofSeconds(30));
-            if (!"ok".equals(outcome.status())) {
-                throw new IllegalStateException(label + ": 1+1 answered " + outcome.status());
+    /**
+     * Measures several paths in one loop, one request on each in turn, so that whatever else the machine does
+     * (JIT warm-up, other load) falls on every path alike. Returns one distribution per path, in order.
+     */
+    static List<Distribution> interleaved(List<String> labels, List<? extends KernelSession> sessions, int warmup,
+                                          int samples) throws Exception {
+        List<List<Double>> millis = new ArrayList<>();
+        sessions.forEach(s -> millis.add(new ArrayList<>(samples)));
+        for (int round = 0; round < warmup + samples; round++) {
+            for (int i = 0; i < sessions.size(); i++) {
+                Outcome outcome = sessions.get(i).execute(CODE, Duration.ofSeconds(30));
+                if (!"ok".equals(outcome.status())) {
+                    throw new IllegalStateException(labels.get(i) + ": 1+1 answered " + outcome.status());
+                }
+                if (round >= warmup) {
+                    millis.get(i).add(outcome.millis());
+                }
             }
-            millis.add(outcome.millis());
         }
-        return Distribution.of(label, millis);
-    }
-
-    /** Measures over a server's WebSocket on a fresh kernel of {@code kernel}, then deletes that kernel. */
-    static Distribution overWebSocket(Bench bench, ServerProcess server, String kernel, boolean v1, String label)
-            throws Exception {
-        String id = bench.rest().startKernel(server, kernel);
-        try (WsSession session = WsSession.open(bench.group(), server, id, v1)) {
-            return measure(label, session, bench.sizes().rttWarmup(), bench.sizes().rttSamples());
-        } finally {
-            bench.rest().deleteKernel(server, id);
+        List<Distribution> result = new ArrayList<>();
+        for (int i = 0; i < sessions.size(); i++) {
+            result.add(Distribution.of(labels.get(i), millis.get(i)));
         }
+        return result;
     }
 }
