@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A validated create request, as the runtime must realise it. Ids and times are the service's.
  *
- * @param id             the sandbox id (lower-case letters and digits, safe as a container or pod name part)
+ * @param id             the sandbox id: a UUID as upstream uses (lower-case hex digits and dashes)
  * @param image          what to run; the local runtime records it but runs on the host
  * @param entrypoint     the user command, started after execd answers (upstream's bootstrap contract); never empty
  * @param env            environment for the entrypoint and for execd's commands
