@@ -11,9 +11,10 @@ import java.util.List;
  * @param startupTimeoutSeconds how long a child execd may take to answer before the create fails
  * @param pidsLimit             RLIMIT_NPROC for the sandbox's processes, 0 for none
  * @param openFilesLimit        RLIMIT_NOFILE, 0 for none
+ * @param warmPoolSize          children kept started and warmed, so a create need not wait for a JVM (0: none)
  */
 public record LocalSettings(Path stateDir, List<String> javaOptions, int startupTimeoutSeconds, long pidsLimit,
-                            long openFilesLimit) {
+                            long openFilesLimit, int warmPoolSize) {
     public LocalSettings {
         javaOptions = List.copyOf(javaOptions);
     }
@@ -22,10 +23,14 @@ public record LocalSettings(Path stateDir, List<String> javaOptions, int startup
             "-Xss512k", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
 
     public static LocalSettings defaults() {
-        return new LocalSettings(null, DEFAULT_JAVA_OPTIONS, 30, 0, 0);
+        return new LocalSettings(null, DEFAULT_JAVA_OPTIONS, 30, 0, 0, 2);
     }
 
     public LocalSettings withStateDir(Path dir) {
-        return new LocalSettings(dir, javaOptions, startupTimeoutSeconds, pidsLimit, openFilesLimit);
+        return new LocalSettings(dir, javaOptions, startupTimeoutSeconds, pidsLimit, openFilesLimit, warmPoolSize);
+    }
+
+    public LocalSettings withWarmPoolSize(int size) {
+        return new LocalSettings(stateDir, javaOptions, startupTimeoutSeconds, pidsLimit, openFilesLimit, size);
     }
 }

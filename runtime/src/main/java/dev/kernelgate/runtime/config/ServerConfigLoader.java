@@ -152,7 +152,8 @@ public final class ServerConfigLoader {
                 lc.has("java_options") ? strings(lc.path("java_options")) : lo.javaOptions(),
                 (int) integer(lc, "local", "startup_timeout_seconds", lo.startupTimeoutSeconds(), 1),
                 integer(lc, "local", "pids_limit", lo.pidsLimit(), 0),
-                integer(lc, "local", "open_files_limit", lo.openFilesLimit(), 0));
+                integer(lc, "local", "open_files_limit", lo.openFilesLimit(), 0),
+                (int) integer(lc, "local", "warm_pool_size", lo.warmPoolSize(), 0, 64));
 
         DockerSettings dd = DockerSettings.defaults();
         JsonNode d = root.path("docker");

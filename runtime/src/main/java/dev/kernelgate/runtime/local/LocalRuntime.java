@@ -27,42 +27,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sandboxes as child execd processes on this host. Each gets a directory under the state directory (its
- * workspace is the child's working directory), a session of its own ({@code setsid}), the requested environment
- * and the marker variable by which {@link SandboxProcesses} finds all its processes, rlimits from the shell
- * wrapper, and cgroup limits where a cgroup is writable. Endpoints are upstream's bridge form:
- * {@code 127.0.0.1:<execd port>/proxy/<port>}, which each execd serves for 44772 in-process.
+ * Sandboxes as child execd processes on this host, started by {@link ChildLauncher} (own directory, session,
+ * environment, rlimits) or taken warm from the {@link WarmPool}, with cgroup limits where a cgroup is writable.
+ * Endpoints are upstream's bridge form, {@code 127.0.0.1:<execd port>/proxy/<port>}, which each execd serves for
+ * 44772 in-process.
  */
 public final class LocalRuntime implements SandboxRuntime {
     public static final String TYPE = "local";
     private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
-    /** Variables a child inherits from the server; everything else (API keys above all) stays behind. */
-    private static final List<String> INHERITED_ENV = List.of("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG",
-            "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM", "JAVA_HOME", "JUPYTER_PATH", "PYDEVD_DISABLE_FILE_VALIDATION");
+
     private static final Duration POLL = Duration.ofMillis(2);
 
     private final Path stateDir;
     private final LocalSettings settings;
-    private final ChildJvm jvm;
-    private final Map<String, String> serverEnv;
+    private final ChildLauncher launcher;
+    private final WarmPool pool;
     private final Optional<CgroupLimits> cgroups;
     private final String cgroupPrefix;
     private final Map<String, LocalSandbox> sandboxes = new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
 
     /** A started sandbox: its child, where it listens, and what to clean up. */
-    private record LocalSandbox(SandboxSpec spec, SandboxDirectory dir, Process execd, int port,
-                                List<Path> cgroupDirs, boolean paused) {
+    private record LocalSandbox(SandboxSpec spec, ChildLauncher.Child child, int port, List<Path> cgroupDirs,
+                                boolean paused) {
         LocalSandbox withPaused(boolean p) {
-            return new LocalSandbox(spec, dir, execd, port, cgroupDirs, p);
+            return new LocalSandbox(spec, child, port, cgroupDirs, p);
+        }
+
+        SandboxDirectory dir() {
+            return child.dir();
+        }
+
+        Process execd() {
+            return child.process();
         }
     }
 
     public LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm) {
         this.stateDir = stateDir.toAbsolutePath();
         this.settings = settings;
-        this.serverEnv = Map.copyOf(serverEnv);
-        this.jvm = jvm;
         this.cgroups = CgroupLimits.detect();
         this.cgroupPrefix = "kernelgate-" + Integer.toHexString(this.stateDir.toString().hashCode()) + "-";
         try {
@@ -70,6 +73,12 @@ public final class LocalRuntime implements SandboxRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the local runtime's state directory " + stateDir, e);
         }
+        if (!jvm.usable()) {
+            throw new IllegalArgumentException("the local runtime cannot start child JVMs: class path entries of "
+                    + jvm.classPath() + " are missing");
+        }
+        this.launcher = new ChildLauncher(this.stateDir, settings, serverEnv, jvm);
+        this.pool = new WarmPool(settings.warmPoolSize(), launcher, child -> cleanup(child, List.of()));
         if (cgroups.isEmpty()) {
             log.info("no writable cgroup: cpu/memory limits are recorded but not enforced; rlimits still apply");
         }
@@ -96,69 +105,31 @@ public final class LocalRuntime implements SandboxRuntime {
 
     @Override
     public SandboxStatus create(SandboxSpec spec) {
-        SandboxDirectory dir = new SandboxDirectory(stateDir.resolve(spec.id()));
-        dir.create();
-        Process child = null;
+        ChildLauncher.Child child = null;
         List<Path> cgroupDirs = List.of();
         try {
+            Optional<ChildLauncher.Child> warm = pool.take();
+            child = warm.isPresent() ? warm.get() : launcher.spawn(false);
+            SandboxDirectory dir = child.dir();
             linkVolumes(spec, dir);
             dir.write(SandboxDirectory.SPEC, json.writeValueAsString(Map.of("id", spec.id(),
-                    "entrypoint", spec.entrypoint(), "image", spec.image().uri())));
-            ProcessBuilder pb = new ProcessBuilder(command(dir))
-                    .directory(dir.workspace().toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.file(SandboxDirectory.EXECD_LOG).toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            pb.environment().clear();
-            pb.environment().putAll(environment(spec));
-            child = pb.start();
-            dir.write(SandboxDirectory.PID, child.pid() + " " + child.info().startInstant()
-                    .map(Object::toString).orElse("-"));
+                    "entrypoint", spec.entrypoint(), "image", spec.image().uri(), "env", spec.env())));
             if (cgroups.isPresent() && (spec.resources().cpuMillis() > 0 || spec.resources().memoryBytes() > 0
                     || settings.pidsLimit() > 0)) {
-                cgroupDirs = cgroups.get().apply(cgroupPrefix + spec.id(), child.pid(), spec.resources(),
+                cgroupDirs = cgroups.get().apply(cgroupPrefix + spec.id(), child.process().pid(), spec.resources(),
                         settings.pidsLimit());
             }
-            int port = awaitPort(dir, child);
-            sandboxes.put(spec.id(), new LocalSandbox(spec, dir, child, port, cgroupDirs, false));
+            launcher.assign(child, spec.env(), spec.entrypoint());
+            int port = awaitPort(dir, child.process());
+            sandboxes.put(spec.id(), new LocalSandbox(spec, child, port, cgroupDirs, false));
             return SandboxStatus.of(SandboxState.RUNNING);
         } catch (IOException e) {
-            cleanup(spec.id(), dir, child, cgroupDirs);
+            cleanup(child, cgroupDirs);
             throw new SandboxException(500, "LOCAL::SANDBOX_START_FAILED", "Cannot start the sandbox: " + e, e);
         } catch (RuntimeException e) {
-            cleanup(spec.id(), dir, child, cgroupDirs);
+            cleanup(child, cgroupDirs);
             throw e;
         }
-    }
-
-    /** {@code setsid sh -c 'ulimit ...; exec "$@"' sh java ... SandboxExecdMain <dir>}. */
-    private List<String> command(SandboxDirectory dir) {
-        List<String> options = new ArrayList<>(settings.javaOptions());
-        options.add("-Djava.io.tmpdir=" + dir.tmp());
-        List<String> java = jvm.command(options, SandboxExecdMain.class, List.of(dir.root().toString()));
-        StringBuilder limits = new StringBuilder("ulimit -c 0; ");
-        if (settings.openFilesLimit() > 0) {
-            limits.append("ulimit -n ").append(settings.openFilesLimit()).append("; ");
-        }
-        if (settings.pidsLimit() > 0) {
-            limits.append("ulimit -u ").append(settings.pidsLimit()).append("; ");
-        }
-        List<String> argv = new ArrayList<>(List.of("setsid", "sh", "-c", limits + "exec \"$@\"", "sh"));
-        argv.addAll(java);
-        return argv;
-    }
-
-    private Map<String, String> environment(SandboxSpec spec) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String name : INHERITED_ENV) {
-            String value = serverEnv.get(name);
-            if (value != null) {
-                env.put(name, value);
-            }
-        }
-        env.putAll(spec.env());
-        env.put(SandboxProcesses.MARKER, SandboxProcesses.marker(stateDir, spec.id()));
-        return env;
     }
 
     /** Host volumes appear as symlinks at their mount path under the workspace (no mount namespace here). */
@@ -201,7 +172,7 @@ public final class LocalRuntime implements SandboxRuntime {
             return Optional.of(SandboxStatus.of(s.paused() ? SandboxState.PAUSED : SandboxState.RUNNING));
         }
         // The sandbox ended by itself: whatever it left running goes now, as a stopped container's would.
-        SandboxProcesses.killAll(marker(id), s.execd().pid());
+        SandboxProcesses.killAll(s.child().marker()::equals, s.execd().pid());
         String exit = s.dir().read(SandboxDirectory.EXIT).orElse(null);
         if (exit == null) {
             return Optional.of(SandboxStatus.failed("ExecdExited", "execd exited with " + s.execd().exitValue()));
@@ -215,7 +186,7 @@ public final class LocalRuntime implements SandboxRuntime {
     @Override
     public void pause(String id) {
         LocalSandbox s = require(id);
-        if (!SandboxProcesses.signal("STOP", SandboxProcesses.find(marker(id), s.execd().pid()))) {
+        if (!SandboxProcesses.signal("STOP", SandboxProcesses.find(s.child().marker()::equals, s.execd().pid()))) {
             throw new SandboxException(500, "LOCAL::SANDBOX_PAUSE_FAILED", "Could not stop every process of " + id);
         }
         sandboxes.put(id, s.withPaused(true));
@@ -224,7 +195,7 @@ public final class LocalRuntime implements SandboxRuntime {
     @Override
     public void resume(String id) {
         LocalSandbox s = require(id);
-        if (!SandboxProcesses.signal("CONT", SandboxProcesses.find(marker(id), s.execd().pid()))) {
+        if (!SandboxProcesses.signal("CONT", SandboxProcesses.find(s.child().marker()::equals, s.execd().pid()))) {
             throw new SandboxException(500, "LOCAL::SANDBOX_RESUME_FAILED", "Could not continue every process of "
                     + id);
         }
@@ -234,24 +205,25 @@ public final class LocalRuntime implements SandboxRuntime {
     @Override
     public void delete(String id) {
         LocalSandbox s = sandboxes.remove(id);
-        if (s == null) {
-            return;
+        if (s != null) {
+            cleanup(s.child(), s.cgroupDirs());
         }
-        cleanup(id, s.dir(), s.execd(), s.cgroupDirs());
     }
 
-    private void cleanup(String id, SandboxDirectory dir, Process child, List<Path> cgroupDirs) {
-        SandboxProcesses.killAll(marker(id), child == null ? -1 : child.pid());
-        if (child != null) {
-            child.destroyForcibly();
-            try {
-                child.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    /** Kills every process of the child, then removes its cgroups and directory. */
+    private static void cleanup(ChildLauncher.Child child, List<Path> cgroupDirs) {
+        if (child == null) {
+            return;
+        }
+        SandboxProcesses.killAll(child.marker()::equals, child.process().pid());
+        child.process().destroyForcibly();
+        try {
+            child.process().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         CgroupLimits.remove(cgroupDirs);
-        dir.deleteRecursively();
+        child.dir().deleteRecursively();
     }
 
     @Override
@@ -266,13 +238,12 @@ public final class LocalRuntime implements SandboxRuntime {
      */
     @Override
     public List<RecoveredSandbox> recover() {
-        String prefix = stateDir + "#";
-        int killed = SandboxProcesses.killAll(m -> m.startsWith(prefix) && !sandboxes.containsKey(
-                m.substring(prefix.length())), -1);
+        String prefix = launcher.markerPrefix();
+        int killed = SandboxProcesses.killAll(m -> m.startsWith(prefix), -1);
         int dirs = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDir)) {
             for (Path entry : entries) {
-                if (Files.isDirectory(entry) && !sandboxes.containsKey(entry.getFileName().toString())) {
+                if (Files.isDirectory(entry)) {
                     reapLeftover(new SandboxDirectory(entry));
                     dirs++;
                 }
@@ -284,6 +255,8 @@ public final class LocalRuntime implements SandboxRuntime {
         if (killed > 0 || dirs > 0) {
             log.info("reaped {} processes and {} sandbox directories left by an earlier server", killed, dirs);
         }
+        // Only now: warm children started earlier would have been reaped with the leftovers.
+        pool.start();
         return List.of();
     }
 
@@ -314,6 +287,7 @@ public final class LocalRuntime implements SandboxRuntime {
     /** Every sandbox goes with the server: their processes are children of it. */
     @Override
     public void close() {
+        pool.close();
         for (String id : List.copyOf(sandboxes.keySet())) {
             try {
                 delete(id);
@@ -329,10 +303,5 @@ public final class LocalRuntime implements SandboxRuntime {
             throw new SandboxException(404, "LOCAL::SANDBOX_NOT_FOUND", "Sandbox " + id + " not found.");
         }
         return s;
-    }
-
-    private java.util.function.Predicate<String> marker(String id) {
-        String value = SandboxProcesses.marker(stateDir, id);
-        return value::equals;
     }
 }

@@ -12,15 +12,17 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * One sandbox's directory under the runtime's state directory. The parent and the child execd talk through it:
- * the parent writes {@code spec.json}, the child writes {@code execd.port} once it listens and
- * {@code entrypoint.exit} when the entrypoint ends; {@code execd.pid} lets a restarted server find what to reap.
+ * One child's directory under the runtime's state directory. The child writes {@code pool.ready} once warm,
+ * {@code execd.port} once its execd listens and {@code entrypoint.exit} when the entrypoint ends; the parent writes
+ * {@code spec.json} (what the sandbox is, for people looking) and {@code execd.pid}, which lets a restarted server
+ * find what to reap.
  */
 record SandboxDirectory(Path root) {
     static final String SPEC = "spec.json";
     static final String PORT = "execd.port";
     static final String PID = "execd.pid";
     static final String EXIT = "entrypoint.exit";
+    static final String READY = "pool.ready";
     static final String EXECD_LOG = "execd.log";
     static final String ENTRYPOINT_LOG = "entrypoint.log";
 
