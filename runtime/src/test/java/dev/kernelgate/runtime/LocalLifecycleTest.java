@@ -55,17 +55,17 @@ class LocalLifecycleTest {
         assertEquals(200, execd.get("/ping").status());
         ApiClient.Reply run = execd.post("/command", "{\"command\":\"echo $GREETING; pwd\"}");
         assertTrue(run.raw().body().contains("\"text\":\"hello\""), run.raw().body());
-        assertTrue(run.raw().body().contains(state.resolve("local").resolve(id).resolve("workspace").toString()),
-                run.raw().body());
+        assertTrue(run.raw().body().contains(sandboxDir(id).resolve("workspace").toString()), run.raw().body());
 
         long pid = childPid(id);
         assertTrue(ProcessHandle.of(pid).isPresent());
+        Path dir = sandboxDir(id);
         int port = Integer.parseInt(ep.substring(ep.indexOf(':') + 1, ep.indexOf('/')));
 
         assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         assertFalse(listening(port));
-        assertFalse(Files.exists(state.resolve("local").resolve(id)));
+        assertFalse(Files.exists(dir));
         assertEquals(404, api.get("/v1/sandboxes/" + id).status());
     }
 
@@ -136,8 +136,22 @@ class LocalLifecycleTest {
 
     private long childPid(String id) {
         try {
-            return Long.parseLong(Files.readString(state.resolve("local").resolve(id).resolve("execd.pid"))
-                    .split(" ")[0]);
+            return Long.parseLong(Files.readString(sandboxDir(id).resolve("execd.pid")).split(" ")[0]);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The child's directory: the one whose spec.json names the sandbox. */
+    private Path sandboxDir(String id) {
+        try (var dirs = Files.list(state.resolve("local"))) {
+            return dirs.filter(d -> {
+                try {
+                    return Files.readString(d.resolve("spec.json")).contains("\"" + id + "\"");
+                } catch (IOException e) {
+                    return false;
+                }
+            }).findFirst().orElseThrow();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
