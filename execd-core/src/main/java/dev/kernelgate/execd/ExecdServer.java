@@ -29,6 +29,7 @@ import dev.kernelgate.gateway.kernel.KernelManagerConfig;
 import dev.kernelgate.kernelspecs.BundledKernels;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
 import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
+import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,11 +56,26 @@ public final class ExecdServer {
     private final ExecdConfig config;
     private final Map<String, String> env;
     private final KernelManagerConfig managerConfig;
+    private final SslContext tls;
 
     public ExecdServer(ExecdConfig config, Map<String, String> env, KernelManagerConfig managerConfig) {
+        this(config, env, managerConfig, null);
+    }
+
+    private ExecdServer(ExecdConfig config, Map<String, String> env, KernelManagerConfig managerConfig,
+                        SslContext tls) {
         this.config = config;
         this.env = Map.copyOf(env);
         this.managerConfig = managerConfig;
+        this.tls = tls;
+    }
+
+    /**
+     * The same server over HTTPS. A sandbox server that clients reach over TLS hands out execd endpoints under the
+     * same scheme (the SDKs use one protocol for both), so its local sandboxes' execds serve TLS too.
+     */
+    public ExecdServer withTls(SslContext context) {
+        return new ExecdServer(config, env, managerConfig, context);
     }
 
     /** A running execd: its port and {@link #close()}, which stops commands, kernels and the server. */
@@ -132,8 +148,8 @@ public final class ExecdServer {
                 RunningServer s = bound.get();
                 return s == null ? -1 : s.port();
             });
-            RunningServer server = new HttpServer(HttpServerConfig.of(config.host(), config.port()), routes, blocking)
-                    .start();
+            HttpServerConfig http = HttpServerConfig.of(config.host(), config.port());
+            RunningServer server = new HttpServer(tls == null ? http : http.withTls(tls), routes, blocking).start();
             bound.set(server);
             log.info("execd is listening on {}:{} (Kernel Gateway API on the same port)", config.host(),
                     server.port());

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,14 +128,21 @@ public final class LifecycleServer {
             Path state = stateBase();
             String certificatePem = null;
             SslContext tls = null;
+            ServerConfig effective = config;
             if (server.tlsSelfSigned()) {
                 SelfSignedCertificate cert = SelfSignedCertificate.generate(
                         server.eip() == null ? List.of() : List.of(server.eip()));
                 certificatePem = cert.certificatePem();
+                // Written out so clients can trust it and the local runtime's execds can serve with it.
                 Path pem = state.resolve("self-signed-cert.pem");
+                Path key = state.resolve("self-signed-key.pem");
                 Files.writeString(pem, certificatePem);
+                Files.deleteIfExists(key);
+                Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(key, PemFiles.pkcs8(cert.keys().getPrivate()));
                 log.info("TLS with a self-signed development certificate; clients can trust {}", pem);
                 tls = TlsContexts.server(cert.keys().getPrivate(), List.of(cert.certificate()));
+                effective = config.withServer(server.withTls(pem, key, true));
             } else if (server.tlsCertFile() != null) {
                 tls = TlsContexts.server(PemFiles.privateKey(server.tlsKeyFile()),
                         PemFiles.certificates(server.tlsCertFile()));
@@ -143,7 +151,7 @@ public final class LifecycleServer {
             String type = config.runtime().type();
             Path runtimeState = Files.createDirectories(state.resolve(type));
             SandboxRuntime runtime = RuntimeProviders.find(providers, type)
-                    .open(new RuntimeContext(config, runtimeState, env, clock));
+                    .open(new RuntimeContext(effective, runtimeState, env, clock));
             SandboxService service = new SandboxService(runtime, new CreateRequestParser.Policy(
                     server.minSandboxTimeoutSeconds(), server.maxSandboxTimeoutSeconds(),
                     config.storage().allowedHostPaths()), clock);

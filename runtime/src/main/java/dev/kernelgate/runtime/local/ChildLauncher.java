@@ -24,6 +24,12 @@ final class ChildLauncher {
             "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM", "JAVA_HOME", "JUPYTER_PATH",
             "PYDEVD_DISABLE_FILE_VALIDATION");
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String TLS_CERT_PROPERTY = "kernelgate.execd.tls.cert";
+    static final String TLS_KEY_PROPERTY = "kernelgate.execd.tls.key";
+
+    /** PEM files a child's execd serves TLS with: the server's own, so clients trust both alike. */
+    record TlsFiles(Path cert, Path key) {
+    }
 
     /** A started child, with the pipe its assignment goes through. */
     record Child(SandboxDirectory dir, String marker, Process process, OutputStream stdin) {
@@ -33,12 +39,19 @@ final class ChildLauncher {
     private final LocalSettings settings;
     private final Map<String, String> serverEnv;
     private final ChildJvm jvm;
+    private final TlsFiles tls;
 
-    ChildLauncher(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm) {
+    /** @param tls null for plain HTTP */
+    ChildLauncher(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm, TlsFiles tls) {
         this.stateDir = stateDir;
         this.settings = settings;
         this.serverEnv = Map.copyOf(serverEnv);
         this.jvm = jvm;
+        this.tls = tls;
+    }
+
+    String scheme() {
+        return tls == null ? "http" : "https";
     }
 
     /** The marker value shared by every child of this state directory, before the child's own part. */
@@ -87,6 +100,10 @@ final class ChildLauncher {
     private List<String> command(SandboxDirectory dir, boolean warm) {
         List<String> options = new ArrayList<>(settings.javaOptions());
         options.add("-Djava.io.tmpdir=" + dir.tmp());
+        if (tls != null) {
+            options.add("-D" + TLS_CERT_PROPERTY + "=" + tls.cert().toAbsolutePath());
+            options.add("-D" + TLS_KEY_PROPERTY + "=" + tls.key().toAbsolutePath());
+        }
         List<String> args = warm ? List.of(dir.root().toString(), "warm") : List.of(dir.root().toString());
         List<String> java = jvm.command(options, SandboxExecdMain.class, args);
         StringBuilder limits = new StringBuilder("ulimit -c 0; ");

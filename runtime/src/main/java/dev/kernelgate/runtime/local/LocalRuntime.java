@@ -63,7 +63,9 @@ public final class LocalRuntime implements SandboxRuntime {
         }
     }
 
-    public LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm) {
+    /** @param tls the PEM files children's execds serve TLS with, or null for plain HTTP */
+    LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm,
+                        ChildLauncher.TlsFiles tls) {
         this.stateDir = stateDir.toAbsolutePath();
         this.settings = settings;
         this.cgroups = CgroupLimits.detect();
@@ -77,7 +79,7 @@ public final class LocalRuntime implements SandboxRuntime {
             throw new IllegalArgumentException("the local runtime cannot start child JVMs: class path entries of "
                     + jvm.classPath() + " are missing");
         }
-        this.launcher = new ChildLauncher(this.stateDir, settings, serverEnv, jvm);
+        this.launcher = new ChildLauncher(this.stateDir, settings, serverEnv, jvm, tls);
         this.pool = new WarmPool(settings.warmPoolSize(), launcher, child -> cleanup(child, List.of()));
         if (cgroups.isEmpty()) {
             log.info("no writable cgroup: cpu/memory limits are recorded but not enforced; rlimits still apply");
@@ -85,7 +87,7 @@ public final class LocalRuntime implements SandboxRuntime {
     }
 
     public LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv) {
-        this(stateDir, settings, serverEnv, ChildJvm.current());
+        this(stateDir, settings, serverEnv, ChildJvm.current(), null);
     }
 
     @Override
