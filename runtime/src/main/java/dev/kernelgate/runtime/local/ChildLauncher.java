@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,6 +32,11 @@ final class ChildLauncher {
     record TlsFiles(Path cert, Path key) {
     }
 
+    /** How a child starts: cold (assigned at once), warm (warms up, then waits), or training the CDS archive. */
+    enum Mode {
+        COLD, WARM, TRAIN
+    }
+
     /** A started child, with the pipe its assignment goes through. */
     record Child(SandboxDirectory dir, String marker, Process process, OutputStream stdin) {
     }
@@ -40,6 +46,7 @@ final class ChildLauncher {
     private final Map<String, String> serverEnv;
     private final ChildJvm jvm;
     private final TlsFiles tls;
+    private final Optional<ClassDataArchive> archive;
 
     /** @param tls null for plain HTTP */
     ChildLauncher(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm, TlsFiles tls) {
@@ -48,6 +55,12 @@ final class ChildLauncher {
         this.serverEnv = Map.copyOf(serverEnv);
         this.jvm = jvm;
         this.tls = tls;
+        this.archive = ClassDataArchive.forChildren(jvm, settings.javaOptions(), stateDir);
+    }
+
+    /** The CDS archive children could use, when the class path allows one. */
+    Optional<ClassDataArchive> archive() {
+        return archive;
     }
 
     String scheme() {
@@ -59,12 +72,12 @@ final class ChildLauncher {
         return stateDir + "#";
     }
 
-    Child spawn(boolean warm) throws IOException {
+    Child spawn(Mode mode) throws IOException {
         String slot = UUID.randomUUID().toString();
         SandboxDirectory dir = new SandboxDirectory(stateDir.resolve(slot));
         dir.create();
         String marker = markerPrefix() + slot;
-        ProcessBuilder pb = new ProcessBuilder(command(dir, warm))
+        ProcessBuilder pb = new ProcessBuilder(command(dir, mode))
                 .directory(dir.workspace().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.file(SandboxDirectory.EXECD_LOG).toFile());
@@ -97,14 +110,16 @@ final class ChildLauncher {
         child.stdin().flush();
     }
 
-    private List<String> command(SandboxDirectory dir, boolean warm) {
+    private List<String> command(SandboxDirectory dir, Mode mode) {
         List<String> options = new ArrayList<>(settings.javaOptions());
+        archive.ifPresent(a -> options.addAll(mode == Mode.TRAIN ? a.trainOptions() : a.useOptions()));
         options.add("-Djava.io.tmpdir=" + dir.tmp());
         if (tls != null) {
             options.add("-D" + TLS_CERT_PROPERTY + "=" + tls.cert().toAbsolutePath());
             options.add("-D" + TLS_KEY_PROPERTY + "=" + tls.key().toAbsolutePath());
         }
-        List<String> args = warm ? List.of(dir.root().toString(), "warm") : List.of(dir.root().toString());
+        List<String> args = mode == Mode.COLD ? List.of(dir.root().toString())
+                : List.of(dir.root().toString(), "warm");
         List<String> java = jvm.command(options, SandboxExecdMain.class, args);
         StringBuilder limits = new StringBuilder("ulimit -c 0; ");
         if (settings.openFilesLimit() > 0) {

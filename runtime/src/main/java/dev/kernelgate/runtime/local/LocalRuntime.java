@@ -111,7 +111,7 @@ public final class LocalRuntime implements SandboxRuntime {
         List<Path> cgroupDirs = List.of();
         try {
             Optional<ChildLauncher.Child> warm = pool.take();
-            child = warm.isPresent() ? warm.get() : launcher.spawn(false);
+            child = warm.isPresent() ? warm.get() : launcher.spawn(ChildLauncher.Mode.COLD);
             SandboxDirectory dir = child.dir();
             linkVolumes(spec, dir);
             dir.write(SandboxDirectory.SPEC, json.writeValueAsString(Map.of("id", spec.id(),
@@ -259,6 +259,7 @@ public final class LocalRuntime implements SandboxRuntime {
         }
         // Only now: warm children started earlier would have been reaped with the leftovers.
         pool.start();
+        launcher.archive().filter(a -> !a.ready()).ifPresent(this::trainArchive);
         return List.of();
     }
 
@@ -279,6 +280,28 @@ public final class LocalRuntime implements SandboxRuntime {
             }
         });
         dir.deleteRecursively();
+    }
+
+    /** One child warms up and exits in the background, writing the CDS archive later children start from. */
+    private void trainArchive(ClassDataArchive archive) {
+        Thread trainer = new Thread(() -> {
+            ChildLauncher.Child child = null;
+            try {
+                child = launcher.spawn(ChildLauncher.Mode.TRAIN);
+                child.stdin().close(); // no assignment: it exits right after warming up
+                if (child.process().waitFor(120, TimeUnit.SECONDS) && archive.publish()) {
+                    log.info("child execd class data archive written: {}", archive.file());
+                }
+            } catch (IOException e) {
+                log.debug("no class data archive: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                cleanup(child, List.of());
+            }
+        }, "local-cds-training");
+        trainer.setDaemon(true);
+        trainer.start();
     }
 
     @Override
