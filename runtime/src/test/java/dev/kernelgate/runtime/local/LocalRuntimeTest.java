@@ -132,6 +132,26 @@ class LocalRuntimeTest {
         }
     }
 
+    @Test
+    void resourceLimitsGoIntoACgroupWhereOneIsWritable() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CgroupLimits.detect().isPresent(), "no writable cgroup here");
+        try (LocalRuntime runtime = new LocalRuntime(state, LocalSettings.defaults().withWarmPoolSize(0), System.getenv())) {
+            SandboxSpec plain = spec(Map.of());
+            SandboxSpec spec = new SandboxSpec(plain.id(), plain.image(), plain.entrypoint(), Map.of(), Map.of(),
+                    new ResourceLimits(500, 512L << 20, 0, Map.of("cpu", "500m", "memory", "512Mi")), null, List.of(),
+                    null, false, Map.of(), Instant.now(), null);
+            runtime.create(spec);
+            // The entrypoint was started after the child joined the cgroup, so it is in it too.
+            String out = post(runtime.endpoint(spec.id(), 44772), "/command", "{\"command\":\"cat /proc/self/cgroup\"}");
+            assertTrue(out.contains("kernelgate-") && out.contains(spec.id()), out);
+            String memoryLine = out.lines().filter(l -> l.contains("memory") || l.startsWith("{\"type\":\"stdout\",\"text\":\"0::"))
+                    .findFirst().orElse(out);
+            assertTrue(memoryLine.contains(spec.id()), memoryLine);
+            runtime.delete(spec.id());
+            assertFalse(Files.readString(Path.of("/proc/self/cgroup")).contains(spec.id()));
+        }
+    }
+
     private static boolean assertThrowsIo(IoCall call) throws InterruptedException {
         try {
             call.run();
