@@ -1,6 +1,7 @@
 package dev.kernelgate.execd;
 
 import dev.kernelgate.gateway.DaemonThreads;
+import dev.kernelgate.gateway.Resources;
 import dev.kernelgate.execd.code.CodeContexts;
 import dev.kernelgate.execd.code.CodeHandler;
 import dev.kernelgate.execd.command.BashSessions;
@@ -32,7 +33,6 @@ import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -80,10 +80,10 @@ public final class ExecdServer {
 
     /** A running execd: its port and {@link #close()}, which stops commands, kernels and the server. */
     public static final class Running implements AutoCloseable {
-        private final List<AutoCloseable> resources;
+        private final Resources resources;
         private final RunningServer server;
 
-        private Running(RunningServer server, List<AutoCloseable> resources) {
+        private Running(RunningServer server, Resources resources) {
             this.server = server;
             this.resources = resources;
         }
@@ -95,18 +95,12 @@ public final class ExecdServer {
         @Override
         public void close() {
             server.close();
-            for (int i = resources.size() - 1; i >= 0; i--) {
-                try {
-                    resources.get(i).close();
-                } catch (Exception e) {
-                    log.warn("closing {}", resources.get(i), e);
-                }
-            }
+            resources.close();
         }
     }
 
     public Running start() {
-        List<AutoCloseable> resources = new ArrayList<>();
+        Resources resources = new Resources();
         try {
             Path home = Path.of(System.getProperty("user.home"));
             KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
@@ -155,13 +149,7 @@ public final class ExecdServer {
                     server.port());
             return new Running(server, resources);
         } catch (RuntimeException e) {
-            for (int i = resources.size() - 1; i >= 0; i--) {
-                try {
-                    resources.get(i).close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            resources.closeAfter(e);
             throw e;
         }
     }

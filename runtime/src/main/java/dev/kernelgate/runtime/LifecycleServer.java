@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime;
 
 import dev.kernelgate.gateway.DaemonThreads;
+import dev.kernelgate.gateway.Resources;
 import dev.kernelgate.gateway.http.HttpServer;
 import dev.kernelgate.gateway.http.HttpServerConfig;
 import dev.kernelgate.gateway.http.RunningServer;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -65,11 +65,11 @@ public final class LifecycleServer {
     public static final class Running implements AutoCloseable {
         private final RunningServer http;
         private final SandboxService service;
-        private final List<AutoCloseable> resources;
+        private final Resources resources;
         private final String certificatePem;
         private final boolean tls;
 
-        private Running(RunningServer http, SandboxService service, List<AutoCloseable> resources,
+        private Running(RunningServer http, SandboxService service, Resources resources,
                         String certificatePem, boolean tls) {
             this.http = http;
             this.service = service;
@@ -99,13 +99,7 @@ public final class LifecycleServer {
         @Override
         public void close() {
             http.close();
-            for (int i = resources.size() - 1; i >= 0; i--) {
-                try {
-                    resources.get(i).close();
-                } catch (Exception e) {
-                    log.warn("closing {}", resources.get(i), e);
-                }
-            }
+            resources.close();
         }
     }
 
@@ -123,7 +117,7 @@ public final class LifecycleServer {
             log.warn("serving WITHOUT authentication ({}=YES): anyone who reaches {}:{} can run code",
                     INSECURE_ENV, server.host(), server.port());
         }
-        List<AutoCloseable> resources = new ArrayList<>();
+        Resources resources = new Resources();
         try {
             Path state = stateBase();
             String certificatePem = null;
@@ -181,10 +175,10 @@ public final class LifecycleServer {
                     server.host(), http.port());
             return new Running(http, service, resources, certificatePem, tls != null);
         } catch (IOException e) {
-            closeAll(resources, e);
+            resources.closeAfter(e);
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            closeAll(resources, e);
+            resources.closeAfter(e);
             throw e;
         }
     }
@@ -193,15 +187,5 @@ public final class LifecycleServer {
         Path base = config.local().stateDir() != null ? config.local().stateDir()
                 : Path.of(System.getProperty("user.home"), ".kernelgate", "sandboxes");
         return Files.createDirectories(base);
-    }
-
-    private static void closeAll(List<AutoCloseable> resources, Exception failure) {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception suppressed) {
-                failure.addSuppressed(suppressed);
-            }
-        }
     }
 }
