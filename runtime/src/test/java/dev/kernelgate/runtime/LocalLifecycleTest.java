@@ -84,16 +84,6 @@ class LocalLifecycleTest {
     }
 
     @Test
-    void aSandboxIsGoneAfterItsDeadline() {
-        ApiClient.Reply created = api.post("/v1/sandboxes", ApiClient.createBody(2, null));
-        String id = created.body().path("id").asText();
-        long pid = childPid(id);
-        assertTrue(created.body().hasNonNull("expiresAt"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/v1/sandboxes/" + id).status() == 404);
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-    }
-
-    @Test
     void renewMovesTheDeadlineAndMetadataPatchMerges() {
         String id = api.post("/v1/sandboxes", ApiClient.createBody(60, "\"metadata\":{\"a\":\"1\",\"b\":\"2\"}"))
                 .body().path("id").asText();
