@@ -119,8 +119,8 @@ class OpenSandboxSdkLifecycleTest {
     }
 
     private static boolean listening(int port) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            return true;
+        try (Socket connected = new Socket("127.0.0.1", port)) {
+            return connected.isConnected();
         } catch (IOException e) {
             return false;
         }
