@@ -200,7 +200,7 @@ public final class SandboxService implements AutoCloseable {
         }
         Map<String, String> changes = new LinkedHashMap<>();
         List<String> removals = new ArrayList<>();
-        patch.fields().forEachRemaining(f -> {
+        patch.properties().forEach(f -> {
             CreateRequestParser.checkMetadataKey(f.getKey());
             if (f.getValue().isNull()) {
                 removals.add(f.getKey());

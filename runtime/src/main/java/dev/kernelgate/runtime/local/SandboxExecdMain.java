@@ -49,7 +49,7 @@ public final class SandboxExecdMain {
         }
         JsonNode assignment = JSON.readTree(line);
         Map<String, String> env = new HashMap<>(System.getenv());
-        assignment.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        assignment.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         ExecdServer.Running execd = startExecd(env);
         dir.write(SandboxDirectory.PORT, Integer.toString(execd.port()));
 
