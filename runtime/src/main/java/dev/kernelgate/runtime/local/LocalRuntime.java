@@ -15,8 +15,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +63,7 @@ public final class LocalRuntime implements SandboxRuntime {
 
     /** @param tls the PEM files children's execds serve TLS with, or null for plain HTTP */
     LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm,
-                        ChildLauncher.TlsFiles tls) {
+                 ChildLauncher.TlsFiles tls) {
         this.stateDir = stateDir.toAbsolutePath();
         this.settings = settings;
         this.cgroups = CgroupLimits.detect();
@@ -114,8 +112,9 @@ public final class LocalRuntime implements SandboxRuntime {
             child = warm.isPresent() ? warm.get() : launcher.spawn(ChildLauncher.Mode.COLD);
             SandboxDirectory dir = child.dir();
             linkVolumes(spec, dir);
+            // For people and restarts looking at the directory; the env stays out (it may hold secrets).
             dir.write(SandboxDirectory.SPEC, json.writeValueAsString(Map.of("id", spec.id(),
-                    "entrypoint", spec.entrypoint(), "image", spec.image().uri(), "env", spec.env())));
+                    "entrypoint", spec.entrypoint(), "image", spec.image().uri())));
             if (cgroups.isPresent() && (spec.resources().cpuMillis() > 0 || spec.resources().memoryBytes() > 0
                     || settings.pidsLimit() > 0)) {
                 cgroupDirs = cgroups.get().apply(cgroupPrefix + spec.id(), child.process().pid(), spec.resources(),
