@@ -44,6 +44,8 @@ public final class LocalRuntime implements SandboxRuntime {
     private final String cgroupPrefix;
     private final Map<String, LocalSandbox> sandboxes = new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
+    /** The child writing the CDS archive while it runs, so {@link #close()} can stop it too. */
+    private volatile ChildLauncher.Child training;
 
     /** A started sandbox: its child, where it listens, and what to clean up. */
     private record LocalSandbox(SandboxSpec spec, ChildLauncher.Child child, int port, List<Path> cgroupDirs,
@@ -287,6 +289,7 @@ public final class LocalRuntime implements SandboxRuntime {
             ChildLauncher.Child child = null;
             try {
                 child = launcher.spawn(ChildLauncher.Mode.TRAIN);
+                training = child;
                 child.stdin().close(); // no assignment: it exits right after warming up
                 if (child.process().waitFor(120, TimeUnit.SECONDS) && archive.publish()) {
                     log.info("child execd class data archive written: {}", archive.file());
@@ -296,6 +299,7 @@ public final class LocalRuntime implements SandboxRuntime {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                training = null;
                 cleanup(child, List.of());
             }
         }, "local-cds-training");
@@ -312,6 +316,10 @@ public final class LocalRuntime implements SandboxRuntime {
     @Override
     public void close() {
         pool.close();
+        ChildLauncher.Child trainer = training;
+        if (trainer != null) {
+            cleanup(trainer, List.of());
+        }
         for (String id : List.copyOf(sandboxes.keySet())) {
             try {
                 delete(id);
