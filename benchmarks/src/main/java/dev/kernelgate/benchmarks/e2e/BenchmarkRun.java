@@ -22,11 +22,11 @@ import java.util.Set;
  * tests can run it.
  *
  * <pre>
- * benchmarks/run [--smoke] [--out DIR] [--only rtt,iopub,start,concurrency,execd]
+ * benchmarks/run [--smoke] [--out DIR] [--only rtt,iopub,start,concurrency,execd,sandbox]
  * </pre>
  */
 public final class BenchmarkRun {
-    static final List<String> SCENARIOS = List.of("rtt", "iopub", "start", "concurrency", "execd");
+    static final List<String> SCENARIOS = List.of("rtt", "iopub", "start", "concurrency", "execd", "sandbox");
 
     /** Parsed command line. */
     public record Options(boolean smoke, Path out, Set<String> only) {
@@ -107,6 +107,9 @@ public final class BenchmarkRun {
             }
             if (only.contains("execd")) {
                 step(bench, results, "execd", () -> results.execd = ExecdScenario.run(bench));
+            }
+            if (only.contains("sandbox")) {
+                step(bench, results, "sandbox start (local runtime)", () -> SandboxStart.local(bench, results));
             }
         } finally {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);

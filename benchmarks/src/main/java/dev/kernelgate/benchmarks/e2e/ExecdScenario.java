@@ -25,7 +25,8 @@ final class ExecdScenario {
         }
     }
 
-    record Result(Distribution commandTrue, List<Transfer> transfers, long heapMaxBytes, long rssBytes) {
+    record Result(Distribution commandTrue, Distribution codeOnePlusOne, List<Transfer> transfers, long heapMaxBytes,
+                  long rssBytes) {
     }
 
     private ExecdScenario() {
@@ -34,7 +35,10 @@ final class ExecdScenario {
     static Result run(Bench bench) throws Exception {
         try (ServerProcess execd = bench.servers().execd("kernelgate-execd");
              HeapProbe heap = HeapProbe.attach(execd.pid())) {
-            Distribution command = commandLatency(bench, execd);
+            Distribution command = streamLatency(bench, execd, "/command", "{\"command\":\"true\"}",
+                    "execd /command true");
+            Distribution code = streamLatency(bench, execd, "/code", "{\"context\":{\"id\":\"" + context(bench, execd)
+                    + "\",\"language\":\"python\"},\"code\":\"1+1\"}", "execd /code 1+1 (python)");
             List<Transfer> transfers = new ArrayList<>();
             Path data = bench.servers().work().resolve("transfer.bin");
             for (long size : bench.sizes().transferBytes()) {
@@ -47,14 +51,28 @@ final class ExecdScenario {
                 Files.deleteIfExists(remote);
             }
             Files.deleteIfExists(data);
-            return new Result(command, transfers, heap.maxBytes(), execd.rssBytes());
+            return new Result(command, code, transfers, heap.maxBytes(), execd.rssBytes());
         }
     }
 
-    private static Distribution commandLatency(Bench bench, ServerProcess execd) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(execd.httpBase() + "/command"))
+    /** A python code context (an ipykernel of the embedded gateway); returns its id. */
+    private static String context(Bench bench, ServerProcess execd) throws Exception {
+        HttpResponse<String> response = bench.rest().http().send(HttpRequest.newBuilder(
+                        URI.create(execd.httpBase() + "/code/context")).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString("{\"language\":\"python\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("/code/context answered " + response.statusCode() + ": " + response.body());
+        }
+        return dev.kernelgate.wire.Json.MAPPER.readTree(response.body()).path("id").asText();
+    }
+
+    /** POST {@code path} with {@code body} and read its event stream to the end, after a warm-up. */
+    private static Distribution streamLatency(Bench bench, ServerProcess execd, String path, String body,
+                                              String label) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(execd.httpBase() + path))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"command\":\"true\"}")).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         int warmup = Math.max(2, bench.sizes().commandSamples() / 10);
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < warmup + bench.sizes().commandSamples(); i++) {
@@ -62,13 +80,13 @@ final class ExecdScenario {
             HttpResponse<String> response = bench.rest().http().send(request, HttpResponse.BodyHandlers.ofString());
             double ms = (System.nanoTime() - start) / 1e6;
             if (response.statusCode() != 200 || !response.body().contains("execution_complete")) {
-                throw new IOException("/command true answered " + response.statusCode() + ": " + response.body());
+                throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
             }
             if (i >= warmup) {
                 millis.add(ms);
             }
         }
-        return Distribution.of("execd /command true", millis);
+        return Distribution.of(label, millis);
     }
 
     private static Transfer upload(Bench bench, ServerProcess execd, Path data, Path remote, long size,

@@ -31,6 +31,7 @@ final class Report {
         report.concurrency(dir);
         report.execd();
         report.memory();
+        report.sandboxStarts();
         report.failures();
         Path file = dir.resolve("RESULTS.md");
         Files.createDirectories(dir);
@@ -149,10 +150,13 @@ final class Report {
             return;
         }
         md.append("\n## 5. execd\n\n");
-        Distribution d = e.commandTrue();
-        md.append("`POST /command` running `true`, until the event stream ends: median ")
-                .append(ms(d.median())).append(" ms, p90 ").append(ms(d.percentile(90))).append(" ms, p99 ")
-                .append(ms(d.percentile(99))).append(" ms (n = ").append(d.count()).append(").\n\n");
+        md.append("| request, until its event stream ends | n | median ms | p90 ms | p99 ms |\n"
+                + "|---|---:|---:|---:|---:|\n");
+        for (Distribution d : List.of(e.commandTrue(), e.codeOnePlusOne())) {
+            md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),
+                    ms(d.percentile(99))));
+        }
+        md.append('\n');
         md.append("| transfer | size | seconds | throughput | execd heap high-water mark |\n"
                 + "|---|---:|---:|---:|---:|\n");
         for (ExecdScenario.Transfer t : e.transfers()) {
@@ -175,6 +179,18 @@ final class Report {
         for (ConcurrencyAndMemory.Result c : results.concurrency) {
             md.append(row(c.server(), mib(c.rssIdle()), mib(c.rssWithKernels()) + " (K = " + c.kernels() + ")",
                     mib(c.rssWithConnections()) + " (N = " + c.clients() + ")"));
+        }
+    }
+
+    private void sandboxStarts() {
+        if (results.sandboxStarts.isEmpty()) {
+            return;
+        }
+        md.append("\n## 7. Sandbox start (lifecycle server: POST /v1/sandboxes → the sandbox's execd answers /ping)"
+                + "\n\n| runtime and mode | n | median ms | p90 ms | max ms |\n|---|---:|---:|---:|---:|\n");
+        for (Distribution d : results.sandboxStarts) {
+            md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),
+                    ms(d.percentile(100))));
         }
     }
 

@@ -55,11 +55,13 @@ class BenchmarkRunSmokeTest {
             assertTrue(c.rssWithConnections() > 0, c.server());
         });
         assertNotNull(results.execd);
+        assertEquals(Sizes.smokeRun().commandSamples(), results.execd.codeOnePlusOne().count());
+        assertEquals(2, results.sandboxStarts.size());
         assertEquals(2, results.execd.transfers().size());
 
         String md = Files.readString(output.report());
         for (String section : List.of("## 1. Execute round trip", "## 2. IOPub throughput", "## 3. Kernel start",
-                "## 4. Concurrency", "## 5. execd", "## 6. Memory")) {
+                "## 4. Concurrency", "## 5. execd", "## 6. Memory", "## 7. Sandbox start")) {
             assertTrue(md.contains(section), section);
         }
         assertFalse(md.contains("Scenarios that failed"));
