@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
             KernelspecsCommand.class,
             GatewayCommand.class,
             ExecdCommand.class,
+            ServerCommand.class,
+            InitConfigCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -4,6 +4,7 @@ import dev.kernelgate.gateway.DaemonThreads;
 import dev.kernelgate.execd.code.CodeContexts;
 import dev.kernelgate.execd.code.CodeHandler;
 import dev.kernelgate.execd.command.BashSessions;
+import dev.kernelgate.execd.command.CommandEnvironment;
 import dev.kernelgate.execd.command.CommandHandler;
 import dev.kernelgate.execd.command.CommandService;
 import dev.kernelgate.execd.command.SessionHandler;
@@ -108,7 +109,10 @@ public final class ExecdServer {
             resources.add(kernels);
             CodeContexts contexts = new CodeContexts(manager, env, KERNEL_START_TIMEOUT, blocking);
             resources.add(contexts);
-            CommandService commands = new CommandService(config);
+            // Commands see the environment this server was given (a local sandbox's execd adds the sandbox's
+            // variables to its own process environment), not only the JVM's.
+            CommandService commands = new CommandService(config,
+                    new CommandEnvironment(env, config.envsFile()), CommandService.DEFAULT_MAX_FINISHED);
             resources.add(commands);
             BashSessions sessions = new BashSessions(commands);
             CommandHandler commandHandler = new CommandHandler(commands, sessions);

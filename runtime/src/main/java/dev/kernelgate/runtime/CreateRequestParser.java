@@ -1,0 +1,342 @@
+package dev.kernelgate.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kernelgate.runtime.spi.ResourceLimits;
+import dev.kernelgate.runtime.spi.SandboxException;
+import dev.kernelgate.runtime.spi.SandboxSpec;
+import dev.kernelgate.runtime.spi.SandboxSpec.EgressRule;
+import dev.kernelgate.runtime.spi.SandboxSpec.ImageSpec;
+import dev.kernelgate.runtime.spi.SandboxSpec.NetworkPolicy;
+import dev.kernelgate.runtime.spi.SandboxSpec.Platform;
+import dev.kernelgate.runtime.spi.SandboxSpec.VolumeSpec;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@code CreateSandboxRequest} body into a {@link SandboxSpec}, refusing what upstream refuses with its
+ * status and code: schema violations (no image, no entrypoint, {@code timeout} under the minimum, wrong types) are
+ * 422 as FastAPI answers them; semantic ones (malformed quantities, a timeout over the cap, bad volumes, host paths
+ * outside {@code allowed_host_paths}) are 400 with the specific code.
+ */
+final class CreateRequestParser {
+    static final String RESERVED_PREFIX = "opensandbox.io/";
+    private static final Pattern VOLUME_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern PVC_NAME = Pattern.compile("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?");
+    private static final Set<String> OS = Set.of("linux", "windows");
+    private static final Set<String> ARCH = Set.of("amd64", "arm64");
+    private static final Set<String> ACTIONS = Set.of("allow", "deny");
+
+    /** What the server allows: timeout bounds and host paths. */
+    record Policy(long minTimeoutSeconds, Long maxTimeoutSeconds, List<Path> allowedHostPaths) {
+        Policy {
+            allowedHostPaths = List.copyOf(allowedHostPaths);
+        }
+    }
+
+    private final Policy policy;
+
+    CreateRequestParser(Policy policy) {
+        this.policy = policy;
+    }
+
+    SandboxSpec parse(JsonNode body, String id, Instant now) {
+        if (body == null || !body.isObject()) {
+            throw ErrorCodes.unprocessable("The request body must be a JSON object.");
+        }
+        ImageSpec image = image(body);
+        List<String> entrypoint = entrypoint(body);
+        Instant expiresAt = expiry(body.get("timeout"), now);
+        ResourceLimits resources = resources(body.get("resourceLimits"));
+        Map<String, String> env = stringMap(body.get("env"), "env", true);
+        Map<String, String> metadata = metadata(body.get("metadata"));
+        Platform platform = platform(body.get("platform"));
+        NetworkPolicy network = networkPolicy(body.get("networkPolicy"));
+        JsonNode proxy = body.path("credentialProxy");
+        if (proxy.path("enabled").asBoolean(false) && network == null) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "credentialProxy.enabled requires networkPolicy.");
+        }
+        JsonNode secure = body.get("secureAccess");
+        if (secure != null && !secure.isNull() && !secure.isBoolean()) {
+            throw ErrorCodes.unprocessable("secureAccess must be a boolean.");
+        }
+        List<VolumeSpec> volumes = volumes(body.get("volumes"));
+        Map<String, String> extensions = stringMap(body.get("extensions"), "extensions", false);
+        return new SandboxSpec(id, image, entrypoint, env, metadata, resources, platform, volumes, network,
+                secure != null && secure.asBoolean(false), extensions, now, expiresAt);
+    }
+
+    private static ImageSpec image(JsonNode body) {
+        JsonNode image = body.get("image");
+        JsonNode snapshot = body.get("snapshotId");
+        boolean hasImage = image != null && !image.isNull();
+        boolean hasSnapshot = snapshot != null && !snapshot.isNull();
+        if (hasImage == hasSnapshot) {
+            throw ErrorCodes.unprocessable("Exactly one of image or snapshotId must be provided.");
+        }
+        if (hasSnapshot) {
+            throw new SandboxException(400, ErrorCodes.API_NOT_SUPPORTED,
+                    "Creating a sandbox from a snapshot is not supported by this server.");
+        }
+        if (!image.isObject() || !image.path("uri").isTextual() || image.path("uri").asText().isBlank()) {
+            throw ErrorCodes.unprocessable("image.uri is required and must be a non-empty string.");
+        }
+        JsonNode auth = image.path("auth");
+        String user = null;
+        String password = null;
+        if (auth.isObject()) {
+            if (!auth.path("username").isTextual() || !auth.path("password").isTextual()) {
+                throw ErrorCodes.unprocessable("image.auth needs username and password strings.");
+            }
+            user = auth.get("username").asText();
+            password = auth.get("password").asText();
+        }
+        return new ImageSpec(image.get("uri").asText().trim(), user, password);
+    }
+
+    private static List<String> entrypoint(JsonNode body) {
+        JsonNode e = body.get("entrypoint");
+        if (e == null || e.isNull()) {
+            throw ErrorCodes.unprocessable("Entrypoint is required when image is provided.");
+        }
+        if (!e.isArray() || e.isEmpty()) {
+            throw ErrorCodes.unprocessable("entrypoint must be a non-empty array of strings.");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode part : e) {
+            if (!part.isTextual()) {
+                throw ErrorCodes.unprocessable("entrypoint must be a non-empty array of strings.");
+            }
+            out.add(part.asText());
+        }
+        if (out.get(0).isBlank()) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "entrypoint[0] must name a program.");
+        }
+        return out;
+    }
+
+    private Instant expiry(JsonNode timeout, Instant now) {
+        if (timeout == null || timeout.isNull()) {
+            return null; // manual cleanup, as upstream
+        }
+        if (!timeout.isIntegralNumber()) {
+            throw ErrorCodes.unprocessable("timeout must be an integer number of seconds.");
+        }
+        long seconds = timeout.asLong();
+        if (seconds < policy.minTimeoutSeconds()) {
+            throw ErrorCodes.unprocessable("timeout must be at least " + policy.minTimeoutSeconds()
+                    + " seconds, not " + seconds + ".");
+        }
+        if (policy.maxTimeoutSeconds() != null && seconds > policy.maxTimeoutSeconds()) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "timeout " + seconds
+                    + " exceeds the server's max_sandbox_timeout_seconds (" + policy.maxTimeoutSeconds() + ").");
+        }
+        return now.plusSeconds(seconds);
+    }
+
+    private static ResourceLimits resources(JsonNode node) {
+        Map<String, String> raw = stringMap(node, "resourceLimits", false);
+        long cpu = 0;
+        long memory = 0;
+        int gpu = 0;
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String v = e.getValue();
+            switch (e.getKey()) {
+                case "cpu" -> {
+                    cpu = ResourceQuantity.cpuMillis(v);
+                    if (cpu < 0) {
+                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
+                                "resourceLimits.cpu '" + v + "' is not a CPU quantity such as 500m or 2.");
+                    }
+                }
+                case "memory" -> {
+                    memory = ResourceQuantity.bytes(v);
+                    if (memory < 0) {
+                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
+                                "resourceLimits.memory '" + v + "' is not a memory quantity such as 512Mi or 2Gi.");
+                    }
+                }
+                case "gpu", "nvidia.com/gpu" -> {
+                    try {
+                        gpu = Integer.parseInt(v.trim());
+                    } catch (NumberFormatException ex) {
+                        gpu = -1;
+                    }
+                    if (gpu < 0) {
+                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
+                                "resourceLimits." + e.getKey() + " '" + v + "' is not a GPU count.");
+                    }
+                }
+                default -> {
+                    if (ResourceQuantity.parse(v) == null) {
+                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
+                                "resourceLimits." + e.getKey() + " '" + v + "' is not a quantity.");
+                    }
+                }
+            }
+        }
+        return new ResourceLimits(cpu, memory, gpu, raw);
+    }
+
+    private static Map<String, String> metadata(JsonNode node) {
+        Map<String, String> metadata = stringMap(node, "metadata", false);
+        for (String key : metadata.keySet()) {
+            checkMetadataKey(key);
+        }
+        return metadata;
+    }
+
+    /** Upstream reserves {@code opensandbox.io/} for the server's own labels. */
+    static void checkMetadataKey(String key) {
+        if (key.isBlank() || key.length() > 253) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_METADATA_LABEL, "Metadata key '" + key + "' is invalid.");
+        }
+        if (key.startsWith(RESERVED_PREFIX)) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_METADATA_LABEL,
+                    "Metadata key '" + key + "' uses the reserved prefix " + RESERVED_PREFIX + ".");
+        }
+    }
+
+    private static Platform platform(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String os = node.path("os").asText("");
+        String arch = node.path("arch").asText("");
+        if (!OS.contains(os) || !ARCH.contains(arch)) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
+                    "platform must have os linux|windows and arch amd64|arm64, not " + node + ".");
+        }
+        return new Platform(os, arch);
+    }
+
+    private static NetworkPolicy networkPolicy(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ErrorCodes.unprocessable("networkPolicy must be an object.");
+        }
+        String defaultAction = node.path("defaultAction").asText("deny");
+        if (!ACTIONS.contains(defaultAction)) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "networkPolicy.defaultAction must be allow or deny.");
+        }
+        List<EgressRule> rules = new ArrayList<>();
+        for (JsonNode rule : node.path("egress")) {
+            String action = rule.path("action").asText("");
+            String target = rule.path("target").asText("");
+            if (!ACTIONS.contains(action) || target.isBlank()) {
+                throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
+                        "networkPolicy.egress rules need action allow|deny and a target, not " + rule + ".");
+            }
+            rules.add(new EgressRule(action, target));
+        }
+        return new NetworkPolicy(defaultAction, rules);
+    }
+
+    private List<VolumeSpec> volumes(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw ErrorCodes.unprocessable("volumes must be an array.");
+        }
+        List<VolumeSpec> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (JsonNode v : node) {
+            String name = v.path("name").asText("");
+            if (!VOLUME_NAME.matcher(name).matches()) {
+                throw ErrorCodes.invalid(ErrorCodes.INVALID_VOLUME_NAME,
+                        "Volume name '" + name + "' must be a DNS label (lower-case letters, digits, '-').");
+            }
+            if (!names.add(name)) {
+                throw ErrorCodes.invalid(ErrorCodes.DUPLICATE_VOLUME_NAME, "Volume name '" + name + "' is repeated.");
+            }
+            String mountPath = v.path("mountPath").asText("");
+            if (!mountPath.startsWith("/")) {
+                throw ErrorCodes.invalid(ErrorCodes.INVALID_MOUNT_PATH,
+                        "Volume '" + name + "' mountPath must be an absolute path.");
+            }
+            String subPath = v.path("subPath").isTextual() ? v.get("subPath").asText() : null;
+            if (subPath != null && (subPath.startsWith("/") || List.of(subPath.split("/")).contains(".."))) {
+                throw ErrorCodes.invalid(ErrorCodes.INVALID_SUB_PATH,
+                        "Volume '" + name + "' subPath must be relative and must not contain '..'.");
+            }
+            List<String> backends = new ArrayList<>();
+            for (String kind : List.of("host", "pvc", "ossfs")) {
+                if (v.hasNonNull(kind)) {
+                    backends.add(kind);
+                }
+            }
+            if (backends.size() != 1) {
+                throw ErrorCodes.invalid(ErrorCodes.INVALID_VOLUME_BACKEND, "Volume '" + name
+                        + "' needs exactly one backend (host, pvc, ossfs), not " + backends.size() + ".");
+            }
+            String kind = backends.get(0);
+            String hostPath = kind.equals("host") ? hostPath(name, v.path("host").path("path").asText("")) : null;
+            String claim = null;
+            if (kind.equals("pvc")) {
+                claim = v.path("pvc").path("claimName").asText("");
+                if (!PVC_NAME.matcher(claim).matches()) {
+                    throw ErrorCodes.invalid(ErrorCodes.INVALID_PVC_NAME,
+                            "Volume '" + name + "' claimName '" + claim + "' is not a valid PVC name.");
+                }
+            }
+            Map<String, String> options = new LinkedHashMap<>();
+            v.path(kind).fields().forEachRemaining(f -> options.put(f.getKey(),
+                    f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()));
+            out.add(new VolumeSpec(name, mountPath, v.path("readOnly").asBoolean(false), subPath, kind, hostPath,
+                    claim, options));
+        }
+        return out;
+    }
+
+    private String hostPath(String volume, String raw) {
+        if (!raw.startsWith("/")) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_HOST_PATH,
+                    "Volume '" + volume + "' host.path must be an absolute path.");
+        }
+        if (List.of(raw.split("/")).contains("..")) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_HOST_PATH,
+                    "Volume '" + volume + "' host.path must not contain '..'.");
+        }
+        Path path = Path.of(raw).normalize();
+        for (Path allowed : policy.allowedHostPaths()) {
+            if (path.startsWith(allowed)) {
+                return path.toString();
+            }
+        }
+        throw ErrorCodes.invalid(ErrorCodes.HOST_PATH_NOT_ALLOWED, "Host path " + path
+                + " is not under any of the server's allowed_host_paths " + policy.allowedHostPaths() + ".");
+    }
+
+    /** A JSON object of strings ({@code null} values dropped where upstream allows them). */
+    static Map<String, String> stringMap(JsonNode node, String field, boolean nullValues) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw ErrorCodes.unprocessable(field + " must be an object of strings.");
+        }
+        var it = node.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isNull() && nullValues) {
+                continue;
+            }
+            if (!v.isTextual()) {
+                throw ErrorCodes.unprocessable(field + "." + e.getKey() + " must be a string.");
+            }
+            out.put(e.getKey(), v.asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,311 @@
+package dev.kernelgate.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kernelgate.runtime.spi.RecoveredSandbox;
+import dev.kernelgate.runtime.spi.SandboxEndpoint;
+import dev.kernelgate.runtime.spi.SandboxException;
+import dev.kernelgate.runtime.spi.SandboxRuntime;
+import dev.kernelgate.runtime.spi.SandboxSpec;
+import dev.kernelgate.runtime.spi.SandboxState;
+import dev.kernelgate.runtime.spi.SandboxStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle: the authoritative list of sandboxes, their state machine, deadlines and metadata, over one
+ * {@link SandboxRuntime}. Every method may block on the runtime; call it off event loops. Operations on one
+ * sandbox are serialized by its own lock, so the runtime never sees two calls for one id at once.
+ */
+public final class SandboxService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
+
+    private final SandboxRuntime runtime;
+    private final CreateRequestParser parser;
+    private final CreateRequestParser.Policy policy;
+    private final ErrorCodes codes;
+    private final Clock clock;
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+    /** One sandbox: its current record and the lock its operations take. */
+    private static final class Slot {
+        final ReentrantLock lock = new ReentrantLock();
+        volatile SandboxRecord record;
+        volatile boolean removed;
+
+        Slot(SandboxRecord record) {
+            this.record = record;
+        }
+    }
+
+    /** One page of {@link #list}. */
+    public record Page(List<SandboxRecord> items, int page, int pageSize, int totalItems) {
+        public int totalPages() {
+            return (totalItems + pageSize - 1) / pageSize;
+        }
+
+        public boolean hasNextPage() {
+            return page < totalPages();
+        }
+    }
+
+    public SandboxService(SandboxRuntime runtime, CreateRequestParser.Policy policy, Clock clock) {
+        this.runtime = runtime;
+        this.policy = policy;
+        this.parser = new CreateRequestParser(policy);
+        this.codes = new ErrorCodes(runtime.type());
+        this.clock = clock;
+    }
+
+    public ErrorCodes codes() {
+        return codes;
+    }
+
+    /** Adopts what the runtime recovered from an earlier server (called once, before serving). */
+    public void recover() {
+        for (RecoveredSandbox r : runtime.recover()) {
+            SandboxRecord record = SandboxRecord.pending(r.spec()).withStatus(r.status(), clock.instant());
+            slots.put(r.spec().id(), new Slot(record));
+            log.info("recovered sandbox {} ({})", r.spec().id(), r.status().state().wire());
+        }
+    }
+
+    /** Validates, starts and returns the sandbox (normally Running). A runtime failure leaves a Failed record. */
+    public SandboxRecord create(JsonNode body) {
+        SandboxSpec spec = parser.parse(body, UUID.randomUUID().toString(), clock.instant());
+        runtime.validate(spec);
+        Slot slot = new Slot(SandboxRecord.pending(spec));
+        slot.lock.lock();
+        try {
+            slots.put(spec.id(), slot);
+            SandboxStatus started;
+            try {
+                started = runtime.create(spec);
+            } catch (RuntimeException e) {
+                SandboxException failure = e instanceof SandboxException se ? se
+                        : new SandboxException(500, codes.startFailed(), "Failed to start sandbox: " + e.getMessage(), e);
+                slot.record = slot.record.withStatus(SandboxStatus.failed("StartFailed", failure.getMessage()),
+                        clock.instant());
+                throw failure;
+            }
+            slot.record = slot.record.withStatus(started, clock.instant());
+            return slot.record;
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    public SandboxRecord get(String id) {
+        return refresh(slot(id));
+    }
+
+    public Page list(Set<SandboxState> states, Map<String, String> metadata, int page, int pageSize) {
+        List<SandboxRecord> matching = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            SandboxRecord r = refresh(slot);
+            if ((states.isEmpty() || states.contains(r.state()))
+                    && r.metadata().entrySet().containsAll(metadata.entrySet())) {
+                matching.add(r);
+            }
+        }
+        matching.sort(Comparator.comparing((SandboxRecord r) -> r.spec().createdAt()).reversed()
+                .thenComparing(SandboxRecord::id));
+        int from = Math.min(matching.size(), (page - 1) * pageSize);
+        int to = Math.min(matching.size(), from + pageSize);
+        return new Page(List.copyOf(matching.subList(from, to)), page, pageSize, matching.size());
+    }
+
+    /** Stops and removes the sandbox; it is gone from the list afterwards, as upstream. */
+    public void delete(String id) {
+        Slot slot = slot(id);
+        withLock(slot, id, () -> {
+            slot.record = slot.record.withStatus(SandboxStatus.of(SandboxState.STOPPING), clock.instant());
+            runtime.delete(id);
+            slot.removed = true;
+            slots.remove(id, slot);
+            return null;
+        });
+    }
+
+    public void pause(String id) {
+        transition(id, SandboxState.RUNNING, SandboxState.PAUSING, SandboxState.PAUSED, true);
+    }
+
+    public void resume(String id) {
+        transition(id, SandboxState.PAUSED, SandboxState.RESUMING, SandboxState.RUNNING, false);
+    }
+
+    private void transition(String id, SandboxState from, SandboxState via, SandboxState to, boolean pause) {
+        Slot slot = slot(id);
+        withLock(slot, id, () -> {
+            SandboxRecord before = slot.record;
+            if (before.state() != from) {
+                throw pause ? codes.notRunning(id) : codes.notPaused(id);
+            }
+            slot.record = before.withStatus(SandboxStatus.of(via), clock.instant());
+            try {
+                if (pause) {
+                    runtime.pause(id);
+                } else {
+                    runtime.resume(id);
+                }
+            } catch (RuntimeException e) {
+                slot.record = before.withStatus(before.status(), clock.instant());
+                throw e;
+            }
+            slot.record = slot.record.withStatus(SandboxStatus.of(to), clock.instant());
+            return null;
+        });
+    }
+
+    /** Moves the deadline; it must be in the future, and the sandbox must have one (upstream's rules). */
+    public Instant renew(String id, Instant expiresAt) {
+        Slot slot = slot(id);
+        return withLock(slot, id, () -> {
+            Instant now = clock.instant();
+            if (slot.record.expiresAt() == null) {
+                throw codes.invalidExpiration(409, "Sandbox " + id + " does not have automatic expiration enabled.");
+            }
+            if (!expiresAt.isAfter(now)) {
+                throw codes.invalidExpiration(400, "expiresAt " + expiresAt + " must be in the future.");
+            }
+            if (policy.maxTimeoutSeconds() != null
+                    && expiresAt.isAfter(now.plusSeconds(policy.maxTimeoutSeconds()))) {
+                throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "expiresAt is more than "
+                        + policy.maxTimeoutSeconds() + " seconds away (max_sandbox_timeout_seconds).");
+            }
+            slot.record = slot.record.withExpiresAt(expiresAt);
+            runtime.expirationChanged(id, expiresAt);
+            return expiresAt;
+        });
+    }
+
+    /** JSON Merge Patch (RFC 7396) of the metadata: a null value removes the key. */
+    public SandboxRecord patchMetadata(String id, JsonNode patch) {
+        if (patch == null || !patch.isObject()) {
+            throw ErrorCodes.unprocessable("The metadata patch must be a JSON object.");
+        }
+        Map<String, String> changes = new LinkedHashMap<>();
+        List<String> removals = new ArrayList<>();
+        patch.fields().forEachRemaining(f -> {
+            CreateRequestParser.checkMetadataKey(f.getKey());
+            if (f.getValue().isNull()) {
+                removals.add(f.getKey());
+            } else if (f.getValue().isTextual()) {
+                changes.put(f.getKey(), f.getValue().asText());
+            } else {
+                throw ErrorCodes.unprocessable("metadata." + f.getKey() + " must be a string or null.");
+            }
+        });
+        Slot slot = slot(id);
+        return withLock(slot, id, () -> {
+            Map<String, String> merged = new LinkedHashMap<>(slot.record.metadata());
+            removals.forEach(merged::remove);
+            merged.putAll(changes);
+            slot.record = slot.record.withMetadata(merged);
+            runtime.metadataChanged(id, merged);
+            return slot.record;
+        });
+    }
+
+    public SandboxEndpoint endpoint(String id, int port) {
+        Slot slot = slot(id);
+        return withLock(slot, id, () -> {
+            SandboxState state = slot.record.state();
+            if (state.isFinal() || state == SandboxState.PENDING) {
+                throw codes.notRunning(id);
+            }
+            return runtime.endpoint(id, port);
+        });
+    }
+
+    /** Deletes every sandbox whose deadline has passed; returns how many. Called periodically. */
+    public int expire() {
+        Instant now = clock.instant();
+        int n = 0;
+        for (Slot slot : slots.values()) {
+            SandboxRecord r = slot.record;
+            if (r.expiresAt() != null && !r.expiresAt().isAfter(now) && r.state() != SandboxState.PENDING) {
+                try {
+                    delete(r.id());
+                    n++;
+                    log.info("sandbox {} expired at {}", r.id(), r.expiresAt());
+                } catch (SandboxException e) {
+                    log.debug("expiring {}: {}", r.id(), e.getMessage());
+                } catch (RuntimeException e) {
+                    log.warn("expiring {} failed", r.id(), e);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Every sandbox the service holds, for shutdown and for {@code list-images}. */
+    public List<String> ids() {
+        return List.copyOf(slots.keySet());
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    private Slot slot(String id) {
+        Slot slot = id == null ? null : slots.get(id);
+        if (slot == null || slot.removed) {
+            throw codes.notFound(id);
+        }
+        return slot;
+    }
+
+    private <T> T withLock(Slot slot, String id, java.util.function.Supplier<T> work) {
+        slot.lock.lock();
+        try {
+            if (slot.removed) {
+                throw codes.notFound(id);
+            }
+            return work.get();
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    /**
+     * Asks the runtime whether a live sandbox still is (its entrypoint may have exited, or someone killed it). When
+     * another operation holds the sandbox, the current record is the answer: it is being changed anyway.
+     */
+    private SandboxRecord refresh(Slot slot) {
+        SandboxRecord r = slot.record;
+        if (r.state() != SandboxState.RUNNING && r.state() != SandboxState.PAUSED) {
+            return r;
+        }
+        if (!slot.lock.tryLock()) {
+            return r;
+        }
+        try {
+            if (slot.removed) {
+                return slot.record;
+            }
+            Optional<SandboxStatus> seen = runtime.inspect(r.id());
+            SandboxStatus next = seen.orElse(new SandboxStatus(SandboxState.TERMINATED, "NotFound",
+                    "The sandbox no longer exists in the runtime."));
+            if (next.state() != r.state() || !java.util.Objects.equals(next.reason(), r.status().reason())) {
+                slot.record = r.withStatus(next, clock.instant());
+            }
+            return slot.record;
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.kernelgate.runtime.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code [docker]}, upstream's keys ({@code allowed_host_paths} here too, as published guides put it; it joins
+ * {@code [storage] allowed_host_paths}).
+ *
+ * @param networkMode     {@code host} (default) or {@code bridge}
+ * @param apiTimeout      seconds for engine calls
+ * @param hostIp          the address advertised in bridge-mode endpoints, or null
+ * @param seccompProfile  "" for the engine default, else a path or profile name
+ * @param pidsLimit       0 for none
+ */
+public record DockerSettings(String networkMode, int apiTimeout, String hostIp, List<String> dropCapabilities,
+                             boolean noNewPrivileges, String apparmorProfile, String seccompProfile, long pidsLimit,
+                             List<Path> allowedHostPaths) {
+    public DockerSettings {
+        dropCapabilities = List.copyOf(dropCapabilities);
+        allowedHostPaths = List.copyOf(allowedHostPaths);
+    }
+
+    public static final List<String> DEFAULT_DROP_CAPABILITIES = List.of("AUDIT_WRITE", "MKNOD", "NET_ADMIN",
+            "NET_RAW", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_TIME", "SYS_TTY_CONFIG");
+
+    public static DockerSettings defaults() {
+        return new DockerSettings("host", 180, null, DEFAULT_DROP_CAPABILITIES, true, "", "", 4096, List.of());
+    }
+}

@@ -1,0 +1,2 @@
+/** TLS for the lifecycle server: PEM certificates and keys in their common forms, and development certificates. */
+package dev.kernelgate.runtime.tls;
