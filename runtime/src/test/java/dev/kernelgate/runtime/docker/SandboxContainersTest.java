@@ -70,7 +70,7 @@ class SandboxContainersTest {
 
     /** A running sandbox whose execd answers. */
     private ExecdClient startSandbox(String[] idOut) {
-        SandboxStarter.Started started = starter.start(spec(DockerTestSupport.image(), DockerTestSupport.freePort()));
+        SandboxStarter.Started started = starter.start(spec(DockerTestSupport.image(), FreePort.pick()));
         idOut[0] = started.containerId();
         return new ExecdClient(started.execd());
     }
@@ -154,7 +154,7 @@ class SandboxContainersTest {
         importImage(tar, image);
 
         DockerException e = assertThrows(DockerException.class,
-                () -> starter.start(spec(image, DockerTestSupport.freePort())));
+                () -> starter.start(spec(image, FreePort.pick())));
         assertEquals(DockerException.IMAGE_UNSUPPORTED, e.code(), e.getMessage());
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains("/bin/sh"), e.getMessage());
@@ -177,7 +177,7 @@ class SandboxContainersTest {
     @Test
     void missingImageIsNotFound() {
         DockerException e = assertThrows(DockerException.class, () -> containers.createAndStart(
-                spec("kernelgate-test/never-built:none", DockerTestSupport.freePort())));
+                spec("kernelgate-test/never-built:none", FreePort.pick())));
         assertEquals(DockerException.IMAGE_NOT_FOUND, e.code());
         assertEquals(404, e.status());
         assertFalse(e.getMessage().isBlank());

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * execd as the tests' distributions run it in a container: what {@code kernelgate execd} does, from this module's
- * test class path (the CLI module, which holds the real launcher, is built after this one).
+ * execd in a sandbox when Kernelgate runs from a class path rather than from its jar (this module's tests, an IDE):
+ * what {@code kernelgate execd} does, for distributions whose class path has no CLI module in it.
  */
-public final class ContainerExecdMain {
-    private ContainerExecdMain() {
+public final class ClassPathExecdMain {
+    private ClassPathExecdMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
