@@ -80,6 +80,9 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println("kernelgate server: " + e.getMessage());
             return 2;
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("kernelgate server: " + e.getCause().getMessage());
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,7 @@
 package dev.kernelgate.execd;
 
 import dev.kernelgate.gateway.DaemonThreads;
+import dev.kernelgate.gateway.Resources;
 import dev.kernelgate.execd.code.CodeContexts;
 import dev.kernelgate.execd.code.CodeHandler;
 import dev.kernelgate.execd.command.BashSessions;
@@ -29,9 +30,9 @@ import dev.kernelgate.gateway.kernel.KernelManagerConfig;
 import dev.kernelgate.kernelspecs.BundledKernels;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
 import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
+import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -55,19 +56,34 @@ public final class ExecdServer {
     private final ExecdConfig config;
     private final Map<String, String> env;
     private final KernelManagerConfig managerConfig;
+    private final SslContext tls;
 
     public ExecdServer(ExecdConfig config, Map<String, String> env, KernelManagerConfig managerConfig) {
+        this(config, env, managerConfig, null);
+    }
+
+    private ExecdServer(ExecdConfig config, Map<String, String> env, KernelManagerConfig managerConfig,
+                        SslContext tls) {
         this.config = config;
         this.env = Map.copyOf(env);
         this.managerConfig = managerConfig;
+        this.tls = tls;
+    }
+
+    /**
+     * The same server over HTTPS. A sandbox server that clients reach over TLS hands out execd endpoints under the
+     * same scheme (the SDKs use one protocol for both), so its local sandboxes' execds serve TLS too.
+     */
+    public ExecdServer withTls(SslContext context) {
+        return new ExecdServer(config, env, managerConfig, context);
     }
 
     /** A running execd: its port and {@link #close()}, which stops commands, kernels and the server. */
     public static final class Running implements AutoCloseable {
-        private final List<AutoCloseable> resources;
+        private final Resources resources;
         private final RunningServer server;
 
-        private Running(RunningServer server, List<AutoCloseable> resources) {
+        private Running(RunningServer server, Resources resources) {
             this.server = server;
             this.resources = resources;
         }
@@ -79,18 +95,12 @@ public final class ExecdServer {
         @Override
         public void close() {
             server.close();
-            for (int i = resources.size() - 1; i >= 0; i--) {
-                try {
-                    resources.get(i).close();
-                } catch (Exception e) {
-                    log.warn("closing {}", resources.get(i), e);
-                }
-            }
+            resources.close();
         }
     }
 
     public Running start() {
-        List<AutoCloseable> resources = new ArrayList<>();
+        Resources resources = new Resources();
         try {
             Path home = Path.of(System.getProperty("user.home"));
             KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
@@ -132,20 +142,14 @@ public final class ExecdServer {
                 RunningServer s = bound.get();
                 return s == null ? -1 : s.port();
             });
-            RunningServer server = new HttpServer(HttpServerConfig.of(config.host(), config.port()), routes, blocking)
-                    .start();
+            HttpServerConfig http = HttpServerConfig.of(config.host(), config.port());
+            RunningServer server = new HttpServer(tls == null ? http : http.withTls(tls), routes, blocking).start();
             bound.set(server);
             log.info("execd is listening on {}:{} (Kernel Gateway API on the same port)", config.host(),
                     server.port());
             return new Running(server, resources);
         } catch (RuntimeException e) {
-            for (int i = resources.size() - 1; i >= 0; i--) {
-                try {
-                    resources.get(i).close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            resources.closeAfter(e);
             throw e;
         }
     }

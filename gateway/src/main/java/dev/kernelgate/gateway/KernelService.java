@@ -245,6 +245,7 @@ public final class KernelService implements AutoCloseable {
                             warming.remove(id);
                             if (error == null && !closed) {
                                 pool.add(kernel);
+                                log.info("prespawned kernel {} ({}) is ready; {} in the pool", id, name, pool.size());
                                 return;
                             }
                         }

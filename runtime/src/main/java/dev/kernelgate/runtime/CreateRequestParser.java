@@ -289,7 +289,7 @@ final class CreateRequestParser {
                 }
             }
             Map<String, String> options = new LinkedHashMap<>();
-            v.path(kind).fields().forEachRemaining(f -> options.put(f.getKey(),
+            v.path(kind).properties().forEach(f -> options.put(f.getKey(),
                     f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()));
             out.add(new VolumeSpec(name, mountPath, v.path("readOnly").asBoolean(false), subPath, kind, hostPath,
                     claim, options));
@@ -325,9 +325,7 @@ final class CreateRequestParser {
         if (!node.isObject()) {
             throw ErrorCodes.unprocessable(field + " must be an object of strings.");
         }
-        var it = node.fields();
-        while (it.hasNext()) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             JsonNode v = e.getValue();
             if (v.isNull() && nullValues) {
                 continue;

@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime;
 
 import dev.kernelgate.gateway.DaemonThreads;
+import dev.kernelgate.gateway.Resources;
 import dev.kernelgate.gateway.http.HttpServer;
 import dev.kernelgate.gateway.http.HttpServerConfig;
 import dev.kernelgate.gateway.http.RunningServer;
@@ -17,9 +18,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -64,11 +65,11 @@ public final class LifecycleServer {
     public static final class Running implements AutoCloseable {
         private final RunningServer http;
         private final SandboxService service;
-        private final List<AutoCloseable> resources;
+        private final Resources resources;
         private final String certificatePem;
         private final boolean tls;
 
-        private Running(RunningServer http, SandboxService service, List<AutoCloseable> resources,
+        private Running(RunningServer http, SandboxService service, Resources resources,
                         String certificatePem, boolean tls) {
             this.http = http;
             this.service = service;
@@ -98,13 +99,7 @@ public final class LifecycleServer {
         @Override
         public void close() {
             http.close();
-            for (int i = resources.size() - 1; i >= 0; i--) {
-                try {
-                    resources.get(i).close();
-                } catch (Exception e) {
-                    log.warn("closing {}", resources.get(i), e);
-                }
-            }
+            resources.close();
         }
     }
 
@@ -122,19 +117,26 @@ public final class LifecycleServer {
             log.warn("serving WITHOUT authentication ({}=YES): anyone who reaches {}:{} can run code",
                     INSECURE_ENV, server.host(), server.port());
         }
-        List<AutoCloseable> resources = new ArrayList<>();
+        Resources resources = new Resources();
         try {
             Path state = stateBase();
             String certificatePem = null;
             SslContext tls = null;
+            ServerConfig effective = config;
             if (server.tlsSelfSigned()) {
                 SelfSignedCertificate cert = SelfSignedCertificate.generate(
                         server.eip() == null ? List.of() : List.of(server.eip()));
                 certificatePem = cert.certificatePem();
+                // Written out so clients can trust it and the local runtime's execds can serve with it.
                 Path pem = state.resolve("self-signed-cert.pem");
+                Path key = state.resolve("self-signed-key.pem");
                 Files.writeString(pem, certificatePem);
+                Files.deleteIfExists(key);
+                Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(key, PemFiles.pkcs8(cert.keys().getPrivate()));
                 log.info("TLS with a self-signed development certificate; clients can trust {}", pem);
                 tls = TlsContexts.server(cert.keys().getPrivate(), List.of(cert.certificate()));
+                effective = config.withServer(server.withTls(pem, key, true));
             } else if (server.tlsCertFile() != null) {
                 tls = TlsContexts.server(PemFiles.privateKey(server.tlsKeyFile()),
                         PemFiles.certificates(server.tlsCertFile()));
@@ -143,7 +145,7 @@ public final class LifecycleServer {
             String type = config.runtime().type();
             Path runtimeState = Files.createDirectories(state.resolve(type));
             SandboxRuntime runtime = RuntimeProviders.find(providers, type)
-                    .open(new RuntimeContext(config, runtimeState, env, clock));
+                    .open(new RuntimeContext(effective, runtimeState, env, clock));
             SandboxService service = new SandboxService(runtime, new CreateRequestParser.Policy(
                     server.minSandboxTimeoutSeconds(), server.maxSandboxTimeoutSeconds(),
                     config.storage().allowedHostPaths()), clock);
@@ -173,10 +175,10 @@ public final class LifecycleServer {
                     server.host(), http.port());
             return new Running(http, service, resources, certificatePem, tls != null);
         } catch (IOException e) {
-            closeAll(resources, e);
+            resources.closeAfter(e);
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            closeAll(resources, e);
+            resources.closeAfter(e);
             throw e;
         }
     }
@@ -185,15 +187,5 @@ public final class LifecycleServer {
         Path base = config.local().stateDir() != null ? config.local().stateDir()
                 : Path.of(System.getProperty("user.home"), ".kernelgate", "sandboxes");
         return Files.createDirectories(base);
-    }
-
-    private static void closeAll(List<AutoCloseable> resources, Exception failure) {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception suppressed) {
-                failure.addSuppressed(suppressed);
-            }
-        }
     }
 }

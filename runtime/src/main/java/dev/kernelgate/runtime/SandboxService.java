@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SandboxService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
+    /** How long a sandbox that failed to start stays listed, as upstream's {@code PENDING_FAILURE_TTL}. */
+    static final java.time.Duration FAILED_START_TTL = java.time.Duration.ofHours(1);
 
     private final SandboxRuntime runtime;
     private final CreateRequestParser parser;
@@ -198,7 +200,7 @@ public final class SandboxService implements AutoCloseable {
         }
         Map<String, String> changes = new LinkedHashMap<>();
         List<String> removals = new ArrayList<>();
-        patch.fields().forEachRemaining(f -> {
+        patch.properties().forEach(f -> {
             CreateRequestParser.checkMetadataKey(f.getKey());
             if (f.getValue().isNull()) {
                 removals.add(f.getKey());
@@ -230,13 +232,19 @@ public final class SandboxService implements AutoCloseable {
         });
     }
 
-    /** Deletes every sandbox whose deadline has passed; returns how many. Called periodically. */
+    /**
+     * Deletes every sandbox whose deadline has passed, and those that failed to start more than
+     * {@link #FAILED_START_TTL} ago; returns how many. Called periodically.
+     */
     public int expire() {
         Instant now = clock.instant();
         int n = 0;
         for (Slot slot : slots.values()) {
             SandboxRecord r = slot.record;
-            if (r.expiresAt() != null && !r.expiresAt().isAfter(now) && r.state() != SandboxState.PENDING) {
+            boolean deadline = r.expiresAt() != null && !r.expiresAt().isAfter(now);
+            boolean staleFailure = r.state() == SandboxState.FAILED && "StartFailed".equals(r.status().reason())
+                    && !r.lastTransitionAt().plus(FAILED_START_TTL).isAfter(now);
+            if ((deadline || staleFailure) && r.state() != SandboxState.PENDING) {
                 try {
                     delete(r.id());
                     n++;

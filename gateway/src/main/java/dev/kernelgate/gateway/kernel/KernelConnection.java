@@ -29,6 +29,8 @@ public final class KernelConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KernelConnection.class);
     private static final long FIRST_NUDGE_RETRY_MS = 10;
     private static final long MAX_NUDGE_RETRY_MS = 500;
+    /** IOPub silent this long while shell answers nudges: dial a fresh SUB socket (and again after as long). */
+    private static final long REDIAL_AFTER_NANOS = 2_000_000_000L;
 
     /** Receives what the kernel sends to this connection, on the kernel's reactor thread: never block. */
     public interface Listener {
@@ -68,6 +70,10 @@ public final class KernelConnection implements AutoCloseable {
     /** After a kernel restart: our SUB reconnects on its own, but its subscription must be proven again. */
     private boolean reproving;
     private int reproveRound;
+    /** When the current IOPub proof began, whether a nudge got its shell or control reply, SUB dials since. */
+    private long provingSince;
+    private boolean nudgeAnswered;
+    private int redials;
 
     KernelConnection(Kernel kernel, String sessionId, Listener listener) {
         this.kernel = kernel;
@@ -154,12 +160,13 @@ public final class KernelConnection implements AutoCloseable {
         byte[] identity = sessionId.getBytes(StandardCharsets.UTF_8);
         ZmqReactor r = kernel.reactor();
         var info = kernel.connectionInfo();
-        iopub = r.open(SocketType.SUB, info.endpoint(Channel.IOPUB), null, this::onIopub);
+        iopub = openIopub();
         shell = r.open(SocketType.DEALER, info.endpoint(Channel.SHELL), identity, f -> onReply(Channel.SHELL, f));
         control = r.open(SocketType.DEALER, info.endpoint(Channel.CONTROL), identity,
                 f -> onReply(Channel.CONTROL, f));
         stdin = r.open(SocketType.DEALER, info.endpoint(Channel.STDIN), identity, f -> onReply(Channel.STDIN, f));
         nudges = new MessageFactory(sessionId, "kernelgate");
+        startProving();
         nudge();
         long timeout = kernel.config().kernelInfoTimeout().toMillis();
         r.schedule(timeout, () -> {
@@ -186,9 +193,37 @@ public final class KernelConnection implements AutoCloseable {
             nudgeIds.add(m.header().msgId());
             sendRaw(socket, m.toWire());
         }
+        long silent = System.nanoTime() - provingSince;
+        if (nudgeAnswered && silent > (redials + 1) * REDIAL_AFTER_NANOS) {
+            redialIopub(silent);
+        }
         long delay = nudgeDelay;
         nudgeDelay = Math.min(nudgeDelay * 2, MAX_NUDGE_RETRY_MS);
         kernel.reactor().schedule(delay, this::nudge);
+    }
+
+    private void startProving() {
+        provingSince = System.nanoTime();
+        nudgeAnswered = false;
+        redials = 0;
+    }
+
+    private ZMQ.Socket openIopub() {
+        return kernel.reactor().open(SocketType.SUB, kernel.connectionInfo().endpoint(Channel.IOPUB), null,
+                this::onIopub);
+    }
+
+    /**
+     * The kernel answers our nudges on shell but nothing reaches our SUB: its subscription did not land (seen
+     * rarely under load). A fresh SUB socket subscribes again; no output is lost that a client could expect,
+     * since nothing is forwarded before IOPub is proven.
+     */
+    private void redialIopub(long silentNanos) {
+        redials++;
+        log.warn("kernel {} session {}: IOPub silent for {} ms while shell answers; dialling a new IOPub socket",
+                kernel.id(), sessionId, silentNanos / 1_000_000);
+        kernel.reactor().close(iopub);
+        iopub = openIopub();
     }
 
     private void onIopub(List<byte[]> frames) {
@@ -220,6 +255,7 @@ public final class KernelConnection implements AutoCloseable {
         reproving = true;
         int round = ++reproveRound;
         nudgeDelay = FIRST_NUDGE_RETRY_MS;
+        startProving();
         nudge();
         long timeout = kernel.config().kernelInfoTimeout().toMillis();
         kernel.reactor().schedule(timeout, () -> {
@@ -240,7 +276,11 @@ public final class KernelConnection implements AutoCloseable {
 
     private void onReply(Channel channel, List<byte[]> frames) {
         WireMessage m = decode(frames, channel);
-        if (m == null || nudgeIds.contains(m.parentMsgId())) {
+        if (m == null) {
+            return;
+        }
+        if (nudgeIds.contains(m.parentMsgId())) {
+            nudgeAnswered = true;
             return;
         }
         listener.onMessage(channel, m);

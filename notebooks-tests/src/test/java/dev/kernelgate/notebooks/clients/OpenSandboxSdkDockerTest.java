@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * server hands out, then commands, files, pause and resume, kill; no container is left afterwards.
  */
 class OpenSandboxSdkDockerTest {
-    static final Path SCRIPT = Path.of("src", "test", "resources", "clients", "opensandbox-lifecycle-client.js");
+    static final Path SCRIPT = Path.of("src", "test", "resources", "clients", "opensandbox-docker-client.js");
     private static final String KEY = "sdk-docker-key";
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)

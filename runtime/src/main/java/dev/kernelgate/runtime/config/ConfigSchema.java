@@ -1,7 +1,6 @@
 package dev.kernelgate.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -94,9 +93,7 @@ final class ConfigSchema {
     }
 
     private static Problem checkTable(String prefix, JsonNode table) {
-        Iterator<Map.Entry<String, JsonNode>> fields = table.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : table.properties()) {
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             JsonNode value = field.getValue();
             Kind kind = KEYS.get(key);

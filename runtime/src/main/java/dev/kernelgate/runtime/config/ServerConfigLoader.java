@@ -268,13 +268,13 @@ public final class ServerConfigLoader {
 
     private static Map<String, String> stringMap(JsonNode table) {
         Map<String, String> out = new LinkedHashMap<>();
-        table.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+        table.properties().forEach(f -> out.put(f.getKey(), f.getValue().asText()));
         return out;
     }
 
     private static Map<String, Map<String, String>> tables(JsonNode table) {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
-        table.fields().forEachRemaining(f -> out.put(f.getKey(), stringMap(f.getValue())));
+        table.properties().forEach(f -> out.put(f.getKey(), stringMap(f.getValue())));
         return out;
     }
 }

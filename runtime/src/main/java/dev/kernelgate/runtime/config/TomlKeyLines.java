@@ -82,44 +82,40 @@ final class TomlKeyLines {
 
     /** Net count of opened minus closed brackets and braces outside strings. */
     private static int nesting(String value) {
+        String code = blankStrings(value);
         int depth = 0;
-        char quote = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (quote != 0) {
-                if (c == '\\' && quote == '"') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '[' || c == '{') {
-                depth++;
-            } else if (c == ']' || c == '}') {
-                depth--;
-            }
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            depth += c == '[' || c == '{' ? 1 : c == ']' || c == '}' ? -1 : 0;
         }
         return depth;
     }
 
     private static String stripComment(String line) {
+        int hash = blankStrings(line).indexOf('#');
+        return hash < 0 ? line : line.substring(0, hash);
+    }
+
+    /** {@code text} with the inside of every quoted string blanked out, same length, so positions still match. */
+    private static String blankStrings(String text) {
+        StringBuilder out = new StringBuilder(text);
         char quote = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
+        for (int i = 0; i < out.length(); i++) {
+            char c = out.charAt(i);
             if (quote != 0) {
-                if (c == '\\' && quote == '"') {
-                    i++;
+                if (c == '\\' && quote == '"' && i + 1 < out.length()) {
+                    out.setCharAt(i++, ' ');
+                    out.setCharAt(i, ' ');
                 } else if (c == quote) {
                     quote = 0;
+                } else {
+                    out.setCharAt(i, ' ');
                 }
             } else if (c == '"' || c == '\'') {
                 quote = c;
-            } else if (c == '#') {
-                return line.substring(0, i);
             }
         }
-        return line;
+        return out.toString();
     }
 
     private static String between(String s, String open, String close) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -24,6 +25,17 @@ final class ChildLauncher {
             "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM", "JAVA_HOME", "JUPYTER_PATH",
             "PYDEVD_DISABLE_FILE_VALIDATION");
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String TLS_CERT_PROPERTY = "kernelgate.execd.tls.cert";
+    static final String TLS_KEY_PROPERTY = "kernelgate.execd.tls.key";
+
+    /** PEM files a child's execd serves TLS with: the server's own, so clients trust both alike. */
+    record TlsFiles(Path cert, Path key) {
+    }
+
+    /** How a child starts: cold (assigned at once), warm (warms up, then waits), or training the CDS archive. */
+    enum Mode {
+        COLD, WARM, TRAIN
+    }
 
     /** A started child, with the pipe its assignment goes through. */
     record Child(SandboxDirectory dir, String marker, Process process, OutputStream stdin) {
@@ -33,12 +45,26 @@ final class ChildLauncher {
     private final LocalSettings settings;
     private final Map<String, String> serverEnv;
     private final ChildJvm jvm;
+    private final TlsFiles tls;
+    private final Optional<ClassDataArchive> archive;
 
-    ChildLauncher(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm) {
+    /** @param tls null for plain HTTP */
+    ChildLauncher(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm, TlsFiles tls) {
         this.stateDir = stateDir;
         this.settings = settings;
         this.serverEnv = Map.copyOf(serverEnv);
         this.jvm = jvm;
+        this.tls = tls;
+        this.archive = ClassDataArchive.forChildren(jvm, settings.javaOptions(), stateDir);
+    }
+
+    /** The CDS archive children could use, when the class path allows one. */
+    Optional<ClassDataArchive> archive() {
+        return archive;
+    }
+
+    String scheme() {
+        return tls == null ? "http" : "https";
     }
 
     /** The marker value shared by every child of this state directory, before the child's own part. */
@@ -46,12 +72,12 @@ final class ChildLauncher {
         return stateDir + "#";
     }
 
-    Child spawn(boolean warm) throws IOException {
+    Child spawn(Mode mode) throws IOException {
         String slot = UUID.randomUUID().toString();
         SandboxDirectory dir = new SandboxDirectory(stateDir.resolve(slot));
         dir.create();
         String marker = markerPrefix() + slot;
-        ProcessBuilder pb = new ProcessBuilder(command(dir, warm))
+        ProcessBuilder pb = new ProcessBuilder(command(dir, mode))
                 .directory(dir.workspace().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.file(SandboxDirectory.EXECD_LOG).toFile());
@@ -84,10 +110,16 @@ final class ChildLauncher {
         child.stdin().flush();
     }
 
-    private List<String> command(SandboxDirectory dir, boolean warm) {
+    private List<String> command(SandboxDirectory dir, Mode mode) {
         List<String> options = new ArrayList<>(settings.javaOptions());
+        archive.ifPresent(a -> options.addAll(mode == Mode.TRAIN ? a.trainOptions() : a.useOptions()));
         options.add("-Djava.io.tmpdir=" + dir.tmp());
-        List<String> args = warm ? List.of(dir.root().toString(), "warm") : List.of(dir.root().toString());
+        if (tls != null) {
+            options.add("-D" + TLS_CERT_PROPERTY + "=" + tls.cert().toAbsolutePath());
+            options.add("-D" + TLS_KEY_PROPERTY + "=" + tls.key().toAbsolutePath());
+        }
+        List<String> args = mode == Mode.COLD ? List.of(dir.root().toString())
+                : List.of(dir.root().toString(), "warm");
         List<String> java = jvm.command(options, SandboxExecdMain.class, args);
         StringBuilder limits = new StringBuilder("ulimit -c 0; ");
         if (settings.openFilesLimit() > 0) {

@@ -15,8 +15,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +44,8 @@ public final class LocalRuntime implements SandboxRuntime {
     private final String cgroupPrefix;
     private final Map<String, LocalSandbox> sandboxes = new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
+    /** The child writing the CDS archive while it runs, so {@link #close()} can stop it too. */
+    private volatile ChildLauncher.Child training;
 
     /** A started sandbox: its child, where it listens, and what to clean up. */
     private record LocalSandbox(SandboxSpec spec, ChildLauncher.Child child, int port, List<Path> cgroupDirs,
@@ -63,7 +63,9 @@ public final class LocalRuntime implements SandboxRuntime {
         }
     }
 
-    public LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm) {
+    /** @param tls the PEM files children's execds serve TLS with, or null for plain HTTP */
+    LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm,
+                 ChildLauncher.TlsFiles tls) {
         this.stateDir = stateDir.toAbsolutePath();
         this.settings = settings;
         this.cgroups = CgroupLimits.detect();
@@ -77,7 +79,7 @@ public final class LocalRuntime implements SandboxRuntime {
             throw new IllegalArgumentException("the local runtime cannot start child JVMs: class path entries of "
                     + jvm.classPath() + " are missing");
         }
-        this.launcher = new ChildLauncher(this.stateDir, settings, serverEnv, jvm);
+        this.launcher = new ChildLauncher(this.stateDir, settings, serverEnv, jvm, tls);
         this.pool = new WarmPool(settings.warmPoolSize(), launcher, child -> cleanup(child, List.of()));
         if (cgroups.isEmpty()) {
             log.info("no writable cgroup: cpu/memory limits are recorded but not enforced; rlimits still apply");
@@ -85,7 +87,7 @@ public final class LocalRuntime implements SandboxRuntime {
     }
 
     public LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv) {
-        this(stateDir, settings, serverEnv, ChildJvm.current());
+        this(stateDir, settings, serverEnv, ChildJvm.current(), null);
     }
 
     @Override
@@ -109,11 +111,12 @@ public final class LocalRuntime implements SandboxRuntime {
         List<Path> cgroupDirs = List.of();
         try {
             Optional<ChildLauncher.Child> warm = pool.take();
-            child = warm.isPresent() ? warm.get() : launcher.spawn(false);
+            child = warm.isPresent() ? warm.get() : launcher.spawn(ChildLauncher.Mode.COLD);
             SandboxDirectory dir = child.dir();
             linkVolumes(spec, dir);
+            // For people and restarts looking at the directory; the env stays out (it may hold secrets).
             dir.write(SandboxDirectory.SPEC, json.writeValueAsString(Map.of("id", spec.id(),
-                    "entrypoint", spec.entrypoint(), "image", spec.image().uri(), "env", spec.env())));
+                    "entrypoint", spec.entrypoint(), "image", spec.image().uri())));
             if (cgroups.isPresent() && (spec.resources().cpuMillis() > 0 || spec.resources().memoryBytes() > 0
                     || settings.pidsLimit() > 0)) {
                 cgroupDirs = cgroups.get().apply(cgroupPrefix + spec.id(), child.process().pid(), spec.resources(),
@@ -257,6 +260,7 @@ public final class LocalRuntime implements SandboxRuntime {
         }
         // Only now: warm children started earlier would have been reaped with the leftovers.
         pool.start();
+        launcher.archive().filter(a -> !a.ready()).ifPresent(this::trainArchive);
         return List.of();
     }
 
@@ -279,6 +283,30 @@ public final class LocalRuntime implements SandboxRuntime {
         dir.deleteRecursively();
     }
 
+    /** One child warms up and exits in the background, writing the CDS archive later children start from. */
+    private void trainArchive(ClassDataArchive archive) {
+        Thread trainer = new Thread(() -> {
+            ChildLauncher.Child child = null;
+            try {
+                child = launcher.spawn(ChildLauncher.Mode.TRAIN);
+                training = child;
+                child.stdin().close(); // no assignment: it exits right after warming up
+                if (child.process().waitFor(120, TimeUnit.SECONDS) && archive.publish()) {
+                    log.info("child execd class data archive written: {}", archive.file());
+                }
+            } catch (IOException e) {
+                log.debug("no class data archive: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                training = null;
+                cleanup(child, List.of());
+            }
+        }, "local-cds-training");
+        trainer.setDaemon(true);
+        trainer.start();
+    }
+
     @Override
     public List<String> images() {
         return sandboxes.values().stream().map(s -> s.spec().image().uri()).distinct().sorted().toList();
@@ -288,6 +316,10 @@ public final class LocalRuntime implements SandboxRuntime {
     @Override
     public void close() {
         pool.close();
+        ChildLauncher.Child trainer = training;
+        if (trainer != null) {
+            cleanup(trainer, List.of());
+        }
         for (String id : List.copyOf(sandboxes.keySet())) {
             try {
                 delete(id);

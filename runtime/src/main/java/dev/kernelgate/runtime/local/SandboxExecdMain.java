@@ -6,6 +6,8 @@ import dev.kernelgate.execd.ExecdConfig;
 import dev.kernelgate.execd.ExecdServer;
 import dev.kernelgate.execd.ExecdSettings;
 import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.runtime.tls.PemFiles;
+import dev.kernelgate.runtime.tls.TlsContexts;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -47,7 +49,7 @@ public final class SandboxExecdMain {
         }
         JsonNode assignment = JSON.readTree(line);
         Map<String, String> env = new HashMap<>(System.getenv());
-        assignment.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        assignment.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         ExecdServer.Running execd = startExecd(env);
         dir.write(SandboxDirectory.PORT, Integer.toString(execd.port()));
 
@@ -82,13 +84,23 @@ public final class SandboxExecdMain {
 
     private static ExecdServer.Running startExecd(Map<String, String> env) {
         ExecdConfig config = ExecdSettings.parse(env, List.of("--host", "127.0.0.1", "--port", "0"));
-        return new ExecdServer(config, env, KernelManagerConfig.defaults(env)).start();
+        ExecdServer server = new ExecdServer(config, env, KernelManagerConfig.defaults(env));
+        // System properties rather than variables: the sandbox's commands inherit the environment.
+        String cert = System.getProperty(ChildLauncher.TLS_CERT_PROPERTY);
+        String key = System.getProperty(ChildLauncher.TLS_KEY_PROPERTY);
+        if (cert != null && key != null) {
+            server = server.withTls(TlsContexts.server(PemFiles.privateKey(Path.of(key)),
+                    PemFiles.certificates(Path.of(cert))));
+        }
+        return server.start();
     }
 
     /** One execd start, a {@code /ping} through it and a stop: what a sandbox's start needs, loaded in advance. */
     private static void warmUp() {
         try (ExecdServer.Running execd = startExecd(System.getenv());
-             Socket socket = new Socket("127.0.0.1", execd.port())) {
+             Socket socket = System.getProperty(ChildLauncher.TLS_CERT_PROPERTY) == null
+                     ? new Socket("127.0.0.1", execd.port())
+                     : javax.net.ssl.SSLSocketFactory.getDefault().createSocket("127.0.0.1", execd.port())) {
             OutputStream out = socket.getOutputStream();
             out.write("GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));

@@ -75,7 +75,7 @@ final class WarmPool implements AutoCloseable {
                 }
             }
             try {
-                ChildLauncher.Child child = launcher.spawn(true);
+                ChildLauncher.Child child = launcher.spawn(ChildLauncher.Mode.WARM);
                 boolean keep;
                 synchronized (this) {
                     keep = !closed;

@@ -70,7 +70,14 @@ public final class PemFiles {
         }
     }
 
-    /** PEM text of objects BouncyCastle can write (certificates, keys). */
+    /** The key as PKCS#8 PEM ({@code PRIVATE KEY}), the form every reader takes, EC curves included. */
+    public static String pkcs8(PrivateKey key) {
+        String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded());
+        return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    /** PEM text of objects BouncyCastle can write (certificates). */
     public static String pem(Object... objects) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {

@@ -19,15 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,39 +49,6 @@ class LocalRuntimeTest {
         }
         try (var left = Files.list(state)) {
             assertEquals(0, left.count(), "closing removes sandboxes and warm children");
-        }
-    }
-
-    @Test
-    void tenConcurrentSandboxesRunOnDistinctPortsAndAllGo() throws Exception {
-        List<Long> pids = new ArrayList<>();
-        try (LocalRuntime runtime = new LocalRuntime(state, LocalSettings.defaults().withWarmPoolSize(0), System.getenv())) {
-            List<SandboxSpec> specs = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                specs.add(spec(Map.of()));
-            }
-            ExecutorService pool = Executors.newFixedThreadPool(10);
-            List<Future<SandboxState>> started = new ArrayList<>();
-            specs.forEach(s -> started.add(pool.submit(() -> runtime.create(s).state())));
-            for (Future<SandboxState> f : started) {
-                assertEquals(SandboxState.RUNNING, f.get());
-            }
-            pool.shutdown();
-            Set<String> endpoints = new HashSet<>();
-            for (SandboxSpec s : specs) {
-                SandboxEndpoint e = runtime.endpoint(s.id(), 44772);
-                endpoints.add(e.endpoint());
-                assertEquals(200, ping(e));
-                assertEquals(SandboxState.RUNNING, runtime.inspect(s.id()).orElseThrow().state());
-            }
-            assertEquals(10, endpoints.size());
-            pids.addAll(SandboxProcesses.find(m -> m.startsWith(state.toAbsolutePath() + "#"), -1));
-            assertTrue(pids.size() >= 20, "each sandbox has execd and its entrypoint: " + pids);
-            specs.forEach(s -> runtime.delete(s.id()));
-            assertTrue(SandboxProcesses.find(m -> m.startsWith(state.toAbsolutePath() + "#"), -1).isEmpty());
-        }
-        for (long pid : pids) {
-            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid);
         }
     }
 
@@ -129,6 +91,26 @@ class LocalRuntimeTest {
             assertTrue(assertThrowsIo(() -> impatient.send(ping, HttpResponse.BodyHandlers.discarding())));
             runtime.resume(spec.id());
             assertEquals(200, ping(e));
+        }
+    }
+
+    @Test
+    void resourceLimitsGoIntoACgroupWhereOneIsWritable() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CgroupLimits.detect().isPresent(), "no writable cgroup here");
+        try (LocalRuntime runtime = new LocalRuntime(state, LocalSettings.defaults().withWarmPoolSize(0), System.getenv())) {
+            SandboxSpec plain = spec(Map.of());
+            SandboxSpec spec = new SandboxSpec(plain.id(), plain.image(), plain.entrypoint(), Map.of(), Map.of(),
+                    new ResourceLimits(500, 512L << 20, 0, Map.of("cpu", "500m", "memory", "512Mi")), null, List.of(),
+                    null, false, Map.of(), Instant.now(), null);
+            runtime.create(spec);
+            // The entrypoint was started after the child joined the cgroup, so it is in it too.
+            String out = post(runtime.endpoint(spec.id(), 44772), "/command", "{\"command\":\"cat /proc/self/cgroup\"}");
+            assertTrue(out.contains("kernelgate-") && out.contains(spec.id()), out);
+            String memoryLine = out.lines().filter(l -> l.contains("memory") || l.startsWith("{\"type\":\"stdout\",\"text\":\"0::"))
+                    .findFirst().orElse(out);
+            assertTrue(memoryLine.contains(spec.id()), memoryLine);
+            runtime.delete(spec.id());
+            assertFalse(Files.readString(Path.of("/proc/self/cgroup")).contains(spec.id()));
         }
     }
 

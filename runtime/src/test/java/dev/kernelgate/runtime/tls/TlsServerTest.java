@@ -48,6 +48,11 @@ class TlsServerTest {
             List<String> curl = List.of("curl", "-sS", "--cacert", ca.toString(), "-H", "OPEN-SANDBOX-API-KEY: "
                     + KEY, server.baseUrl() + "/v1/sandboxes");
             assertTrue(run(curl).contains("\"items\""));
+            // The key is written for the sandboxes' execds, readable by the owner only.
+            Path key = dir.resolve("state").resolve("self-signed-key.pem");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(key)));
+            assertEquals("EC", PemFiles.privateKey(key).getAlgorithm());
             // A client that does not trust it refuses the connection: the certificate is really checked.
             assertThrows(SSLHandshakeException.class, () -> get(HttpClient.newHttpClient(), server.baseUrl()
                     + "/health"));

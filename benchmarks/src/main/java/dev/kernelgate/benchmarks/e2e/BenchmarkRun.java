@@ -1,0 +1,174 @@
+package dev.kernelgate.benchmarks.e2e;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The end-to-end benchmark: Kernelgate side by side with the direct-ZMQ floor and Debian's jupyter_server, same
+ * kernels, same machine, one run. {@code benchmarks/run} starts it; {@code --smoke} shrinks every size so the
+ * tests can run it.
+ *
+ * <pre>
+ * benchmarks/run [--smoke] [--out DIR] [--only rtt,iopub,start,concurrency,execd]
+ * </pre>
+ */
+public final class BenchmarkRun {
+    static final List<String> SCENARIOS = List.of("rtt", "iopub", "start", "concurrency", "execd");
+
+    /** Parsed command line. */
+    public record Options(boolean smoke, Path out, Set<String> only) {
+        static Options parse(String[] args, Path repo) {
+            boolean smoke = false;
+            Path out = repo.resolve("benchmarks");
+            Set<String> only = new LinkedHashSet<>(SCENARIOS);
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--smoke" -> smoke = true;
+                    case "--out" -> out = Path.of(value(args, ++i, "--out")).toAbsolutePath();
+                    case "--only" -> {
+                        only = new LinkedHashSet<>(List.of(value(args, ++i, "--only").split(",")));
+                        if (!SCENARIOS.containsAll(only)) {
+                            throw new IllegalArgumentException("--only takes some of " + SCENARIOS);
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i]
+                            + "'; usage: [--smoke] [--out DIR] [--only " + String.join(",", SCENARIOS) + "]");
+                }
+            }
+            return new Options(smoke, out, only);
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args[i];
+        }
+    }
+
+    private BenchmarkRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Servers.findRepo();
+        Options options;
+        try {
+            options = Options.parse(args, repo);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Output output = run(repo, options, System.err);
+        System.out.println(output.report());
+        if (!output.results().failures.isEmpty() || output.results().lostOrMisrouted() > 0) {
+            System.exit(1);
+        }
+    }
+
+    /** The written report and what it was made from. */
+    record Output(Path report, Results results) {
+    }
+
+    /** Runs the selected scenarios and writes the report. */
+    static Output run(Path repo, Options options, PrintStream progress) throws Exception {
+        Sizes sizes = options.smoke() ? Sizes.smokeRun() : Sizes.fullRun();
+        Path work = Files.createTempDirectory("kernelgate-bench");
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Servers servers = new Servers(repo, work);
+        Bench bench = new Bench(servers, new Rest(), group, sizes, progress);
+        Results results = new Results();
+        String started = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").format(Instant.now()
+                .atZone(ZoneOffset.UTC));
+        long t0 = System.nanoTime();
+        try {
+            Set<String> only = options.only();
+            if (only.contains("rtt") || only.contains("iopub") || only.contains("start")) {
+                KernelComparisons.run(bench, repo, only, results);
+            }
+            if (only.contains("concurrency")) {
+                step(bench, results, "concurrency (Kernelgate)",
+                        () -> results.concurrency.add(ConcurrencyAndMemory.kernelgate(bench)));
+                step(bench, results, "concurrency (jupyter_server)",
+                        () -> results.concurrency.add(ConcurrencyAndMemory.jupyterServer(bench)));
+            }
+            if (only.contains("execd")) {
+                step(bench, results, "execd", () -> results.execd = ExecdScenario.run(bench));
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        double minutes = (System.nanoTime() - t0) / 60e9;
+        String header = header(started, minutes, options, sizes, servers);
+        Path report = Report.write(results, options.out(), header);
+        progress.printf("[bench] wrote %s (%.1f min)%n", report, minutes);
+        deleteTree(work);
+        return new Output(report, results);
+    }
+
+    /** One scenario; a failure is reported in the results and the run goes on with the others. */
+    static void step(Bench bench, Results results, String name, Step step) {
+        bench.log("%s ...", name);
+        try {
+            step.run();
+        } catch (Exception e) {
+            bench.log("%s failed: %s", name, e);
+            results.failures.add(name + ": " + e);
+        }
+    }
+
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private static String header(String started, double minutes, Options options, Sizes sizes, Servers servers)
+            throws IOException {
+        return "# Kernelgate benchmark results\n\n"
+                + "- Run: " + started + ", " + String.format(java.util.Locale.ROOT, "%.1f", minutes) + " minutes, "
+                + (sizes.smoke() ? "**smoke sizes** (not figures to quote)" : "full sizes") + "; scenarios "
+                + String.join(", ", options.only()) + ".\n"
+                + "- Machine: " + ProcFs.machine() + ".\n"
+                + "- Kernelgate: `./kernelgate` launcher, JVM flags `" + servers.launcherJvmFlags() + "`.\n"
+                + "- Reference: " + referenceVersions() + ".\n"
+                + "- Reproduce: `benchmarks/run` (full, a few minutes) or `benchmarks/run --smoke`.\n";
+    }
+
+    private static String referenceVersions() {
+        try {
+            Process p = new ProcessBuilder(Servers.PYTHON, "-c", "import jupyter_server, jupyter_client, ipykernel,"
+                    + " sys; print('jupyter_server %s, jupyter_client %s, ipykernel %s, Python %s' % ("
+                    + "jupyter_server.__version__, jupyter_client.__version__, ipykernel.__version__, "
+                    + "sys.version.split()[0]))").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? out : "(versions unknown: " + out + ")";
+        } catch (IOException | InterruptedException e) {
+            return "(versions unknown: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+
+    static Map<String, String> prespawnSettings(String kernel) {
+        return Map.of("KG_PRESPAWN_COUNT", "1", "KG_DEFAULT_KERNEL_NAME", kernel);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.kernelgate.benchmarks.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * On a fresh gateway: resident memory idle, with K kernels, and with N WebSocket connections over them while each
+ * connection runs M executes. Each execute prints a line naming its client and request, so a lost or misrouted
+ * message shows as a missing or foreign line.
+ */
+final class ConcurrencyAndMemory {
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(3);
+
+    record Result(String server, int kernels, int clients, int requestsPerClient, double seconds,
+                  Distribution latency, long lost, long misrouted, long rssIdle, long rssWithKernels,
+                  long rssWithConnections) {
+        double requestsPerSecond() {
+            return clients * (double) requestsPerClient / seconds;
+        }
+    }
+
+    private ConcurrencyAndMemory() {
+    }
+
+    static Result kernelgate(Bench bench) throws Exception {
+        try (ServerProcess gateway = bench.servers().kernelgate("kernelgate-concurrency", Map.of())) {
+            return run(bench, gateway, true);
+        }
+    }
+
+    /** jupyter_server for comparison: memory with K kernels (and the same concurrent load, legacy framing). */
+    static Result jupyterServer(Bench bench) throws Exception {
+        try (ServerProcess server = bench.servers().jupyterServer("jupyter_server-concurrency", true)) {
+            return run(bench, server, false);
+        }
+    }
+
+    private static Result run(Bench bench, ServerProcess server, boolean v1) throws Exception {
+        Sizes sizes = bench.sizes();
+        long rssIdle = server.rssBytes();
+        List<String> kernels = new ArrayList<>();
+        List<WsSession> sessions = new ArrayList<>();
+        try {
+            for (int k = 0; k < sizes.kernels(); k++) {
+                kernels.add(bench.rest().startKernel(server, "python3"));
+            }
+            for (String id : kernels) {
+                // Ready: each kernel has answered kernel_info through the server once.
+                WsSession.open(bench.group(), server, id, v1).close();
+            }
+            long rssKernels = server.rssBytes();
+            bench.log("%s: %d kernels ready, opening %d connections", server.name(), kernels.size(), sizes.clients());
+            for (int c = 0; c < sizes.clients(); c++) {
+                sessions.add(WsSession.open(bench.group(), server, kernels.get(c % kernels.size()), v1));
+            }
+            ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+            AtomicLong lost = new AtomicLong();
+            AtomicLong misrouted = new AtomicLong();
+            long start = System.nanoTime();
+            List<CompletableFuture<Void>> clients = new ArrayList<>();
+            for (int c = 0; c < sessions.size(); c++) {
+                clients.add(requests(sessions.get(c), c, 0, sizes.requestsPerClient(), latencies, lost, misrouted));
+            }
+            CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long rssConnections = server.rssBytes();
+            for (WsSession s : sessions) {
+                misrouted.addAndGet(s.tracker().foreignReplies());
+            }
+            return new Result(server.name(), kernels.size(), sessions.size(), sizes.requestsPerClient(), seconds,
+                    Distribution.of(server.name(), new ArrayList<>(latencies)), lost.get(), misrouted.get(),
+                    rssIdle, rssKernels, rssConnections);
+        } finally {
+            sessions.forEach(WsSession::close);
+            for (String id : kernels) {
+                bench.rest().deleteKernel(server, id);
+            }
+        }
+    }
+
+    /** Client {@code c}'s requests from {@code r} on, one after the other. */
+    private static CompletableFuture<Void> requests(WsSession session, int c, int r, int count,
+                                                    ConcurrentLinkedQueue<Double> latencies, AtomicLong lost,
+                                                    AtomicLong misrouted) {
+        if (r == count) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String expected = "c" + c + "-r" + r + "\n";
+        var pending = session.submit("print('" + expected.strip() + "')", true);
+        return pending.done.orTimeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((outcome, error) -> {
+                    if (error != null) {
+                        lost.incrementAndGet();
+                    } else {
+                        latencies.add(outcome.millis());
+                        String got = pending.stdout.toString();
+                        if (!got.equals(expected)) {
+                            if (got.isEmpty()) {
+                                lost.incrementAndGet();
+                            } else {
+                                misrouted.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                })
+                .thenCompose(ignored -> requests(session, c, r + 1, count, latencies, lost, misrouted));
+    }
+}

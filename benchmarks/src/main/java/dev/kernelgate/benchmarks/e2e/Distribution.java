@@ -1,0 +1,33 @@
+package dev.kernelgate.benchmarks.e2e;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Latency samples of one measured path, in milliseconds, sorted. */
+record Distribution(String label, double[] sorted) {
+    static Distribution of(String label, List<Double> millis) {
+        double[] values = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return new Distribution(label, values);
+    }
+
+    int count() {
+        return sorted.length;
+    }
+
+    /** Nearest-rank percentile, {@code p} in [0, 100]. */
+    double percentile(double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    double median() {
+        return percentile(50);
+    }
+
+    double mean() {
+        return Arrays.stream(sorted).average().orElse(Double.NaN);
+    }
+}

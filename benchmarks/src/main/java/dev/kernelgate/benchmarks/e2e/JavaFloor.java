@@ -1,0 +1,57 @@
+package dev.kernelgate.benchmarks.e2e;
+
+import dev.kernelgate.gateway.kernel.Kernel;
+import dev.kernelgate.gateway.kernel.KernelManager;
+import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.gateway.kernel.KernelStartRequest;
+import dev.kernelgate.kernelspecs.BundledKernels;
+import dev.kernelgate.kernelspecs.KernelSpecCatalog;
+import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A kernel started by the embedded kernel manager (as the gateway would) and a {@link DirectZmqSession} on its
+ * ports: the floor for a Java client, with no gateway in between.
+ */
+final class JavaFloor implements AutoCloseable {
+    private final KernelManager manager;
+    private final DirectZmqSession session;
+
+    private JavaFloor(KernelManager manager, DirectZmqSession session) {
+        this.manager = manager;
+        this.session = session;
+    }
+
+    static JavaFloor start(Path work, String kernelName) throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(Servers.kernelEnv());
+        Path home = Path.of(System.getProperty("user.home"));
+        KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
+                List.of(BundledKernels.install(env, home)), List.of()));
+        KernelManager manager = new KernelManager(KernelManagerConfig.defaults(env)
+                .withRuntimeDir(work.resolve("java-floor-runtime"))
+                .withKernelOutput(java.lang.ProcessBuilder.Redirect.DISCARD), catalog);
+        try {
+            Kernel kernel = manager.startAndWait(new KernelStartRequest(kernelName, env, work, null))
+                    .get(120, TimeUnit.SECONDS);
+            return new JavaFloor(manager, new DirectZmqSession(kernel.connectionInfo()));
+        } catch (Exception e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    DirectZmqSession session() {
+        return session;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.kernelgate.benchmarks.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads process figures from /proc. */
+final class ProcFs {
+    private ProcFs() {
+    }
+
+    static long rssBytes(long pid) throws IOException {
+        return statusKb(pid, "VmRSS:") * 1024;
+    }
+
+    static long peakRssBytes(long pid) throws IOException {
+        return statusKb(pid, "VmHWM:") * 1024;
+    }
+
+    private static long statusKb(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IOException("no " + field + " in /proc/" + pid + "/status");
+    }
+
+    /** A one-line description of this machine: CPU model, cores, memory, kernel. */
+    static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+            long memKb = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    memKb = Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            String kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+            return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
+                    + Math.round(memKb / 1024.0 / 1024.0) + " GiB RAM, Linux " + kernel + ", Java "
+                    + System.getProperty("java.version");
+        } catch (IOException | RuntimeException e) {
+            return cpu;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.kernelgate.benchmarks.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Writes RESULTS.md (absolute figures and ratios) and the PNG charts it links. */
+final class Report {
+    private static final double MB = 1024 * 1024;
+
+    private final Results results;
+    private final StringBuilder md = new StringBuilder();
+
+    private Report(Results results) {
+        this.results = results;
+    }
+
+    /** Writes {@code dir/RESULTS.md} and {@code dir/results/*.png}; returns the markdown file. */
+    static Path write(Results results, Path dir, String header) throws IOException {
+        Report report = new Report(results);
+        report.md.append(header);
+        report.roundTrips(dir);
+        report.iopub();
+        report.starts();
+        report.concurrency(dir);
+        report.execd();
+        report.memory();
+        report.failures();
+        Path file = dir.resolve("RESULTS.md");
+        Files.createDirectories(dir);
+        Files.writeString(file, report.md.toString());
+        return file;
+    }
+
+    private void roundTrips(Path dir) throws IOException {
+        if (results.roundTrips.isEmpty()) {
+            return;
+        }
+        md.append("\n## 1. Execute round trip (`1+1`: request sent → execute_reply and `idle` received)\n\n");
+        md.append("One request at a time on one connection, after a warm-up. The floor is a Java client on the "
+                + "kernel's ZMQ ports with no gateway in between (same signing and decoding).\n");
+        for (var entry : results.roundTrips.entrySet()) {
+            String kernel = entry.getKey();
+            List<Distribution> ds = entry.getValue();
+            Optional<Distribution> floor = find(ds, Paths.JAVA_FLOOR);
+            Optional<Distribution> js = find(ds, Paths.JS_STOCK);
+            md.append("\n### ").append(kernel).append("\n\n");
+            md.append("| path | n | median ms | p90 ms | p99 ms | median − floor | median / floor | "
+                    + "median / jupyter_server |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Distribution d : ds) {
+                md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),
+                        ms(d.percentile(99)),
+                        floor.map(f -> signedMs(d.median() - f.median())).orElse("–"),
+                        floor.map(f -> ratio(d.median() / f.median())).orElse("–"),
+                        js.map(j -> ratio(d.median() / j.median())).orElse("–")));
+            }
+            String png = "rtt-" + kernel + ".png";
+            Charts.latencyCdf(dir.resolve("results").resolve(png), "Execute round trip, " + kernel, ds);
+            md.append("\n![round trip ").append(kernel).append("](results/").append(png).append(")\n");
+        }
+        if (results.roundTrips.values().stream().flatMap(List::stream).anyMatch(d -> d.label().equals(Paths.JS_STOCK))) {
+            md.append("\njupyter_server's figure includes Nagle's delay: its Tornado WebSocket does not set "
+                    + "TCP_NODELAY, so small replies wait for the delayed ACK of the previous segment.\n");
+        }
+    }
+
+    private void iopub() {
+        if (results.iopub.isEmpty()) {
+            return;
+        }
+        md.append("\n## 2. IOPub throughput (one execute; time until its last message reaches the client)\n\n");
+        md.append("| kernel | case | path | ms | received / sent | per s | throughput / direct Java | "
+                + "throughput / jupyter_server (rate limit off) |\n|---|---|---|---:|---:|---:|---:|---:|\n");
+        Map<String, List<IopubThroughput.Row>> byCase = new LinkedHashMap<>();
+        for (IopubThroughput.Row r : results.iopub) {
+            byCase.computeIfAbsent(r.kernel() + "/" + r.testCase().name(), k -> new ArrayList<>()).add(r);
+        }
+        for (List<IopubThroughput.Row> rows : byCase.values()) {
+            Optional<IopubThroughput.Row> floor = rows.stream().filter(r -> r.path().equals(Paths.JAVA_FLOOR))
+                    .findFirst();
+            Optional<IopubThroughput.Row> js = rows.stream().filter(r -> r.path().equals(Paths.JS_NO_LIMIT))
+                    .findFirst();
+            for (IopubThroughput.Row r : rows) {
+                boolean done = r.outcome() != null;
+                md.append(row(r.kernel(), r.testCase().description(), r.path() + (r.note().isEmpty() ? ""
+                                : " (" + r.note() + ")"),
+                        done ? ms(r.outcome().millis()) : "timed out",
+                        (r.received() < 0 ? "?" : Long.toString(r.received())) + " / " + r.testCase().expected()
+                                + (r.complete() ? "" : " **lost " + (r.testCase().expected()
+                                - Math.max(0, r.received())) + "**"),
+                        done ? String.format(Locale.ROOT, "%,.0f", r.perSecond()) : "–",
+                        throughputRatio(r, floor), throughputRatio(r, js)));
+            }
+        }
+    }
+
+    private static String throughputRatio(IopubThroughput.Row r, Optional<IopubThroughput.Row> base) {
+        if (base.isEmpty() || r.outcome() == null || base.get().outcome() == null || !r.complete()) {
+            return "–";
+        }
+        return ratio(base.get().outcome().millis() / r.outcome().millis());
+    }
+
+    private void starts() {
+        if (results.starts.isEmpty()) {
+            return;
+        }
+        md.append("\n## 3. Kernel start (POST /api/kernels → WebSocket open → kernel_info_reply)\n\n");
+        md.append("| server and mode | n | median ms | p90 ms | max ms |\n|---|---:|---:|---:|---:|\n");
+        for (Distribution d : results.starts) {
+            md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),
+                    ms(d.percentile(100))));
+        }
+    }
+
+    private void concurrency(Path dir) throws IOException {
+        if (results.concurrency.isEmpty()) {
+            return;
+        }
+        md.append("\n## 4. Concurrency (N WebSocket clients over K kernels, each executing M requests in turn)\n\n");
+        md.append("Each request prints a line naming its client and request; a missing line or reply is lost, a "
+                + "foreign one misrouted.\n\n");
+        md.append("| server | K kernels | N clients | M each | seconds | requests/s | median ms | p99 ms | lost | "
+                + "misrouted |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        List<Distribution> ds = new ArrayList<>();
+        for (ConcurrencyAndMemory.Result c : results.concurrency) {
+            md.append(row(c.server(), Integer.toString(c.kernels()), Integer.toString(c.clients()),
+                    Integer.toString(c.requestsPerClient()), String.format(Locale.ROOT, "%.2f", c.seconds()),
+                    String.format(Locale.ROOT, "%.0f", c.requestsPerSecond()), ms(c.latency().median()),
+                    ms(c.latency().percentile(99)), Long.toString(c.lost()), Long.toString(c.misrouted())));
+            ds.add(c.latency());
+        }
+        Charts.latencyCdf(dir.resolve("results").resolve("concurrency.png"), "Latency under concurrency", ds);
+        md.append("\n![concurrency](results/concurrency.png)\n");
+    }
+
+    private void execd() {
+        ExecdScenario.Result e = results.execd;
+        if (e == null) {
+            return;
+        }
+        md.append("\n## 5. execd\n\n");
+        Distribution d = e.commandTrue();
+        md.append("`POST /command` running `true`, until the event stream ends: median ")
+                .append(ms(d.median())).append(" ms, p90 ").append(ms(d.percentile(90))).append(" ms, p99 ")
+                .append(ms(d.percentile(99))).append(" ms (n = ").append(d.count()).append(").\n\n");
+        md.append("| transfer | size | seconds | throughput | execd heap high-water mark |\n"
+                + "|---|---:|---:|---:|---:|\n");
+        for (ExecdScenario.Transfer t : e.transfers()) {
+            md.append(row(t.direction(), size(t.bytes()), String.format(Locale.ROOT, "%.3f", t.seconds()),
+                    String.format(Locale.ROOT, "%.2f GB/s", t.bytesPerSecond() / 1e9),
+                    String.format(Locale.ROOT, "%.1f MiB", t.heapPeakBytes() / MB)));
+        }
+        md.append("\nHeap limit of the execd JVM: ").append(String.format(Locale.ROOT, "%.0f MiB", e.heapMaxBytes() / MB))
+                .append("; resident set after the transfers: ")
+                .append(String.format(Locale.ROOT, "%.1f MiB", e.rssBytes() / MB)).append(".\n");
+    }
+
+    private void memory() {
+        if (results.concurrency.isEmpty()) {
+            return;
+        }
+        md.append("\n## 6. Memory (resident set of the server process itself, kernels not included)\n\n");
+        md.append("| server | idle | with K kernels | with N connections (after their requests) |\n"
+                + "|---|---:|---:|---:|\n");
+        for (ConcurrencyAndMemory.Result c : results.concurrency) {
+            md.append(row(c.server(), mib(c.rssIdle()), mib(c.rssWithKernels()) + " (K = " + c.kernels() + ")",
+                    mib(c.rssWithConnections()) + " (N = " + c.clients() + ")"));
+        }
+    }
+
+    private void failures() {
+        if (results.failures.isEmpty()) {
+            return;
+        }
+        md.append("\n## Scenarios that failed\n\n");
+        results.failures.forEach(f -> md.append("- ").append(f).append('\n'));
+    }
+
+    private static Optional<Distribution> find(List<Distribution> ds, String label) {
+        return ds.stream().filter(d -> d.label().equals(label)).findFirst();
+    }
+
+    private static String row(String... cells) {
+        return "| " + String.join(" | ", cells) + " |\n";
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String signedMs(double v) {
+        return String.format(Locale.ROOT, "%+.2f ms", v);
+    }
+
+    private static String ratio(double v) {
+        return String.format(Locale.ROOT, "%.2f×", v);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / MB);
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1024 * MB ? String.format(Locale.ROOT, "%.0f GiB", bytes / (1024 * MB))
+                : String.format(Locale.ROOT, "%.0f MiB", bytes / MB);
+    }
+}
