@@ -1,5 +1,5 @@
-// Drives a lifecycle server with the docker runtime through the OpenSandbox JavaScript SDK (@alibaba-group/opensandbox 0.1.11) as an
-// application does: Sandbox.create (the SDK then asks for the execd endpoint and polls /ping), commands, files,
+// Drives a lifecycle server with the docker runtime through the OpenSandbox JavaScript SDK
+// (@alibaba-group/opensandbox 0.1.11) as an application does: Sandbox.create (the SDK then asks for the execd endpoint and polls /ping), commands, files,
 // pause, resume, kill. Environment: SERVER_DOMAIN (127.0.0.1:PORT), SERVER_API_KEY, SANDBOX_IMAGE; NODE_PATH must
 // reach notebooks-tests/js/node_modules. Prints one JSON object per line ({"step": ...}), {"result":"ok"} last.
 'use strict';
