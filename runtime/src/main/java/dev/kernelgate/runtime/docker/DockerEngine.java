@@ -5,6 +5,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  * requests go to the engine's unversioned paths, which it serves at its own current version, so old and new engines
  * both work (docker-java's models tolerate unknown fields).
  *
- * <p>{@link #call} turns what the client throws into {@link DockerException}s with
+ * <p>{@link #call} turns what the client throws into {@link SandboxException}s with
  * upstream's codes: an engine that does not answer is {@code DOCKER::ENGINE_UNREACHABLE} (503), any other engine
  * refusal {@code DOCKER::API_ERROR} (500) with the engine's own message.
  */
@@ -61,13 +62,13 @@ public final class DockerEngine implements AutoCloseable {
     <T> T call(String what, Supplier<T> action) {
         try {
             return action.get();
-        } catch (DockerException e) {
+        } catch (SandboxException e) {
             throw e;
         } catch (com.github.dockerjava.api.exception.DockerException e) {
-            throw new DockerException(500, DockerException.ENGINE_ERROR,
+            throw new SandboxException(500, DockerErrors.ENGINE_ERROR,
                     "Docker engine at " + host + " refused to " + what + ": " + engineMessage(e), e);
         } catch (RuntimeException e) {
-            throw new DockerException(503, DockerException.ENGINE_UNREACHABLE,
+            throw new SandboxException(503, DockerErrors.ENGINE_UNREACHABLE,
                     "cannot " + what + ": the Docker engine at " + host + " does not answer (" + rootMessage(e) + ")", e);
         }
     }

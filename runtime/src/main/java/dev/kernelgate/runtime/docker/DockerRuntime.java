@@ -54,7 +54,7 @@ public final class DockerRuntime implements SandboxRuntime {
         List<HostMount> mounts = new ArrayList<>();
         for (SandboxSpec.VolumeSpec volume : spec.volumes()) {
             if (volume.hostPath() == null) {
-                throw new DockerException(400, "VOLUME::UNSUPPORTED_VOLUME_TYPE", "volume " + volume.name()
+                throw new SandboxException(400, DockerErrors.UNSUPPORTED_VOLUME, "volume " + volume.name()
                         + ": the docker runtime mounts host paths only, not " + volume.kind());
             }
             String source = volume.subPath() == null || volume.subPath().isBlank()
@@ -129,8 +129,8 @@ public final class DockerRuntime implements SandboxRuntime {
     @Override
     public SandboxEndpoint endpoint(String id, int port) {
         return translated(() -> {
-            ContainerInfo info = find(id).orElseThrow(() -> new DockerException(404,
-                    DockerException.SANDBOX_NOT_FOUND, "sandbox " + id + " has no container"));
+            ContainerInfo info = find(id).orElseThrow(() -> new SandboxException(404,
+                    DockerErrors.SANDBOX_NOT_FOUND, "sandbox " + id + " has no container"));
             return Endpoints.of(info, port, settings.advertisedHost());
         });
     }
@@ -144,7 +144,7 @@ public final class DockerRuntime implements SandboxRuntime {
         try {
             return containers.findByLabel(SandboxLabels.ID, null).stream()
                     .map(info -> new RecoveredSandbox(SandboxLabels.spec(info), status(info))).toList();
-        } catch (DockerException e) {
+        } catch (SandboxException e) {
             LOG.warn("no Docker sandboxes recovered: {}", e.getMessage());
             return List.of();
         }
@@ -162,11 +162,10 @@ public final class DockerRuntime implements SandboxRuntime {
         engine.close();
     }
 
+    /** Bad input that only shows when applied (a capability name, an unreadable seccomp profile) is the caller's. */
     private static <T> T translated(Supplier<T> action) {
         try {
             return action.get();
-        } catch (DockerException e) {
-            throw new SandboxException(e.status(), e.code(), e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", e.getMessage(), e);
         }

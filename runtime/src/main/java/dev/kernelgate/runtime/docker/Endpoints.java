@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime.docker;
 
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.util.Map;
 
 /**
@@ -22,12 +23,12 @@ final class Endpoints {
             case HOST -> new SandboxEndpoint(host + ":"
                     + (port == SandboxContainers.EXECD_CONTAINER_PORT ? SandboxLabels.execdPort(info) : port), Map.of());
             case BRIDGE -> {
-                int published = info.hostPort(SandboxLabels.execdPort(info)).orElseThrow(() -> new DockerException(
-                        503, DockerException.EXECD_START_FAILED, "execd of container " + info.id()
+                int published = info.hostPort(SandboxLabels.execdPort(info)).orElseThrow(() -> new SandboxException(
+                        503, DockerErrors.EXECD_START_FAILED, "execd of container " + info.id()
                         + " is not published (is the container running?)"));
                 yield new SandboxEndpoint(host + ":" + published + "/proxy/" + port, Map.of());
             }
-            case NONE -> throw new DockerException(409, "DOCKER::SANDBOX_NOT_REACHABLE",
+            case NONE -> throw new SandboxException(409, DockerErrors.SANDBOX_NOT_REACHABLE,
                     "sandbox containers run with network_mode = \"none\" and cannot be reached");
         };
     }

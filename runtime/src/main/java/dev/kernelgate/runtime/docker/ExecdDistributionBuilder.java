@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -152,8 +153,8 @@ public final class ExecdDistributionBuilder {
         }
     }
 
-    private static DockerException failed(String what, Throwable cause) {
-        return new DockerException(500, DockerException.EXECD_DISTRIBUTION_FAILED,
+    private static SandboxException failed(String what, Throwable cause) {
+        return new SandboxException(500, DockerErrors.EXECD_DISTRIBUTION_FAILED,
                 "cannot build the execd distribution for sandboxes: " + what + ": " + cause.getMessage(), cause);
     }
 }

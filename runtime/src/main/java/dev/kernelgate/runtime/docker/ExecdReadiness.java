@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,7 @@ public final class ExecdReadiness {
     /**
      * @param containerId the container execd runs in
      * @param base        execd's base URL, e.g. {@code http://127.0.0.1:45123}
-     * @throws DockerException {@code DOCKER::IMAGE_UNSUPPORTED} when the bootstrap refused the image,
+     * @throws SandboxException {@code DOCKER::IMAGE_UNSUPPORTED} when the bootstrap refused the image,
      *                         {@code DOCKER::SANDBOX_EXECD_START_FAILED} when the container stopped or the time ran out
      */
     public void await(String containerId, URI base, Duration timeout) {
@@ -43,14 +44,14 @@ public final class ExecdReadiness {
             }
             // Every fifth attempt (~0.1 s): one local engine call, cheap next to a JVM starting.
             if (attempt % 5 == 4) {
-                ContainerInfo info = containers.inspect(containerId).orElseThrow(() -> new DockerException(500,
-                        DockerException.EXECD_START_FAILED, "container " + containerId + " vanished while starting"));
+                ContainerInfo info = containers.inspect(containerId).orElseThrow(() -> new SandboxException(500,
+                        DockerErrors.EXECD_START_FAILED, "container " + containerId + " vanished while starting"));
                 if (info.stopped()) {
                     throw stopped(containerId, info);
                 }
             }
             if (clock.instant().isAfter(deadline)) {
-                throw new DockerException(500, DockerException.EXECD_START_FAILED, "execd in container " + containerId
+                throw new SandboxException(500, DockerErrors.EXECD_START_FAILED, "execd in container " + containerId
                         + " did not answer " + ping.uri() + " within " + timeout.toMillis() + " ms; its output: "
                         + containers.logTail(containerId, 20));
             }
@@ -58,7 +59,7 @@ public final class ExecdReadiness {
                 Thread.sleep(INTERVAL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DockerException(500, DockerException.EXECD_START_FAILED, "interrupted while waiting for execd");
+                throw new SandboxException(500, DockerErrors.EXECD_START_FAILED, "interrupted while waiting for execd");
             }
         }
     }
@@ -74,15 +75,15 @@ public final class ExecdReadiness {
         }
     }
 
-    private DockerException stopped(String containerId, ContainerInfo info) {
+    private SandboxException stopped(String containerId, ContainerInfo info) {
         String output = containers.logTail(containerId, 20);
         if (info.exitCode() == ExecdDistribution.INCOMPATIBLE_IMAGE_EXIT) {
-            return new DockerException(400, DockerException.IMAGE_UNSUPPORTED, output);
+            return new SandboxException(400, DockerErrors.IMAGE_UNSUPPORTED, output);
         }
         if (SandboxContainers.missingShell(output + " " + info.error())) {
             return SandboxContainers.noShell(info.image(), null);
         }
-        return new DockerException(500, DockerException.EXECD_START_FAILED, "container " + containerId
+        return new SandboxException(500, DockerErrors.EXECD_START_FAILED, "container " + containerId
                 + " stopped (exit code " + info.exitCode() + ") before execd answered; its output: " + output);
     }
 }

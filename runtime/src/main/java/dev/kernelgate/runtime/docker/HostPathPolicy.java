@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public final class HostPathPolicy {
 
     /**
      * @return the normalised path
-     * @throws DockerException {@code VOLUME::HOST_PATH_NOT_ALLOWED} (400) when the path is relative or outside every root
+     * @throws SandboxException {@code VOLUME::HOST_PATH_NOT_ALLOWED} (400) when the path is relative or outside every root
      */
     public Path check(String hostPath) {
         Path path = Path.of(hostPath);
@@ -51,8 +52,8 @@ public final class HostPathPolicy {
         }
     }
 
-    private static DockerException refused(String hostPath, String why) {
-        return new DockerException(400, DockerException.HOST_PATH_NOT_ALLOWED,
+    private static SandboxException refused(String hostPath, String why) {
+        return new SandboxException(400, DockerErrors.HOST_PATH_NOT_ALLOWED,
                 "host path " + hostPath + " cannot be mounted: " + why);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public final class JavaRuntimeImage {
         Path jlink = jdkHome.resolve("bin/jlink");
         Path jmods = jdkHome.resolve("jmods");
         if (!Files.isExecutable(jlink) || !Files.isDirectory(jmods)) {
-            throw new DockerException(500, DockerException.EXECD_DISTRIBUTION_FAILED, "cannot build the sandboxes' "
+            throw new SandboxException(500, DockerErrors.EXECD_DISTRIBUTION_FAILED, "cannot build the sandboxes' "
                     + "Java runtime: " + jdkHome + " has no bin/jlink and jmods/; set [docker] jdk_home to a full JDK");
         }
         List<String> modules = new ArrayList<>();
@@ -69,7 +70,7 @@ public final class JavaRuntimeImage {
                     "--no-header-files", "--no-man-pages", "--generate-cds-archive", "--output", staging.toString()));
             return CacheDirectories.publish(staging, image);
         } catch (IOException e) {
-            throw new DockerException(500, DockerException.EXECD_DISTRIBUTION_FAILED,
+            throw new SandboxException(500, DockerErrors.EXECD_DISTRIBUTION_FAILED,
                     "cannot build the sandboxes' Java runtime in " + image + ": " + e.getMessage(), e);
         }
     }

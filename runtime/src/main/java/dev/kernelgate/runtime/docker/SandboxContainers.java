@@ -15,6 +15,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ public final class SandboxContainers {
      * Creates and starts the container; on any failure nothing is left behind.
      *
      * @return the container id
-     * @throws DockerException {@code DOCKER::IMAGE_NOT_FOUND} (404) for an image the engine does not have,
+     * @throws SandboxException {@code DOCKER::IMAGE_NOT_FOUND} (404) for an image the engine does not have,
      *                         {@code DOCKER::IMAGE_UNSUPPORTED} (400) for an image without {@code /bin/sh}, or the
      *                         engine's refusal
      */
@@ -80,7 +81,7 @@ public final class SandboxContainers {
         });
         try {
             engine.run("start container " + spec.name(), () -> engine.client().startContainerCmd(id).exec());
-        } catch (DockerException e) {
+        } catch (SandboxException e) {
             remove(id);
             throw startFailure(spec.image(), e);
         }
@@ -90,9 +91,9 @@ public final class SandboxContainers {
     private void requireImage(String image) {
         try {
             engine.run("inspect image " + image, () -> engine.client().inspectImageCmd(image).exec());
-        } catch (DockerException e) {
+        } catch (SandboxException e) {
             if (e.getCause() instanceof NotFoundException) {
-                throw new DockerException(404, DockerException.IMAGE_NOT_FOUND, "image " + image
+                throw new SandboxException(404, DockerErrors.IMAGE_NOT_FOUND, "image " + image
                         + " is not on the Docker engine at " + engine.host() + "; pull or import it first");
             }
             throw e;
@@ -100,7 +101,7 @@ public final class SandboxContainers {
     }
 
     /** A start the engine refused because the image has no shell to run the bootstrap script gets a clear message. */
-    private static DockerException startFailure(String image, DockerException e) {
+    private static SandboxException startFailure(String image, SandboxException e) {
         return missingShell(e.getMessage()) ? noShell(image, e) : e;
     }
 
@@ -113,8 +114,8 @@ public final class SandboxContainers {
         return lower.contains(ExecdDistribution.BOOTSTRAP) && lower.contains("no such file or directory");
     }
 
-    static DockerException noShell(String image, Throwable cause) {
-        return new DockerException(400, DockerException.IMAGE_UNSUPPORTED, "image " + image
+    static SandboxException noShell(String image, Throwable cause) {
+        return new SandboxException(400, DockerErrors.IMAGE_UNSUPPORTED, "image " + image
                 + " cannot run the injected execd: it has no /bin/sh to run " + ExecdDistribution.BOOTSTRAP
                 + " (sandbox images need a glibc userland with /bin/sh, e.g. Debian or Ubuntu)", cause);
     }
@@ -211,8 +212,8 @@ public final class SandboxContainers {
         });
     }
 
-    private static DockerException notFound(String id) {
-        return new DockerException(404, DockerException.SANDBOX_NOT_FOUND, "no container " + id + " on the engine");
+    private static SandboxException notFound(String id) {
+        return new SandboxException(404, DockerErrors.SANDBOX_NOT_FOUND, "no container " + id + " on the engine");
     }
 
     /** The container's state, or empty when the engine has no such container. */
@@ -286,7 +287,7 @@ public final class SandboxContainers {
                     // Closing the log stream failed after it was read; what was read is still good.
                 }
             });
-        } catch (DockerException e) {
+        } catch (SandboxException e) {
             return "(log unavailable: " + e.getMessage() + ")";
         }
         return out.toString().strip();

@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.net.URI;
 import java.time.Duration;
 
@@ -41,10 +42,10 @@ public final class SandboxStarter {
     private URI execdAddress(String id, ContainerSpec spec) {
         int port = spec.execdPort();
         if (spec.network() == NetworkMode.BRIDGE) {
-            ContainerInfo info = containers.inspect(id).orElseThrow(() -> new DockerException(500,
-                    DockerException.EXECD_START_FAILED, "container " + id + " vanished while starting"));
-            port = info.hostPort(spec.execdPort()).orElseThrow(() -> new DockerException(500,
-                    DockerException.EXECD_START_FAILED, "the engine published no port for execd of container " + id));
+            ContainerInfo info = containers.inspect(id).orElseThrow(() -> new SandboxException(500,
+                    DockerErrors.EXECD_START_FAILED, "container " + id + " vanished while starting"));
+            port = info.hostPort(spec.execdPort()).orElseThrow(() -> new SandboxException(500,
+                    DockerErrors.EXECD_START_FAILED, "the engine published no port for execd of container " + id));
         }
         return URI.create("http://127.0.0.1:" + port);
     }

@@ -1,22 +1,22 @@
 package dev.kernelgate.runtime.docker;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HostPathPolicyTest {
     @TempDir
     Path dir;
 
     private void assertRefused(HostPathPolicy policy, String path, String why) {
-        DockerException e = assertThrows(DockerException.class, () -> policy.check(path));
-        assertEquals(DockerException.HOST_PATH_NOT_ALLOWED, e.code());
+        SandboxException e = assertThrows(SandboxException.class, () -> policy.check(path));
+        assertEquals(DockerErrors.HOST_PATH_NOT_ALLOWED, e.code());
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains(why), e.getMessage());
     }

@@ -1,12 +1,6 @@
 package dev.kernelgate.runtime.docker;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.kernelgate.runtime.spi.SandboxException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,6 +16,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Sandbox containers on a real Docker engine, from the debootstrap image with execd injected: execd answers, runs
@@ -153,9 +153,9 @@ class SandboxContainersTest {
         String image = "kernelgate-test/no-shell:latest";
         importImage(tar, image);
 
-        DockerException e = assertThrows(DockerException.class,
+        SandboxException e = assertThrows(SandboxException.class,
                 () -> starter.start(spec(image, FreePort.pick())));
-        assertEquals(DockerException.IMAGE_UNSUPPORTED, e.code(), e.getMessage());
+        assertEquals(DockerErrors.IMAGE_UNSUPPORTED, e.code(), e.getMessage());
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains("/bin/sh"), e.getMessage());
         assertTrue(containers.findByLabel(RUN_LABEL, run).isEmpty());
@@ -176,9 +176,9 @@ class SandboxContainersTest {
 
     @Test
     void missingImageIsNotFound() {
-        DockerException e = assertThrows(DockerException.class, () -> containers.createAndStart(
+        SandboxException e = assertThrows(SandboxException.class, () -> containers.createAndStart(
                 spec("kernelgate-test/never-built:none", FreePort.pick())));
-        assertEquals(DockerException.IMAGE_NOT_FOUND, e.code());
+        assertEquals(DockerErrors.IMAGE_NOT_FOUND, e.code());
         assertEquals(404, e.status());
         assertFalse(e.getMessage().isBlank());
     }
@@ -187,8 +187,8 @@ class SandboxContainersTest {
     void engineThatDoesNotAnswerIsAClearError() {
         try (DockerEngine absent = new DockerEngine("unix:///nonexistent/kernelgate-docker.sock",
                 Duration.ofSeconds(2))) {
-            DockerException e = assertThrows(DockerException.class, absent::version);
-            assertEquals(DockerException.ENGINE_UNREACHABLE, e.code());
+            SandboxException e = assertThrows(SandboxException.class, absent::version);
+            assertEquals(DockerErrors.ENGINE_UNREACHABLE, e.code());
             assertEquals(503, e.status());
             assertTrue(e.getMessage().contains("unix:///nonexistent/kernelgate-docker.sock"), e.getMessage());
         }
