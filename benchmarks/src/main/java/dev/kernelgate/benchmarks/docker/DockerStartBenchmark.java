@@ -5,10 +5,13 @@ import dev.kernelgate.runtime.docker.ContainerSpec;
 import dev.kernelgate.runtime.docker.DistributionSource;
 import dev.kernelgate.runtime.docker.DockerEngine;
 import dev.kernelgate.runtime.docker.ExecdDistribution;
+import dev.kernelgate.runtime.docker.ExecdClassArchive;
 import dev.kernelgate.runtime.docker.ExecdDistributionBuilder;
+import dev.kernelgate.runtime.docker.ExecdReadiness;
 import dev.kernelgate.runtime.docker.JavaRuntimeImage;
 import dev.kernelgate.runtime.docker.NetworkMode;
 import dev.kernelgate.runtime.docker.SandboxContainers;
+import dev.kernelgate.runtime.docker.SandboxStarter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +36,8 @@ import java.util.UUID;
  * Host networking, the server's default security settings. Run with
  * {@code java -cp ... dev.kernelgate.benchmarks.docker.DockerStartBenchmark [n] [kernelgate.jar] [image]}
  * and {@code DOCKER_HOST} set; {@code KERNELGATE_EXECD_JAVA_OPTS} is passed to the sandboxes to compare JVM flags.
+ * execd's class-data-sharing archive is recorded first, as the runtime does after its first sandbox
+ * ({@code KERNELGATE_BENCH_CDS=off} measures without it: delete {@code cds/execd.jsa} of the distribution too).
  */
 public final class DockerStartBenchmark {
     private DockerStartBenchmark() {
@@ -69,6 +75,19 @@ public final class DockerStartBenchmark {
         List<Sample> samples = new ArrayList<>();
         try (DockerEngine engine = new DockerEngine(host, Duration.ofSeconds(60))) {
             SandboxContainers containers = new SandboxContainers(engine, distribution);
+            // As the runtime does after its first sandbox: record execd's class-data-sharing archive, unless disabled.
+            if (!"off".equals(System.getenv("KERNELGATE_BENCH_CDS"))) {
+                try (ExecdClassArchive archive = new ExecdClassArchive(distribution, new SandboxStarter(containers,
+                        new ExecdReadiness(containers, http, Clock.systemUTC()), Duration.ofSeconds(60)),
+                        containers, ContainerSecurity.defaults())) {
+                    if (!archive.exists()) {
+                        long recording = System.nanoTime();
+                        archive.record(image);
+                        System.out.printf(Locale.ROOT, "class-data-sharing archive recorded in %.0f ms%n",
+                                (System.nanoTime() - recording) / 1e6);
+                    }
+                }
+            }
             for (int i = 0; i < n + 1; i++) {
                 int port = freePort();
                 ContainerSpec spec = new ContainerSpec("kernelgate-bench-" + UUID.randomUUID(), image,

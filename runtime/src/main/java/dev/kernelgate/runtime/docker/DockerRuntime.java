@@ -28,13 +28,15 @@ public final class DockerRuntime implements SandboxRuntime {
     private final SandboxContainers containers;
     private final SandboxStarter starter;
     private final DockerRuntimeSettings settings;
+    private final ExecdClassArchive classArchive;
 
-    public DockerRuntime(DockerEngine engine, SandboxContainers containers, SandboxStarter starter,
-                         DockerRuntimeSettings settings) {
+    DockerRuntime(DockerEngine engine, SandboxContainers containers, SandboxStarter starter,
+                  DockerRuntimeSettings settings, ExecdClassArchive classArchive) {
         this.engine = engine;
         this.containers = containers;
         this.starter = starter;
         this.settings = settings;
+        this.classArchive = classArchive;
     }
 
     @Override
@@ -73,6 +75,8 @@ public final class DockerRuntime implements SandboxRuntime {
                     spec.entrypoint(), spec.env(), SandboxLabels.of(spec, network, port), network, port,
                     spec.resources().cpuMillis(), spec.resources().memoryBytes(), settings.security(), mounts(spec));
             starter.start(container);
+            // This image runs execd: record the start-up archive with it, once, for the sandboxes after this one.
+            classArchive.recordOnceWith(spec.image().uri());
             return SandboxStatus.of(SandboxState.RUNNING);
         });
     }
@@ -142,6 +146,7 @@ public final class DockerRuntime implements SandboxRuntime {
     @Override
     public List<RecoveredSandbox> recover() {
         try {
+            classArchive.removeLeftovers();
             return containers.findByLabel(SandboxLabels.ID, null).stream()
                     .map(info -> new RecoveredSandbox(SandboxLabels.spec(info), status(info))).toList();
         } catch (SandboxException e) {
@@ -159,6 +164,7 @@ public final class DockerRuntime implements SandboxRuntime {
     /** Containers stay for {@link #recover()} on the next start; only the engine connection closes. */
     @Override
     public void close() {
+        classArchive.close();
         engine.close();
     }
 

@@ -53,7 +53,8 @@ public final class DockerRuntimeProvider implements SandboxRuntimeProvider {
         SandboxContainers containers = new SandboxContainers(engine, distribution);
         SandboxStarter starter = new SandboxStarter(containers,
                 new ExecdReadiness(containers, HttpClient.newHttpClient(), context.clock()), STARTUP_TIMEOUT);
-        return new DockerRuntime(engine, containers, starter, settings);
+        return new DockerRuntime(engine, containers, starter, settings,
+                new ExecdClassArchive(distribution, starter, containers, security));
     }
 
     static Path cacheDir(Map<String, String> env) {

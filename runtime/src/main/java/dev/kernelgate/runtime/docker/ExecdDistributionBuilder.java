@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
@@ -44,7 +46,8 @@ public final class ExecdDistributionBuilder {
         String bootstrap = resource("bootstrap.sh");
         List<String> libNames = new ArrayList<>();
         for (int i = 0; i < source.classPath().size(); i++) {
-            libNames.add(i + "-" + source.classPath().get(i).getFileName());
+            Path entry = source.classPath().get(i);
+            libNames.add(i + "-" + entry.getFileName() + (Files.isDirectory(entry) ? ".jar" : ""));
         }
         String launcher = launcher(libNames, source);
         String environment = distributionEnv(runtime.glibcLoader());
@@ -66,9 +69,16 @@ public final class ExecdDistributionBuilder {
             CacheDirectories.deleteTree(staging);
             Files.createDirectories(staging.resolve("bin"));
             Files.createDirectories(staging.resolve("lib"));
+            Files.createDirectories(staging.resolve(ExecdClassArchive.DIRECTORY));
             linkTree(jre, staging.resolve("jre"));
             for (int i = 0; i < source.classPath().size(); i++) {
-                copyTree(source.classPath().get(i), staging.resolve("lib").resolve(libNames.get(i)));
+                Path entry = source.classPath().get(i);
+                Path copy = staging.resolve("lib").resolve(libNames.get(i));
+                if (Files.isDirectory(entry)) {
+                    jar(entry, copy);
+                } else {
+                    Files.copy(entry, copy);
+                }
             }
             writeExecutable(staging.resolve("bootstrap.sh"), bootstrap);
             writeExecutable(staging.resolve("bin/execd"), launcher);
@@ -91,11 +101,19 @@ public final class ExecdDistributionBuilder {
         }
         return "#!/bin/sh\n"
                 + "# Starts Kernelgate's execd from this distribution (written by ExecdDistributionBuilder).\n"
+                + "# With cds/execd.jsa (trained once per distribution, see ExecdClassArchive) the JVM maps the classes\n"
+                + "# execd loads at start instead of loading them from the jar; KERNELGATE_EXECD_CDS_TRAIN=1 records it.\n"
                 + "# KERNELGATE_EXECD_PORT / KERNELGATE_EXECD_HOST: its port (default 44772) and address (default 0.0.0.0);\n"
                 + "# KERNELGATE_EXECD_JAVA_OPTS replaces the JVM flags.\n"
                 + "case \"$0\" in */*) bin=\"${0%/*}\" ;; *) bin=. ;; esac\n"
                 + "home=\"$(cd \"$bin/..\" && pwd)\"\n"
-                + "exec \"$home/jre/bin/java\" ${KERNELGATE_EXECD_JAVA_OPTS-" + DEFAULT_JAVA_OPTS + "} -cp \""
+                + "cds=\n"
+                + "if [ \"${KERNELGATE_EXECD_CDS_TRAIN:-}\" = 1 ]; then cds=\"-XX:ArchiveClassesAtExit=$home/"
+                + ExecdClassArchive.TRAINING_FILE + "\"\n"
+                + "elif [ -f \"$home/" + ExecdClassArchive.ARCHIVE_FILE + "\" ]; then cds=\"-XX:SharedArchiveFile=$home/"
+                + ExecdClassArchive.ARCHIVE_FILE + "\"; fi\n"
+                + "exec \"$home/jre/bin/java\" ${KERNELGATE_EXECD_JAVA_OPTS-" + DEFAULT_JAVA_OPTS + "} $cds"
+                + " -Xlog:cds=off -Xlog:cds+dynamic=off -cp \""
                 + classPath + "\" " + source.mainClass() + args
                 + " ${KERNELGATE_EXECD_PORT:+--port \"$KERNELGATE_EXECD_PORT\"}"
                 + " ${KERNELGATE_EXECD_HOST:+--host \"$KERNELGATE_EXECD_HOST\"}\n";
@@ -140,15 +158,20 @@ public final class ExecdDistributionBuilder {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path target = Files.isDirectory(from) ? to.resolve(from.relativize(source).toString()) : to;
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
+    /**
+     * A class directory (Maven's target/classes) becomes a jar: the JVM's class-data sharing accepts only jars on the
+     * class path, and the distribution's class path must be archivable (see {@link ExecdClassArchive}).
+     */
+    private static void jar(Path directory, Path jar) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (Path file : files) {
+                out.putNextEntry(new JarEntry(directory.relativize(file).toString().replace('\\', '/')));
+                Files.copy(file, out);
+                out.closeEntry();
             }
         }
     }

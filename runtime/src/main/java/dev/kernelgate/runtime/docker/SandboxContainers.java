@@ -243,6 +243,19 @@ public final class SandboxContainers {
                 labels == null ? Map.of() : labels, hostPorts);
     }
 
+    /** Stops the container: SIGTERM to its main process, SIGKILL after {@code graceSeconds}. */
+    public void stop(String id, int graceSeconds) {
+        engine.run("stop container " + id, () -> {
+            try {
+                engine.client().stopContainerCmd(id).withTimeout(graceSeconds).exec();
+            } catch (NotModifiedException e) {
+                // Already stopped.
+            } catch (NotFoundException e) {
+                throw notFound(id);
+            }
+        });
+    }
+
     /** Removes the container with its anonymous volumes, stopping it first if needed; an unknown id is a no-op. */
     public void remove(String id) {
         engine.run("remove container " + id, () -> {
