@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The lifecycle API with {@code [runtime] type = "docker"} on the real engine: a sandbox from the debootstrap image
  * is created, reached through its endpoint, paused, resumed and deleted; a restarted server finds it again from its
- * labels; an engine that does not answer fails creates with {@code DOCKER::ENGINE_UNREACHABLE} while the server serves.
+ * labels; an expired sandbox's container is removed; an engine that does not answer fails creates with {@code DOCKER::ENGINE_UNREACHABLE} while the server serves.
  */
 class DockerLifecycleTest {
     private static final String IMAGE = System.getenv().getOrDefault("KERNELGATE_TEST_IMAGE",
@@ -55,7 +56,11 @@ class DockerLifecycleTest {
     }
 
     private static String createBody() {
-        return "{\"image\":{\"uri\":\"" + IMAGE + "\"},\"entrypoint\":[\"sleep\",\"infinity\"],"
+        return createBody("");
+    }
+
+    private static String createBody(String extra) {
+        return "{\"image\":{\"uri\":\"" + IMAGE + "\"},\"entrypoint\":[\"sleep\",\"infinity\"]," + extra
                 + "\"resourceLimits\":{\"cpu\":\"1\",\"memory\":\"512Mi\"},\"env\":{\"GREETING\":\"hello\"},"
                 + "\"metadata\":{\"team\":\"a\"}}";
     }
@@ -88,6 +93,18 @@ class DockerLifecycleTest {
 
         assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
         assertEquals(0, containersOf(id));
+        assertEquals(404, api.get("/v1/sandboxes/" + id).status());
+    }
+
+    @Test
+    void anExpiredSandboxLeavesNoContainer() {
+        server = start(System.getenv());
+        ApiClient api = new ApiClient(server.baseUrl(), TestServers.API_KEY);
+        ApiClient.Reply created = api.post("/v1/sandboxes", createBody("\"timeout\":2,"));
+        assertEquals(202, created.status(), created.raw().body());
+        String id = created.body().path("id").asText();
+        assertEquals(1, containersOf(id));
+        await().atMost(Duration.ofSeconds(30)).until(() -> containersOf(id) == 0);
         assertEquals(404, api.get("/v1/sandboxes/" + id).status());
     }
 
