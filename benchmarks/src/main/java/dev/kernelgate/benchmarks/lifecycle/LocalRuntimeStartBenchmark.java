@@ -63,8 +63,18 @@ public final class LocalRuntimeStartBenchmark {
                 times.add((System.nanoTime() - start) / 1e6);
                 call(http, "DELETE", base + "/" + id, null);
             }
+        } finally {
+            deleteTree(state);
         }
         return times;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static void awaitWarmChild(Path runtimeState) throws IOException, InterruptedException {
