@@ -97,6 +97,21 @@ class DockerLifecycleTest {
     }
 
     @Test
+    void requestsTheRuntimeCannotHonourAreRefusedBeforeAnythingStarts() {
+        server = start(System.getenv());
+        ApiClient api = new ApiClient(server.baseUrl(), TestServers.API_KEY);
+        ApiClient.Reply policy = api.post("/v1/sandboxes", createBody(
+                "\"networkPolicy\":{\"defaultAction\":\"deny\",\"egress\":[]},"));
+        assertEquals(400, policy.status(), policy.raw().body());
+        assertEquals("SANDBOX::INVALID_PARAMETER", policy.body().path("code").asText());
+        ApiClient.Reply volume = api.post("/v1/sandboxes", createBody(
+                "\"volumes\":[{\"name\":\"etc\",\"mountPath\":\"/host-etc\",\"host\":{\"path\":\"/etc\"}}],"));
+        assertEquals(400, volume.status(), volume.raw().body());
+        assertEquals("VOLUME::HOST_PATH_NOT_ALLOWED", volume.body().path("code").asText());
+        assertEquals(0, api.get("/v1/sandboxes").body().path("items").size());
+    }
+
+    @Test
     void anExpiredSandboxLeavesNoContainer() {
         server = start(System.getenv());
         ApiClient api = new ApiClient(server.baseUrl(), TestServers.API_KEY);

@@ -44,9 +44,17 @@ public final class DockerRuntime implements SandboxRuntime {
         return TYPE;
     }
 
+    /**
+     * Refuses what this runtime would otherwise ignore: an egress {@code networkPolicy} (there is no egress sidecar;
+     * upstream refuses it too wherever it cannot enforce it) and volumes other than allowed host paths.
+     */
     @Override
     public void validate(SandboxSpec spec) {
         translated(() -> {
+            if (spec.networkPolicy() != null) {
+                throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "networkPolicy is not supported by "
+                        + "the docker runtime (no egress sidecar); create the sandbox without it");
+            }
             mounts(spec);
             return null;
         });
