@@ -153,8 +153,12 @@ class SandboxContainersTest {
         String image = "kernelgate-test/no-shell:latest";
         importImage(tar, image);
 
-        SandboxException e = assertThrows(SandboxException.class,
-                () -> starter.start(spec(image, FreePort.pick())));
+        SandboxException e;
+        try {
+            e = assertThrows(SandboxException.class, () -> starter.start(spec(image, FreePort.pick())));
+        } finally {
+            engine.run("remove the test image", () -> engine.client().removeImageCmd(image).withForce(true).exec());
+        }
         assertEquals(DockerErrors.IMAGE_UNSUPPORTED, e.code(), e.getMessage());
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains("/bin/sh"), e.getMessage());
