@@ -45,18 +45,19 @@ public final class JavaRuntimeImage {
     /** The cached image, built first when missing. */
     public Path build() {
         Path jlink = jdkHome.resolve("bin/jlink");
-        Path jmods = jdkHome.resolve("jmods");
-        if (!Files.isExecutable(jlink) || !Files.isDirectory(jmods)) {
+        if (!Files.isExecutable(jlink)) {
             throw new SandboxException(500, DockerErrors.EXECD_DISTRIBUTION_FAILED, "cannot build the sandboxes' "
-                    + "Java runtime: " + jdkHome + " has no bin/jlink and jmods/; set [docker] jdk_home to a full JDK");
+                    + "Java runtime: " + jdkHome + " has no bin/jlink; run the server on a full JDK (JAVA_HOME)");
         }
+        // jlink links from jmods/ (JDK 17) or, without them, from the run-time image itself (JEP 493, JDK 24+).
+        String release = read(jdkHome.resolve("release"));
         List<String> modules = new ArrayList<>();
         for (String module : MODULES) {
-            if (!OPTIONAL_MODULES.contains(module) || Files.exists(jmods.resolve(module + ".jmod"))) {
+            if (!OPTIONAL_MODULES.contains(module) || release.matches("(?s).*MODULES=\"[^\"]*\\b"
+                    + module.replace(".", "\\.") + "\\b.*")) {
                 modules.add(module);
             }
         }
-        String release = read(jdkHome.resolve("release"));
         Path image = cacheDir.resolve("jre-" + ContentHash.of(jdkHome.toAbsolutePath().toString(), release,
                 String.join(",", modules)));
         if (Files.isDirectory(image)) {
