@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             ExecdCommand.class,
             ServerCommand.class,
             InitConfigCommand.class,
+            ListImagesCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -164,7 +164,7 @@ public final class ServerConfigLoader {
                 d.path("no_new_privileges").asBoolean(dd.noNewPrivileges()),
                 text(d, "apparmor_profile", dd.apparmorProfile()), text(d, "seccomp_profile", dd.seccompProfile()),
                 integer(d, "docker", "pids_limit", dd.pidsLimit(), 0),
-                absolutePaths(d, "docker", "allowed_host_paths"));
+                absolutePaths(d, "docker", "allowed_host_paths"), nonEmpty(text(d, "host", null)));
 
         KubernetesSettings kd = KubernetesSettings.defaults();
         JsonNode k = root.path("kubernetes");
