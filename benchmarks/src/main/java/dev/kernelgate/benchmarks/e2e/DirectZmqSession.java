@@ -93,6 +93,15 @@ final class DirectZmqSession implements KernelSession {
 
     @Override
     public Outcome execute(String code, Duration timeout) throws Exception {
+        Outcome outcome = executeOrPartial(code, timeout);
+        if (Double.isNaN(outcome.millis())) {
+            throw new TimeoutException("no reply and idle within " + timeout);
+        }
+        return outcome;
+    }
+
+    @Override
+    public Outcome executeOrPartial(String code, Duration timeout) throws Exception {
         Message m = messages.request("execute_request",
                 MessageFactory.executeContent(code, false, true, false, false));
         var pending = tracker.expect(m.header().msgId(), System.nanoTime(), false);
@@ -100,7 +109,7 @@ final class DirectZmqSession implements KernelSession {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!pending.done.isDone()) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("no reply and idle within " + timeout);
+                return pending.partial();
             }
             pump(100);
         }

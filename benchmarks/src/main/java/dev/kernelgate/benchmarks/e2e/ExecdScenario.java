@@ -89,54 +89,41 @@ final class ExecdScenario {
         return Distribution.of(label, millis);
     }
 
+    /** With curl: a client that streams at disk speed, so the figure is execd's and not the client's. */
     private static Transfer upload(Bench bench, ServerProcess execd, Path data, Path remote, long size,
                                    HeapProbe heap) throws Exception {
-        String boundary = "kernelgate-bench-boundary";
-        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"; filename=\"metadata\"\r\n"
-                + "Content-Type: application/json\r\n\r\n{\"path\":\"" + remote + "\"}\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"transfer.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n";
-        String tail = "\r\n--" + boundary + "--\r\n";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(execd.httpBase() + "/files/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .timeout(Duration.ofMinutes(10))
-                .POST(HttpRequest.BodyPublishers.concat(
-                        HttpRequest.BodyPublishers.ofByteArray(head.getBytes(StandardCharsets.UTF_8)),
-                        HttpRequest.BodyPublishers.ofFile(data),
-                        HttpRequest.BodyPublishers.ofByteArray(tail.getBytes(StandardCharsets.UTF_8))))
-                .build();
-        long start = System.nanoTime();
-        HttpResponse<String> response = bench.rest().http().send(request, HttpResponse.BodyHandlers.ofString());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (response.statusCode() != 200 || Files.size(remote) != size) {
-            throw new IOException("upload of " + size + " bytes answered " + response.statusCode() + ": "
-                    + response.body());
+        Path metadata = bench.servers().work().resolve("metadata.json");
+        Files.writeString(metadata, "{\"path\":\"" + remote + "\"}");
+        String[] result = curl("-F", "metadata=@" + metadata + ";filename=metadata;type=application/json",
+                "-F", "file=@" + data + ";filename=transfer.bin", execd.httpBase() + "/files/upload");
+        if (!result[0].equals("200") || Files.size(remote) != size) {
+            throw new IOException("upload of " + size + " bytes answered " + result[0]);
         }
-        return new Transfer("upload", size, seconds, heap.peakBytes());
+        return new Transfer("upload", size, Double.parseDouble(result[2]), heap.peakBytes());
     }
 
     private static Transfer download(Bench bench, ServerProcess execd, Path remote, long size, HeapProbe heap)
             throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(execd.httpBase() + "/files/download?path="
-                + URLEncoder.encode(remote.toString(), StandardCharsets.UTF_8))).timeout(Duration.ofMinutes(10))
-                .build();
-        long start = System.nanoTime();
-        HttpResponse<InputStream> response = bench.rest().http().send(request,
-                HttpResponse.BodyHandlers.ofInputStream());
-        long received = 0;
-        try (InputStream in = response.body()) {
-            byte[] buffer = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                received += n;
-            }
+        String[] result = curl(execd.httpBase() + "/files/download?path="
+                + URLEncoder.encode(remote.toString(), StandardCharsets.UTF_8));
+        if (!result[0].equals("200") || Long.parseLong(result[1]) != size) {
+            throw new IOException("download of " + size + " bytes answered " + result[0] + " with " + result[1]
+                    + " bytes");
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (response.statusCode() != 200 || received != size) {
-            throw new IOException("download of " + size + " bytes answered " + response.statusCode() + " with "
-                    + received + " bytes");
+        return new Transfer("download", size, Double.parseDouble(result[2]), heap.peakBytes());
+    }
+
+    /** Runs curl with {@code args}; returns its HTTP status, bytes downloaded and total seconds. */
+    private static String[] curl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-w",
+                "%{http_code} %{size_download} %{time_total}"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IOException("curl failed (" + p.exitValue() + "): " + out);
         }
-        return new Transfer("download", size, seconds, heap.peakBytes());
+        return out.split(" ");
     }
 
     private static void writeFile(Path file, long size) throws IOException {

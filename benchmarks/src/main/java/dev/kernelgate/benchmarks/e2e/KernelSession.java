@@ -7,6 +7,12 @@ interface KernelSession extends AutoCloseable {
     /** Executes {@code code} and waits for its reply and idle status. */
     Outcome execute(String code, Duration timeout) throws Exception;
 
+    /**
+     * As {@link #execute}, but when the reply or the idle status does not come in time, returns what did arrive
+     * with {@link Outcome#millis()} NaN and status {@code "timeout"} (a server that drops messages may drop those).
+     */
+    Outcome executeOrPartial(String code, Duration timeout) throws Exception;
+
     @Override
     void close();
 }

@@ -88,10 +88,10 @@ final class Report {
             Optional<IopubThroughput.Row> js = rows.stream().filter(r -> r.path().equals(Paths.JS_NO_LIMIT))
                     .findFirst();
             for (IopubThroughput.Row r : rows) {
-                boolean done = r.outcome() != null;
+                boolean done = r.finished();
                 md.append(row(r.kernel(), r.testCase().description(), r.path() + (r.note().isEmpty() ? ""
                                 : " (" + r.note() + ")"),
-                        done ? ms(r.outcome().millis()) : "timed out",
+                        done ? ms(r.outcome().millis()) : "no reply/idle within 90 s",
                         (r.received() < 0 ? "?" : Long.toString(r.received())) + " / " + r.testCase().expected()
                                 + (r.complete() ? "" : " **lost " + (r.testCase().expected()
                                 - Math.max(0, r.received())) + "**"),
@@ -102,7 +102,7 @@ final class Report {
     }
 
     private static String throughputRatio(IopubThroughput.Row r, Optional<IopubThroughput.Row> base) {
-        if (base.isEmpty() || r.outcome() == null || base.get().outcome() == null || !r.complete()) {
+        if (base.isEmpty() || !r.complete() || !base.get().complete()) {
             return "–";
         }
         return ratio(base.get().outcome().millis() / r.outcome().millis());

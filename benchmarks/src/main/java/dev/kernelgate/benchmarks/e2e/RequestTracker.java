@@ -29,6 +29,11 @@ final class RequestTracker {
             this.sentNanos = sentNanos;
             this.stdout = keepStdout ? new StringBuilder() : null;
         }
+
+        /** What arrived so far, for a request that did not finish in time. */
+        Outcome partial() {
+            return new Outcome(Double.NaN, lines, displays, "timeout");
+        }
     }
 
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();

@@ -56,6 +56,16 @@ final class WsSession implements KernelSession {
     }
 
     @Override
+    public Outcome executeOrPartial(String code, Duration timeout) throws Exception {
+        var pending = submit(code, false);
+        try {
+            return pending.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return pending.partial();
+        }
+    }
+
+    @Override
     public void close() {
         client.close();
     }

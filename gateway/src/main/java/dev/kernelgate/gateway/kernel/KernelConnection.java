@@ -27,7 +27,8 @@ import org.zeromq.ZMQ;
  */
 public final class KernelConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KernelConnection.class);
-    private static final long FIRST_NUDGE_RETRY_MS = 10;
+    /** Short first: a SUB usually subscribes within a few ms, and the proof is on every WebSocket open. */
+    private static final long FIRST_NUDGE_RETRY_MS = 2;
     private static final long MAX_NUDGE_RETRY_MS = 500;
     /** IOPub silent this long while shell answers nudges: dial a fresh SUB socket (and again after as long). */
     private static final long REDIAL_AFTER_NANOS = 2_000_000_000L;
