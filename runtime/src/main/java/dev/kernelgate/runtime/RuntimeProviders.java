@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime;
 
+import dev.kernelgate.runtime.kubernetes.KubernetesRuntimeProvider;
 import dev.kernelgate.runtime.local.LocalRuntimeProvider;
 import dev.kernelgate.runtime.spi.SandboxRuntimeProvider;
 import java.util.List;
@@ -10,7 +11,7 @@ public final class RuntimeProviders {
     }
 
     public static List<SandboxRuntimeProvider> builtIn() {
-        return List.of(new LocalRuntimeProvider());
+        return List.of(new LocalRuntimeProvider(), new KubernetesRuntimeProvider());
     }
 
     static SandboxRuntimeProvider find(List<SandboxRuntimeProvider> providers, String type) {

@@ -1,0 +1,72 @@
+package dev.kernelgate.runtime.kubernetes;
+
+import dev.kernelgate.runtime.config.KubernetesSettings;
+import dev.kernelgate.runtime.spi.ResourceLimits;
+import dev.kernelgate.runtime.spi.RuntimeContext;
+import dev.kernelgate.runtime.spi.SandboxException;
+import dev.kernelgate.runtime.spi.SandboxRuntime;
+import dev.kernelgate.runtime.spi.SandboxRuntimeProvider;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code [runtime] type = "kubernetes"}: a client from {@code [kubernetes] kubeconfig_path}, else fabric8's usual
+ * discovery (in-cluster service account, {@code $KUBECONFIG}, {@code ~/.kube/config}). Configuration mistakes stop
+ * the server at start with the key named; the API server itself is first asked on the first request, so a cluster
+ * that is briefly down does not keep the server from starting.
+ */
+public final class KubernetesRuntimeProvider implements SandboxRuntimeProvider {
+    /** The workloads this runtime creates; upstream's {@code batchsandbox} and {@code agent-sandbox} are CRDs. */
+    public static final String POD_WORKLOAD = "pod";
+
+    @Override
+    public String type() {
+        return KubernetesRuntime.TYPE;
+    }
+
+    @Override
+    public SandboxRuntime open(RuntimeContext context) {
+        KubernetesSettings k = context.config().kubernetes();
+        if (!POD_WORKLOAD.equals(k.workloadProvider())) {
+            throw new IllegalArgumentException("[kubernetes] workload_provider = \"" + k.workloadProvider()
+                    + "\" is not available in this build; use \"pod\" (one Pod per sandbox)");
+        }
+        PodSettings settings = PodSettings.of(context.config());
+        try {
+            SandboxResources.of(ResourceLimits.none(), settings.resourceQuota());
+            SandboxResources.init(settings.initResources());
+        } catch (SandboxException e) {
+            throw new IllegalArgumentException("[kubernetes] resource_quota / execd_init_resources: "
+                    + e.getMessage());
+        }
+        return new KubernetesRuntime(client(k.kubeconfigPath(), settings.namespace()), settings);
+    }
+
+    static KubernetesClient client(Path kubeconfig, String namespace) {
+        Config config;
+        if (kubeconfig != null) {
+            String text;
+            try {
+                text = Files.readString(kubeconfig, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("[kubernetes] kubeconfig_path: cannot read " + kubeconfig + ": "
+                        + e.getMessage());
+            }
+            try {
+                config = Config.fromKubeconfig(text);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("[kubernetes] kubeconfig_path: " + kubeconfig
+                        + " is not a usable kubeconfig: " + e.getMessage());
+            }
+        } else {
+            config = Config.autoConfigure(null);
+        }
+        config.setNamespace(namespace);
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+}
