@@ -111,6 +111,28 @@ class KubernetesLifecycleTest {
     }
 
     @Test
+    void anExpiredSandboxLeavesNoPod() throws Exception {
+        ServerConfig config = config();
+        config = config.withServer(config.server().withTimeouts(60, null));
+        MovableClock clock = new MovableClock();
+        try (LifecycleServer.Running running = new LifecycleServer(config, System.getenv(),
+                RuntimeProviders.builtIn(), clock, Duration.ofMillis(50)).start()) {
+            ApiClient api = new ApiClient(running.baseUrl(), TestServers.API_KEY);
+            CompletableFuture<Pod> kubelet = readyWhenCreated();
+            ApiClient.Reply created = api.post("/v1/sandboxes", ApiClient.createBody(60, null));
+            assertEquals(202, created.status(), created.raw().body());
+            String id = created.body().path("id").asText();
+            Pod pod = kubelet.get(10, TimeUnit.SECONDS);
+            assertEquals(clock.instant().plusSeconds(60).toString(),
+                    pod.getMetadata().getAnnotations().get("opensandbox.io/expires-at"));
+
+            clock.advance(Duration.ofSeconds(61));
+            await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/v1/sandboxes/" + id).status() == 404);
+            assertTrue(pods().isEmpty(), "the expired sandbox's Pod is deleted");
+        }
+    }
+
+    @Test
     void aRestartedServerAdoptsTheSandboxPodsItFinds() throws Exception {
         String id;
         try (LifecycleServer.Running first = TestServers.start(config())) {

@@ -44,7 +44,16 @@ public final class KubernetesRuntimeProvider implements SandboxRuntimeProvider {
             throw new IllegalArgumentException("[kubernetes] resource_quota / execd_init_resources: "
                     + e.getMessage());
         }
-        return new KubernetesRuntime(client(k.kubeconfigPath(), settings.namespace()), settings);
+        return new KubernetesRuntime(client(home(k.kubeconfigPath()), settings.namespace()), settings);
+    }
+
+    /** {@code ~/...} as kubectl reads it: the template and upstream's guides write the kubeconfig path that way. */
+    static Path home(Path path) {
+        if (path == null || !path.startsWith("~")) {
+            return path;
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        return path.getNameCount() == 1 ? home : home.resolve(path.subpath(1, path.getNameCount()));
     }
 
     static KubernetesClient client(Path kubeconfig, String namespace) {
