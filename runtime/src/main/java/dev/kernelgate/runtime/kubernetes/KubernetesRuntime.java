@@ -58,7 +58,12 @@ public final class KubernetesRuntime implements SandboxRuntime {
         try {
             return awaitReady(spec.id());
         } catch (RuntimeException e) {
-            delete(spec.id());
+            try {
+                delete(spec.id());
+            } catch (RuntimeException cleanup) {
+                // The start failure is the one to report; the Pod left behind is named in its suppressed cause.
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
