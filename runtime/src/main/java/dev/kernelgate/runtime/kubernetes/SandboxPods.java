@@ -68,6 +68,8 @@ final class SandboxPods {
                     .withServiceAccountName(settings.serviceAccount())
                     // Untrusted code gets no API credentials unless the operator named an account for it.
                     .withAutomountServiceAccountToken(settings.serviceAccount() != null)
+                    // Nor the addresses of every Service in the namespace as environment variables.
+                    .withEnableServiceLinks(false)
                     .withNodeSelector(settings.nodeSelector().isEmpty() ? null : settings.nodeSelector())
                     .withPriorityClassName(settings.priorityClass())
                     .withRuntimeClassName(settings.runtimeClass())

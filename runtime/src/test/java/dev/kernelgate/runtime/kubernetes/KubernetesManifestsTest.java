@@ -7,6 +7,7 @@ import dev.kernelgate.runtime.spi.SandboxSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -48,6 +49,21 @@ class KubernetesManifestsTest {
         RoleBinding binding = (RoleBinding) byKindAndName.get("RoleBinding/kernelgate-sandbox-manager");
         assertEquals("kernelgate-server", binding.getSubjects().get(0).getName());
         assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
+    }
+
+    @Test
+    void theNetworkPolicySelectsTheRuntimesPodsAndAdmitsOnlyTheServerAndClients() throws Exception {
+        NetworkPolicy policy = (NetworkPolicy) load("sandbox-network-policy.yaml").get(0);
+        assertEquals(Map.of(PodMetadata.MANAGED_BY, PodMetadata.MANAGER),
+                policy.getSpec().getPodSelector().getMatchLabels());
+        assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+        List<Map<String, String>> from = policy.getSpec().getIngress().get(0).getFrom().stream()
+                .map(peer -> peer.getPodSelector().getMatchLabels()).toList();
+        assertEquals(List.of(Map.of("app.kubernetes.io/component", "sandbox-server"),
+                Map.of("kernelgate.dev/sandbox-client", "true")), from);
+        // The server's own account in rbac.yaml carries the component label the policy admits.
+        assertEquals("sandbox-server", load("rbac.yaml").get(0).getMetadata().getLabels()
+                .get("app.kubernetes.io/component"));
     }
 
     @Test

@@ -106,6 +106,7 @@ class KubernetesRuntimeTest {
         assertEquals("gvisor", podSpec.getRuntimeClassName());
         assertEquals("sandbox-runner", podSpec.getServiceAccountName());
         assertEquals("Never", podSpec.getRestartPolicy());
+        assertFalse(podSpec.getEnableServiceLinks());
         // Metadata: labels for the user's metadata and the id, annotations for the deadline.
         assertEquals("ml", pod.getMetadata().getLabels().get("team"));
         assertEquals(spec.id(), pod.getMetadata().getLabels().get(PodMetadata.ID));
