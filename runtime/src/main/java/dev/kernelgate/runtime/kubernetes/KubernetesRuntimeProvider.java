@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code [runtime] type = "kubernetes"}: a client from {@code [kubernetes] kubeconfig_path}, else fabric8's usual
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 public final class KubernetesRuntimeProvider implements SandboxRuntimeProvider {
     /** The workloads this runtime creates; upstream's {@code batchsandbox} and {@code agent-sandbox} are CRDs. */
     public static final String POD_WORKLOAD = "pod";
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesRuntimeProvider.class);
 
     @Override
     public String type() {
@@ -43,6 +46,12 @@ public final class KubernetesRuntimeProvider implements SandboxRuntimeProvider {
         } catch (SandboxException e) {
             throw new IllegalArgumentException("[kubernetes] resource_quota / execd_init_resources: "
                     + e.getMessage());
+        }
+        var server = context.config().server();
+        if (server.tlsCertFile() != null || server.tlsSelfSigned()) {
+            // SDKs reach execd with the server's scheme; execd in a Pod has no certificate of its own.
+            LOG.warn("the server serves HTTPS but sandbox Pods serve execd over plain HTTP at <pod IP>:44772; "
+                    + "SDKs that reuse the server's scheme for endpoints cannot reach them");
         }
         return new KubernetesRuntime(client(home(k.kubeconfigPath()), settings.namespace()), settings);
     }
