@@ -26,11 +26,11 @@ final class SandboxResources {
      */
     static ResourceRequirements of(ResourceLimits limits, Map<String, String> quota) {
         Map<String, Quantity> wanted = new LinkedHashMap<>();
-        limits.raw().forEach((key, value) -> wanted.put(key.equals("gpu") ? GPU : key, quantity(key, value)));
+        limits.raw().forEach((key, value) -> wanted.put(resource(key), quantity(key, value)));
         // A sandbox that asks for nothing gets the ceiling itself, so none runs without limits when a quota is set.
-        quota.forEach((key, value) -> wanted.putIfAbsent(key, quantity(key, value)));
+        quota.forEach((key, value) -> wanted.putIfAbsent(resource(key), quantity(key, value)));
         for (Map.Entry<String, String> ceiling : quota.entrySet()) {
-            Quantity asked = wanted.get(ceiling.getKey());
+            Quantity asked = wanted.get(resource(ceiling.getKey()));
             if (Quantity.getAmountInBytes(asked).compareTo(Quantity.getAmountInBytes(quantity(ceiling.getKey(),
                     ceiling.getValue()))) > 0) {
                 throw new SandboxException(400, KubernetesErrors.RESOURCE_QUOTA_EXCEEDED, "resourceLimits."
@@ -39,6 +39,11 @@ final class SandboxResources {
             }
         }
         return new ResourceRequirementsBuilder().withLimits(wanted).withRequests(wanted).build();
+    }
+
+    /** Kubernetes' name of a resource: upstream's {@code gpu} in requests and in the quota alike. */
+    private static String resource(String key) {
+        return key.equals("gpu") ? GPU : key;
     }
 
     /** The init container's {@code execd_init_resources} ({@code {limits = {...}, requests = {...}}}). */

@@ -243,6 +243,13 @@ class KubernetesRuntimeTest {
         assertEquals(400, e.status());
         assertEquals("KUBERNETES::RESOURCE_QUOTA_EXCEEDED", e.code());
 
+        var gpus = SandboxResources.of(new ResourceLimits(0, 0, 2, Map.of("gpu", "2")), Map.of("gpu", "4"));
+        assertEquals(new Quantity("2"), gpus.getLimits().get("nvidia.com/gpu"));
+        assertEquals(1, gpus.getLimits().size(), "the quota's gpu is the same resource, not a second one");
+        assertEquals("KUBERNETES::RESOURCE_QUOTA_EXCEEDED", assertThrows(SandboxException.class,
+                () -> SandboxResources.of(new ResourceLimits(0, 0, 8, Map.of("gpu", "8")), Map.of("gpu", "4")))
+                .code());
+
         SandboxSpec modest = PodFixtures.spec(ResourceLimits.none());
         createReady(modest, "10.4.0.13");
         assertEquals(Map.of("cpu", new Quantity("2"), "memory", new Quantity("4Gi")),
