@@ -168,11 +168,17 @@ public final class KubernetesRuntime implements SandboxRuntime {
     @Override
     public List<RecoveredSandbox> recover() {
         List<RecoveredSandbox> found = managedPods().stream()
-                .filter(p -> p.getMetadata().getLabels().containsKey(PodMetadata.ID))
+                .filter(KubernetesRuntime::adoptable)
                 .map(p -> new RecoveredSandbox(PodMetadata.spec(p), PodStates.of(p)))
                 .toList();
         LOG.info("found {} sandbox Pods in namespace {}", found.size(), settings.namespace());
         return found;
+    }
+
+    /** A sandbox Pod, and not one already being deleted (a delete that raced the restart): it is on its way out. */
+    static boolean adoptable(Pod pod) {
+        return pod.getMetadata().getLabels() != null && pod.getMetadata().getLabels().containsKey(PodMetadata.ID)
+                && pod.getMetadata().getDeletionTimestamp() == null;
     }
 
     private List<Pod> managedPods() {

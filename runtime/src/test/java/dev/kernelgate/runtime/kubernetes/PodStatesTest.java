@@ -51,4 +51,14 @@ class PodStatesTest {
         pod.getMetadata().setDeletionTimestamp("2026-11-26T19:00:00Z");
         assertEquals(SandboxState.STOPPING, PodStates.of(pod).state());
     }
+
+    @Test
+    void recoveryAdoptsSandboxPodsButNotOnesBeingDeleted() {
+        // The mock API server drops deletion marks, so this case is checked on the Pod objects themselves.
+        Pod sandbox = new SandboxPods(PodFixtures.settings()).pod(PodFixtures.spec());
+        assertTrue(KubernetesRuntime.adoptable(sandbox));
+        sandbox.getMetadata().setDeletionTimestamp("2026-11-26T18:30:00Z");
+        assertFalse(KubernetesRuntime.adoptable(sandbox));
+        assertFalse(KubernetesRuntime.adoptable(pod(null)), "a Pod without the sandbox id label");
+    }
 }
