@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime;
 
 import dev.kernelgate.runtime.docker.DockerRuntimeProvider;
+import dev.kernelgate.runtime.kubernetes.KubernetesRuntimeProvider;
 import dev.kernelgate.runtime.local.LocalRuntimeProvider;
 import dev.kernelgate.runtime.spi.SandboxRuntimeProvider;
 import java.util.List;
@@ -11,7 +12,7 @@ public final class RuntimeProviders {
     }
 
     public static List<SandboxRuntimeProvider> builtIn() {
-        return List.of(new LocalRuntimeProvider(), new DockerRuntimeProvider());
+        return List.of(new LocalRuntimeProvider(), new DockerRuntimeProvider(), new KubernetesRuntimeProvider());
     }
 
     static SandboxRuntimeProvider find(List<SandboxRuntimeProvider> providers, String type) {

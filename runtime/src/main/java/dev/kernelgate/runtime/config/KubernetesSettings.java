@@ -24,7 +24,7 @@ public record KubernetesSettings(Path kubeconfigPath, String namespace, String s
     }
 
     public static KubernetesSettings defaults() {
-        return new KubernetesSettings(null, "default", null, "batchsandbox", null, "IfNotPresent", 60, 1.0, 600,
+        return new KubernetesSettings(null, "default", null, "pod", null, "IfNotPresent", 60, 1.0, 600,
                 true, 300, 60, 0, 0, 0, 0, Map.of(), Map.of(), Map.of(), null);
     }
 }
