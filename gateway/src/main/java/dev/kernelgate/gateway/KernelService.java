@@ -47,6 +47,9 @@ public final class KernelService implements AutoCloseable {
         }
     }
 
+    /** How long after a POST takes a pooled kernel its replacement starts. */
+    private static final long POOL_REFILL_DELAY_MS = 2000;
+
     private final GatewayConfig config;
     private final KernelManager manager;
     private final Map<String, String> processEnv;
@@ -111,7 +114,9 @@ public final class KernelService implements AutoCloseable {
         if (!request.hasEnv() && (request.path() == null || request.path().isBlank())) {
             Kernel warm = takeFromPool(name);
             if (warm != null) {
-                refillPool();
+                // Not at once: a kernel's start-up takes a core for about a second, and on a small machine it would
+                // slow down the very client the warm kernel is for (its connect and first requests).
+                scheduler.schedule(this::refillPool, POOL_REFILL_DELAY_MS, TimeUnit.MILLISECONDS);
                 return CompletableFuture.completedFuture(warm);
             }
         }
