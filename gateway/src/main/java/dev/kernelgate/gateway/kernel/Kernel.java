@@ -80,6 +80,9 @@ public final class Kernel {
     // Owned by the reactor thread.
     private ZMQ.Socket shell;
     private ZMQ.Socket control;
+    /** A SUB subscribed ahead of the next connection (see {@link SpareSubscription}); reactor thread. */
+    private ZMQ.Socket spareIopub;
+    private SpareSubscription spare;
     private final SignatureHistory history = new SignatureHistory();
     private final MessageFactory messages = MessageFactory.withRandomSession("kernelgate");
     private final Map<String, CompletableFuture<WireMessage>> pendingReplies = new HashMap<>();
@@ -254,6 +257,11 @@ public final class Kernel {
     }
 
     private CompletableFuture<Void> relaunch() {
+        reactor.execute(() -> {
+            if (spare != null) {
+                spare.unprove();
+            }
+        });
         ready = new CompletableFuture<>();
         CompletableFuture<Void> generation = ready;
         return CompletableFuture.runAsync(this::launch, blocking).thenCompose(ignored -> generation);
@@ -285,6 +293,7 @@ public final class Kernel {
             shell = reactor.open(SocketType.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);
             control = reactor.open(SocketType.DEALER, connection.endpoint(Channel.CONTROL), null, this::onReply);
             reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, this::onIopub);
+            openSpare(); // subscribed alongside the probe's SUB, so the probe's own traffic proves it
         }
         Probe p = new Probe(generation, iopubCount);
         probe = p;
@@ -328,6 +337,29 @@ public final class Kernel {
         long delay = p.delay;
         p.delay = Math.min(p.delay * 2, 200);
         reactor.schedule(delay, () -> sendProbe(p));
+    }
+
+    private void openSpare() {
+        if (spareIopub == null) {
+            spare = new SpareSubscription();
+            spareIopub = reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, spare);
+        }
+    }
+
+    /**
+     * Reactor thread: hands the spare IOPub SUB to a connection when its subscription is proven live (frames go to
+     * {@code handler} from now on) and subscribes a new spare; null when there is no proven spare.
+     */
+    ZMQ.Socket takeProvenIopub(ZmqReactor.FrameHandler handler) {
+        if (spareIopub == null || !spare.proven()) {
+            return null;
+        }
+        ZMQ.Socket adopted = spareIopub;
+        spare.adopt(handler);
+        spareIopub = null;
+        spare = null;
+        openSpare();
+        return adopted;
     }
 
     // ---- messages on the manager's own sockets (reactor thread) ---------------------------------------------

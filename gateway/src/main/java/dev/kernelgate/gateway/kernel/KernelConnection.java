@@ -161,14 +161,19 @@ public final class KernelConnection implements AutoCloseable {
         byte[] identity = sessionId.getBytes(StandardCharsets.UTF_8);
         ZmqReactor r = kernel.reactor();
         var info = kernel.connectionInfo();
-        iopub = openIopub();
+        ZMQ.Socket proven = kernel.takeProvenIopub(this::onIopub);
+        iopub = proven != null ? proven : openIopub();
         shell = r.open(SocketType.DEALER, info.endpoint(Channel.SHELL), identity, f -> onReply(Channel.SHELL, f));
         control = r.open(SocketType.DEALER, info.endpoint(Channel.CONTROL), identity,
                 f -> onReply(Channel.CONTROL, f));
         stdin = r.open(SocketType.DEALER, info.endpoint(Channel.STDIN), identity, f -> onReply(Channel.STDIN, f));
         nudges = new MessageFactory(sessionId, "kernelgate");
-        startProving();
-        nudge();
+        if (proven != null) {
+            opened.complete(this); // the kernel's spare SUB was subscribed and proven ahead of us
+        } else {
+            startProving();
+            nudge();
+        }
         long timeout = kernel.config().kernelInfoTimeout().toMillis();
         r.schedule(timeout, () -> {
             if (!opened.isDone()) {

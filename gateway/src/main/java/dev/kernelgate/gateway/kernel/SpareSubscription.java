@@ -1,0 +1,35 @@
+package dev.kernelgate.gateway.kernel;
+
+import java.util.List;
+
+/**
+ * The handler of a kernel's spare IOPub SUB socket, subscribed ahead of need: until a connection adopts the socket,
+ * what arrives only proves the subscription live (and is dropped); afterwards frames go to the connection. A
+ * WebSocket that adopts a proven spare opens without the kernel_info round trips of its own proof. Reactor thread.
+ */
+final class SpareSubscription implements ZmqReactor.FrameHandler {
+    private ZmqReactor.FrameHandler target;
+    private boolean proven;
+
+    @Override
+    public void onFrames(List<byte[]> frames) {
+        if (target != null) {
+            target.onFrames(frames);
+        } else {
+            proven = true;
+        }
+    }
+
+    boolean proven() {
+        return proven;
+    }
+
+    /** After a kernel restart the SUB reconnects by itself, but its subscription must be seen live again. */
+    void unprove() {
+        proven = false;
+    }
+
+    void adopt(ZmqReactor.FrameHandler handler) {
+        target = handler;
+    }
+}
