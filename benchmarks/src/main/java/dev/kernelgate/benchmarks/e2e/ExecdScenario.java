@@ -25,8 +25,8 @@ final class ExecdScenario {
         }
     }
 
-    record Result(Distribution commandTrue, Distribution codeOnePlusOne, List<Transfer> transfers, long heapMaxBytes,
-                  long rssBytes) {
+    record Result(Distribution commandTrue, List<Distribution> codeOnePlusOne, List<Transfer> transfers,
+                  long heapMaxBytes, long rssBytes) {
     }
 
     private ExecdScenario() {
@@ -37,8 +37,15 @@ final class ExecdScenario {
              HeapProbe heap = HeapProbe.attach(execd.pid())) {
             Distribution command = streamLatency(bench, execd, "/command", "{\"command\":\"true\"}",
                     "execd /command true");
-            Distribution code = streamLatency(bench, execd, "/code", "{\"context\":{\"id\":\"" + context(bench, execd)
-                    + "\",\"language\":\"python\"},\"code\":\"1+1\"}", "execd /code 1+1 (python)");
+            // /code interleaved with the Java direct-ZMQ floor on an ipykernel of its own, as the round trips are.
+            List<Distribution> code;
+            URI base = URI.create(execd.httpBase());
+            try (RawHttpClient http = new RawHttpClient(base.getHost(), base.getPort());
+                 JavaFloor floor = JavaFloor.start(bench.servers().work(), "python3")) {
+                code = RoundTrip.interleaved(List.of("execd /code 1+1 (python)", Paths.JAVA_FLOOR + ", 1+1"),
+                        List.of(new ExecdCodeSession(http, context(bench, execd)), floor.session()),
+                        Math.max(2, bench.sizes().commandSamples() / 10), bench.sizes().commandSamples());
+            }
             List<Transfer> transfers = new ArrayList<>();
             Path data = bench.servers().work().resolve("transfer.bin");
             for (long size : bench.sizes().transferBytes()) {
@@ -70,20 +77,20 @@ final class ExecdScenario {
     /** POST {@code path} with {@code body} and read its event stream to the end, after a warm-up. */
     private static Distribution streamLatency(Bench bench, ServerProcess execd, String path, String body,
                                               String label) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(execd.httpBase() + path))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        URI base = URI.create(execd.httpBase());
         int warmup = Math.max(2, bench.sizes().commandSamples() / 10);
         List<Double> millis = new ArrayList<>();
-        for (int i = 0; i < warmup + bench.sizes().commandSamples(); i++) {
-            long start = System.nanoTime();
-            HttpResponse<String> response = bench.rest().http().send(request, HttpResponse.BodyHandlers.ofString());
-            double ms = (System.nanoTime() - start) / 1e6;
-            if (response.statusCode() != 200 || !response.body().contains("execution_complete")) {
-                throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
-            }
-            if (i >= warmup) {
-                millis.add(ms);
+        try (RawHttpClient http = new RawHttpClient(base.getHost(), base.getPort())) {
+            for (int i = 0; i < warmup + bench.sizes().commandSamples(); i++) {
+                long start = System.nanoTime();
+                RawHttpClient.Response response = http.postJson(path, body);
+                double ms = (System.nanoTime() - start) / 1e6;
+                if (response.status() != 200 || !response.body().contains("execution_complete")) {
+                    throw new IOException(path + " answered " + response.status() + ": " + response.body());
+                }
+                if (i >= warmup) {
+                    millis.add(ms);
+                }
             }
         }
         return Distribution.of(label, millis);

@@ -1,0 +1,97 @@
+package dev.kernelgate.benchmarks.e2e;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * A minimal HTTP/1.1 client on one keep-alive socket (TCP_NODELAY), for latency of small streamed responses: it
+ * writes a request and reads the whole response, chunked or not, with nothing in between (the JDK's HttpClient adds
+ * thread hand-offs of its own that would be counted against the server).
+ */
+final class RawHttpClient implements AutoCloseable {
+    /** A response: status and body. */
+    record Response(int status, String body) {
+    }
+
+    private final String host;
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    RawHttpClient(String host, int port) throws IOException {
+        this.host = host + ":" + port;
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(host, port), 10_000);
+        socket.setSoTimeout(30_000);
+        out = socket.getOutputStream();
+        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+    }
+
+    Response postJson(String path, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] request = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+        System.arraycopy(body, 0, request, headBytes.length, body.length);
+        out.write(request);
+        out.flush();
+        return read();
+    }
+
+    private Response read() throws IOException {
+        String status = line();
+        int code = Integer.parseInt(status.split(" ")[1]);
+        long length = -1;
+        boolean chunked = false;
+        for (String h = line(); !h.isEmpty(); h = line()) {
+            String lower = h.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(h.substring(15).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (chunked) {
+            for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+                 size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+                body.write(in.readNBytes(size));
+                line();
+            }
+            for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
+                // no trailers expected
+            }
+        } else if (length >= 0) {
+            body.write(in.readNBytes((int) length));
+        }
+        return new Response(code, body.toString(StandardCharsets.UTF_8));
+    }
+
+    private String line() throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                int n = line.length();
+                return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line.toString();
+            }
+            line.append((char) c);
+        }
+        throw new IOException("connection closed mid-response");
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
