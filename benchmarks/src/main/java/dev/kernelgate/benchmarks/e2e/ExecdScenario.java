@@ -35,16 +35,20 @@ final class ExecdScenario {
     static Result run(Bench bench) throws Exception {
         try (ServerProcess execd = bench.servers().execd("kernelgate-execd");
              HeapProbe heap = HeapProbe.attach(execd.pid())) {
-            Distribution command = streamLatency(bench, execd, "/command", "{\"command\":\"true\"}",
-                    "execd /command true");
             // /code interleaved with the Java direct-ZMQ floor on an ipykernel of its own, as the round trips are.
+            int warmup = Math.max(2, bench.sizes().commandSamples() / 10);
+            int samples = bench.sizes().commandSamples();
+            Distribution command;
             List<Distribution> code;
             URI base = URI.create(execd.httpBase());
             try (RawHttpClient http = new RawHttpClient(base.getHost(), base.getPort());
                  JavaFloor floor = JavaFloor.start(bench.servers().work(), "python3")) {
-                code = RoundTrip.interleaved(List.of("execd /code 1+1 (python)", Paths.JAVA_FLOOR + ", 1+1"),
-                        List.of(new ExecdCodeSession(http, context(bench, execd)), floor.session()),
-                        Math.max(2, bench.sizes().commandSamples() / 10), bench.sizes().commandSamples());
+                command = RoundTrip.interleaved("true", List.of("execd /command true"),
+                        List.of(ExecdStreamSession.command(http)), warmup, samples).get(0);
+                code = RoundTrip.interleaved(RoundTrip.CODE, List.of("execd /code 1+1 (python)",
+                                Paths.JAVA_FLOOR + ", 1+1"),
+                        List.of(ExecdStreamSession.code(http, context(bench, execd), "python"), floor.session()),
+                        warmup, samples);
             }
             List<Transfer> transfers = new ArrayList<>();
             Path data = bench.servers().work().resolve("transfer.bin");
@@ -72,28 +76,6 @@ final class ExecdScenario {
             throw new IOException("/code/context answered " + response.statusCode() + ": " + response.body());
         }
         return dev.kernelgate.wire.Json.MAPPER.readTree(response.body()).path("id").asText();
-    }
-
-    /** POST {@code path} with {@code body} and read its event stream to the end, after a warm-up. */
-    private static Distribution streamLatency(Bench bench, ServerProcess execd, String path, String body,
-                                              String label) throws Exception {
-        URI base = URI.create(execd.httpBase());
-        int warmup = Math.max(2, bench.sizes().commandSamples() / 10);
-        List<Double> millis = new ArrayList<>();
-        try (RawHttpClient http = new RawHttpClient(base.getHost(), base.getPort())) {
-            for (int i = 0; i < warmup + bench.sizes().commandSamples(); i++) {
-                long start = System.nanoTime();
-                RawHttpClient.Response response = http.postJson(path, body);
-                double ms = (System.nanoTime() - start) / 1e6;
-                if (response.status() != 200 || !response.body().contains("execution_complete")) {
-                    throw new IOException(path + " answered " + response.status() + ": " + response.body());
-                }
-                if (i >= warmup) {
-                    millis.add(ms);
-                }
-            }
-        }
-        return Distribution.of(label, millis);
     }
 
     /** With curl: a client that streams at disk speed, so the figure is execd's and not the client's. */

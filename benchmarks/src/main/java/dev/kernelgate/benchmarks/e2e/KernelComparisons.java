@@ -105,7 +105,7 @@ final class KernelComparisons {
                 labels.add(Paths.JS_STOCK);
                 sessions.add(openOn(bench, js, kernel, false, kernels));
             }
-            RoundTrip.interleaved(labels, sessions, bench.sizes().rttWarmup(), bench.sizes().rttSamples())
+            RoundTrip.interleaved(RoundTrip.CODE, labels, sessions, bench.sizes().rttWarmup(), bench.sizes().rttSamples())
                     .forEach(d -> results.roundTrip(kernel, d));
         } finally {
             for (int i = 1; i < sessions.size(); i++) {

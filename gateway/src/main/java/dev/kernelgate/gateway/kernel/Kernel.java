@@ -80,8 +80,7 @@ public final class Kernel {
     // Owned by the reactor thread.
     private ZMQ.Socket shell;
     private ZMQ.Socket control;
-    /** A SUB subscribed ahead of the next connection (see {@link SpareSubscription}); reactor thread. */
-    private ZMQ.Socket spareIopub;
+    /** A SUB subscribed ahead of the next connection; reactor thread. */
     private SpareSubscription spare;
     private final SignatureHistory history = new SignatureHistory();
     private final MessageFactory messages = MessageFactory.withRandomSession("kernelgate");
@@ -292,7 +291,7 @@ public final class Kernel {
             socketsOpened = true;
             shell = reactor.open(SocketType.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);
             control = reactor.open(SocketType.DEALER, connection.endpoint(Channel.CONTROL), null, this::onReply);
-            reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, this::onIopub);
+            openIopub(this::onIopub);
             openSpare(); // subscribed alongside the probe's SUB, so the probe's own traffic proves it
         }
         Probe p = new Probe(generation, iopubCount);
@@ -339,10 +338,14 @@ public final class Kernel {
         reactor.schedule(delay, () -> sendProbe(p));
     }
 
+    /** Reactor thread: a SUB on this kernel's IOPub (subscribed to everything), owned by the reactor. */
+    ZMQ.Socket openIopub(ZmqReactor.FrameHandler handler) {
+        return reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, handler);
+    }
+
     private void openSpare() {
-        if (spareIopub == null) {
-            spare = new SpareSubscription();
-            spareIopub = reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, spare);
+        if (spare == null) {
+            spare = SpareSubscription.open(this);
         }
     }
 
@@ -351,12 +354,10 @@ public final class Kernel {
      * {@code handler} from now on) and subscribes a new spare; null when there is no proven spare.
      */
     ZMQ.Socket takeProvenIopub(ZmqReactor.FrameHandler handler) {
-        if (spareIopub == null || !spare.proven()) {
+        if (spare == null || !spare.proven()) {
             return null;
         }
-        ZMQ.Socket adopted = spareIopub;
-        spare.adopt(handler);
-        spareIopub = null;
+        ZMQ.Socket adopted = spare.adopt(handler);
         spare = null;
         openSpare();
         return adopted;

@@ -215,8 +215,7 @@ public final class KernelConnection implements AutoCloseable {
     }
 
     private ZMQ.Socket openIopub() {
-        return kernel.reactor().open(SocketType.SUB, kernel.connectionInfo().endpoint(Channel.IOPUB), null,
-                this::onIopub);
+        return kernel.openIopub(this::onIopub);
     }
 
     /**
