@@ -19,6 +19,7 @@ import java.util.List;
 /** execd: latency of the command {@code true}, and file upload / download throughput with execd's heap peak. */
 final class ExecdScenario {
     /** One transfer: bytes moved, seconds, and the server's heap high-water mark during it. */
+    /** {@code heapPeakBytes} is negative for the disk reference, which does not go through execd. */
     record Transfer(String direction, long bytes, double seconds, long heapPeakBytes) {
         double bytesPerSecond() {
             return bytes / seconds;
@@ -36,7 +37,8 @@ final class ExecdScenario {
         try (ServerProcess execd = bench.servers().execd("kernelgate-execd");
              HeapProbe heap = HeapProbe.attach(execd.pid())) {
             // /code interleaved with the Java direct-ZMQ floor on an ipykernel of its own, as the round trips are.
-            int warmup = Math.max(2, bench.sizes().commandSamples() / 10);
+            // The warm-up rounds let both JVMs compile their hot paths: the figures are a long-running daemon's.
+            int warmup = bench.sizes().commandWarmup();
             int samples = bench.sizes().commandSamples();
             Distribution command;
             List<Distribution> code;
@@ -60,6 +62,10 @@ final class ExecdScenario {
                 heap.resetPeak();
                 transfers.add(download(bench, execd, remote, size, heap));
                 Files.deleteIfExists(remote);
+                if (size == bench.sizes().transferBytes().get(bench.sizes().transferBytes().size() - 1)) {
+                    transfers.add(diskCopy(data, remote, size));
+                    Files.deleteIfExists(remote);
+                }
             }
             Files.deleteIfExists(data);
             return new Result(command, code, transfers, heap.maxBytes(), execd.rssBytes());
@@ -100,6 +106,21 @@ final class ExecdScenario {
                     + " bytes");
         }
         return new Transfer("download", size, Double.parseDouble(result[2]), heap.peakBytes());
+    }
+
+    /**
+     * The disk's own bound for an upload: the same bytes written and fsynced by {@code dd}, with no network and no
+     * parsing. An upload (written, then fsynced before it is answered) cannot beat it.
+     */
+    private static Transfer diskCopy(Path data, Path remote, long size) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder("dd", "if=" + data, "of=" + remote, "bs=1M", "conv=fsync")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || Files.size(remote) != size) {
+            throw new IOException("dd failed (" + p.exitValue() + "): " + out);
+        }
+        return new Transfer("disk reference: dd write + fsync, no execd", size, (System.nanoTime() - start) / 1e9, -1);
     }
 
     /** Runs curl with {@code args}; returns its HTTP status, bytes downloaded and total seconds. */

@@ -164,7 +164,7 @@ final class Report {
         for (ExecdScenario.Transfer t : e.transfers()) {
             md.append(row(t.direction(), size(t.bytes()), String.format(Locale.ROOT, "%.3f", t.seconds()),
                     String.format(Locale.ROOT, "%.2f GB/s", t.bytesPerSecond() / 1e9),
-                    String.format(Locale.ROOT, "%.1f MiB", t.heapPeakBytes() / MB)));
+                    t.heapPeakBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.1f MiB", t.heapPeakBytes() / MB)));
         }
         md.append("\nHeap limit of the execd JVM: ").append(String.format(Locale.ROOT, "%.0f MiB", e.heapMaxBytes() / MB))
                 .append("; resident set after the transfers: ")

@@ -58,7 +58,7 @@ class BenchmarkRunSmokeTest {
         assertEquals(2, results.execd.codeOnePlusOne().size(), "/code and the floor beside it");
         results.execd.codeOnePlusOne().forEach(d -> assertEquals(Sizes.smokeRun().commandSamples(), d.count()));
         assertEquals(2, results.sandboxStarts.size());
-        assertEquals(2, results.execd.transfers().size());
+        assertEquals(3, results.execd.transfers().size()); // upload, download, the disk reference
 
         String md = Files.readString(output.report());
         for (String section : List.of("## 1. Execute round trip", "## 2. IOPub throughput", "## 3. Kernel start",
