@@ -7,7 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
@@ -21,13 +25,15 @@ final class RawHttpClient implements AutoCloseable {
     }
 
     private final String host;
+    private final SocketChannel channel;
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
 
     RawHttpClient(String host, int port) throws IOException {
         this.host = host + ":" + port;
-        socket = new Socket();
+        channel = SocketChannel.open();
+        socket = channel.socket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(host, port), 10_000);
         socket.setSoTimeout(30_000);
@@ -45,6 +51,34 @@ final class RawHttpClient implements AutoCloseable {
         System.arraycopy(body, 0, request, headBytes.length, body.length);
         out.write(request);
         out.flush();
+        return read();
+    }
+
+    /**
+     * {@code POST path} of a {@code multipart/form-data} body: a {@code metadata} part with {@code metadataJson}, then
+     * a {@code file} part with {@code file}'s bytes, sent with {@code sendfile} (as a browser or an SDK streams a
+     * file, without the client's copies in the way of the figure).
+     */
+    Response postMultipartFile(String path, String metadataJson, Path file) throws IOException {
+        String boundary = "kernelgate-bench-" + Long.toHexString(System.nanoTime());
+        byte[] prefix = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"; filename=\"metadata\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + metadataJson + "\r\n--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName() + "\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] suffix = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = data.size();
+            String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: multipart/form-data; boundary="
+                    + boundary + "\r\nContent-Length: " + (prefix.length + size + suffix.length) + "\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(prefix);
+            out.flush();
+            for (long sent = 0; sent < size; ) {
+                sent += data.transferTo(sent, size - sent, channel);
+            }
+            out.write(suffix);
+            out.flush();
+        }
         return read();
     }
 
