@@ -58,13 +58,25 @@ final class ExecdScenario {
                 writeFile(data, size);
                 Path remote = bench.servers().work().resolve("uploaded-" + size + ".bin");
                 heap.resetPeak();
-                transfers.add(upload(execd, data, remote, size, heap));
+                transfers.add(upload("upload", execd, data, remote, size, heap));
                 heap.resetPeak();
                 transfers.add(download(bench, execd, remote, size, heap));
                 Files.deleteIfExists(remote);
                 if (size == bench.sizes().transferBytes().get(bench.sizes().transferBytes().size() - 1)) {
+                    // An upload is fsynced before it is answered: show the disk's own bound, and the same upload
+                    // into memory (tmpfs), where the disk is out of the way.
                     transfers.add(diskCopy(data, remote, size));
                     Files.deleteIfExists(remote);
+                    Path shm = Path.of("/dev/shm");
+                    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+                        Path inMemory = shm.resolve("kernelgate-bench-" + ProcessHandle.current().pid() + ".bin");
+                        heap.resetPeak();
+                        try {
+                            transfers.add(upload("upload into tmpfs (/dev/shm)", execd, data, inMemory, size, heap));
+                        } finally {
+                            Files.deleteIfExists(inMemory);
+                        }
+                    }
                 }
             }
             Files.deleteIfExists(data);
@@ -85,7 +97,7 @@ final class ExecdScenario {
     }
 
     /** With a client that sends the file with {@code sendfile}: curl's own upload path tops out near 0.75 GB/s here. */
-    private static Transfer upload(ServerProcess execd, Path data, Path remote, long size,
+    private static Transfer upload(String label, ServerProcess execd, Path data, Path remote, long size,
                                    HeapProbe heap) throws Exception {
         URI base = URI.create(execd.httpBase());
         long start = System.nanoTime();
@@ -97,7 +109,7 @@ final class ExecdScenario {
         if (response.status() != 200 || Files.size(remote) != size) {
             throw new IOException("upload of " + size + " bytes answered " + response.status() + ": " + response.body());
         }
-        return new Transfer("upload", size, seconds, heap.peakBytes());
+        return new Transfer(label, size, seconds, heap.peakBytes());
     }
 
     private static Transfer download(Bench bench, ServerProcess execd, Path remote, long size, HeapProbe heap)

@@ -58,7 +58,8 @@ class BenchmarkRunSmokeTest {
         assertEquals(2, results.execd.codeOnePlusOne().size(), "/code and the floor beside it");
         results.execd.codeOnePlusOne().forEach(d -> assertEquals(Sizes.smokeRun().commandSamples(), d.count()));
         assertEquals(2, results.sandboxStarts.size());
-        assertEquals(3, results.execd.transfers().size()); // upload, download, the disk reference
+        // upload, download, the disk reference and (where /dev/shm is) an upload into memory
+        assertTrue(results.execd.transfers().size() >= 3, results.execd.transfers().toString());
 
         String md = Files.readString(output.report());
         for (String section : List.of("## 1. Execute round trip", "## 2. IOPub throughput", "## 3. Kernel start",
