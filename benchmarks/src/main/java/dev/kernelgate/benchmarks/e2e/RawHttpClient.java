@@ -25,13 +25,21 @@ final class RawHttpClient implements AutoCloseable {
     }
 
     private final String host;
+    /** Header lines sent with every request (e.g. Authorization), each ending in CRLF. */
+    private final String extraHeaders;
     private final SocketChannel channel;
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
 
     RawHttpClient(String host, int port) throws IOException {
+        this(host, port, null);
+    }
+
+    /** A client that sends {@code Authorization: token <token>} with each request (none when null or empty). */
+    RawHttpClient(String host, int port, String token) throws IOException {
         this.host = host + ":" + port;
+        this.extraHeaders = token == null || token.isEmpty() ? "" : "Authorization: token " + token + "\r\n";
         channel = SocketChannel.open();
         socket = channel.socket();
         socket.setTcpNoDelay(true);
@@ -42,9 +50,17 @@ final class RawHttpClient implements AutoCloseable {
     }
 
     Response postJson(String path, String json) throws IOException {
+        return send("POST", path, json);
+    }
+
+    Response delete(String path) throws IOException {
+        return send("DELETE", path, "");
+    }
+
+    private Response send(String method, String path, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n";
+        String head = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + extraHeaders
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
         byte[] request = new byte[headBytes.length + body.length];
         System.arraycopy(headBytes, 0, request, 0, headBytes.length);
@@ -68,7 +84,8 @@ final class RawHttpClient implements AutoCloseable {
         byte[] suffix = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         try (FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = data.size();
-            String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: multipart/form-data; boundary="
+            String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + extraHeaders
+                    + "Content-Type: multipart/form-data; boundary="
                     + boundary + "\r\nContent-Length: " + (prefix.length + size + suffix.length) + "\r\n\r\n";
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(prefix);
