@@ -1,6 +1,8 @@
 package dev.kernelgate.runtime.kubernetes;
 
+import static dev.kernelgate.runtime.kubernetes.ShippedManifests.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kernelgate.runtime.spi.SandboxSpec;
@@ -11,29 +13,60 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * The manifests shipped in {@code runtime/kubernetes/} parse into typed Kubernetes objects (kubectl's client-side
- * dry run needs a reachable API server for discovery, which these machines do not have), say what the runtime needs,
- * and the example Pod is exactly what the runtime builds.
+ * The manifests shipped in {@code runtime/kubernetes/} parse into typed Kubernetes objects with no field the model
+ * does not know (the field check {@code kubectl apply --dry-run=client} leaves to the server, see
+ * {@link KubectlDryRunTest}), say what the runtime needs, and the example Pod is exactly what the runtime builds.
  */
 class KubernetesManifestsTest {
-    private static final Path DIR = Path.of("kubernetes");
-    private final KubernetesSerialization yaml = new KubernetesSerialization();
+    @Test
+    void everyShippedManifestIsChecked() throws IOException {
+        try (Stream<Path> files = Files.list(ShippedManifests.DIR)) {
+            assertEquals(ShippedManifests.FILES, files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"))
+                    .sorted().toList());
+        }
+    }
 
-    private List<HasMetadata> load(String file) throws Exception {
-        Object parsed = yaml.unmarshal(Files.readString(DIR.resolve(file)));
-        @SuppressWarnings("unchecked")
-        List<HasMetadata> items = parsed instanceof List<?> list ? (List<HasMetadata>) list
-                : List.of((HasMetadata) parsed);
-        return items;
+    @ParameterizedTest
+    @FieldSource("dev.kernelgate.runtime.kubernetes.ShippedManifests#FILES")
+    void everyFieldOfAShippedManifestIsOneTheApiKnows(String file) throws IOException {
+        List<HasMetadata> objects = load(file);
+        assertFalse(objects.isEmpty(), file);
+        for (HasMetadata object : objects) {
+            assertEquals(List.of(), ShippedManifests.unknownFields(object), file);
+        }
+    }
+
+    @Test
+    void aMisspeltFieldIsFoundAtItsPath() {
+        HasMetadata pod = ShippedManifests.parse("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: p
+                  lables: {a: b}
+                spec:
+                  containers:
+                    - name: c
+                      image: busybox
+                      securityContext:
+                        readOnlyRootFileSystem: true
+                """).get(0);
+        assertEquals(List.of("Pod/p.metadata.lables",
+                "Pod/p.spec.containers[0].securityContext.readOnlyRootFileSystem"),
+                ShippedManifests.unknownFields(pod));
     }
 
     @Test
