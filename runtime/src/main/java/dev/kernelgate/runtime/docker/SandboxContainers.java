@@ -36,6 +36,13 @@ import java.util.concurrent.TimeUnit;
 public final class SandboxContainers {
     /** execd's port inside a bridge-networked container (upstream's). */
     public static final int EXECD_CONTAINER_PORT = 44772;
+    /**
+     * The sandbox's own HTTP port, published besides execd's in bridge mode and reached directly rather than through
+     * execd's proxy (upstream's {@code opensandbox.io/http-port}).
+     */
+    public static final int HTTP_CONTAINER_PORT = 8080;
+    /** The only host address ports are published on: execd has no authentication of its own. */
+    static final String PUBLISH_ADDRESS = "127.0.0.1";
     /** The variable the distribution's execd launcher reads its port from. */
     public static final String EXECD_PORT_ENV = "KERNELGATE_EXECD_PORT";
     /** The variable the launcher reads execd's listening address from. */
@@ -75,7 +82,7 @@ public final class SandboxContainers {
                     .withLabels(spec.labels())
                     .withHostConfig(host);
             if (spec.network() == NetworkMode.BRIDGE) {
-                create.withExposedPorts(ExposedPort.tcp(spec.execdPort()));
+                create.withExposedPorts(publishedPorts(spec));
             }
             return create.exec().getId();
         });
@@ -144,12 +151,19 @@ public final class SandboxContainers {
             host.withNanoCPUs(spec.cpuMillis() * 1_000_000L);
         }
         if (spec.network() == NetworkMode.BRIDGE) {
-            // Published on loopback only: execd has no authentication of its own, so it must not face the network.
+            // Published on loopback only, each on a port the engine picks: never on every address of the host.
             Ports ports = new Ports();
-            ports.bind(ExposedPort.tcp(spec.execdPort()), Ports.Binding.bindIp("127.0.0.1"));
+            for (ExposedPort port : publishedPorts(spec)) {
+                ports.bind(port, Ports.Binding.bindIp(PUBLISH_ADDRESS));
+            }
             host.withPortBindings(ports);
         }
         return host;
+    }
+
+    /** Bridge networking: the container ports published on the host, execd's and upstream's HTTP port. */
+    private static ExposedPort[] publishedPorts(ContainerSpec spec) {
+        return new ExposedPort[] {ExposedPort.tcp(spec.execdPort()), ExposedPort.tcp(HTTP_CONTAINER_PORT)};
     }
 
     static Capability[] capabilities(List<String> names) {

@@ -2,7 +2,9 @@ package dev.kernelgate.runtime.docker;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -12,6 +14,8 @@ import java.time.Duration;
  */
 final class DockerTestSupport {
     static final String DEFAULT_IMAGE = "kernelgate-test/bookworm:minbase";
+    /** Label with a per-test-class value on every container a test creates, so it removes exactly its own. */
+    static final String RUN_LABEL = "kernelgate.test/run";
 
     private DockerTestSupport() {
     }
@@ -26,6 +30,17 @@ final class DockerTestSupport {
     static String image() {
         String image = System.getenv("KERNELGATE_TEST_IMAGE");
         return image == null || image.isBlank() ? DEFAULT_IMAGE : image;
+    }
+
+    /** Starts sandboxes of {@code containers} and waits up to a minute for their execd. */
+    static SandboxStarter starter(SandboxContainers containers) {
+        return new SandboxStarter(containers,
+                new ExecdReadiness(containers, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(60));
+    }
+
+    /** Removes every container labelled with this run, running or not. */
+    static void removeRun(SandboxContainers containers, String run) {
+        containers.findByLabel(RUN_LABEL, run).forEach(c -> containers.remove(c.id()));
     }
 
     /** A distribution of this JVM's test class path ({@link ClassPathExecdMain}), with a runtime from this JDK. */

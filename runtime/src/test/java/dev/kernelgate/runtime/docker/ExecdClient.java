@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** The few execd calls the container tests make, over plain HTTP as the SDKs do. */
+/**
+ * The few execd calls the container tests make, over plain HTTP as the SDKs do: every path is appended to the base,
+ * which may carry a path of its own (a bridge endpoint's {@code /proxy/44772}).
+ */
 final class ExecdClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,12 +29,27 @@ final class ExecdClient {
         this.base = base;
     }
 
+    /** The client an SDK builds from an endpoint ({@code host:port[/path]}, no scheme). */
+    static ExecdClient ofEndpoint(String endpoint) {
+        return new ExecdClient(URI.create("http://" + endpoint));
+    }
+
     /** What a finished {@code /command} or {@code /code} stream said. */
     record Result(String stdout, String stderr, Integer exitCode, List<JsonNode> events) {
+        /** The stdout events one by one: a command's output line by line ({@link #stdout()} joins them). */
+        List<String> stdoutLines() {
+            return events.stream().filter(e -> e.path("type").asText().equals("stdout"))
+                    .map(e -> e.path("text").asText()).toList();
+        }
     }
 
     int ping() throws IOException, InterruptedException {
         return http.send(get("/ping"), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** {@code GET} of any path under the base, with its body as text. */
+    HttpResponse<String> fetch(String path) throws IOException, InterruptedException {
+        return http.send(get(path), HttpResponse.BodyHandlers.ofString());
     }
 
     Result command(String command) throws IOException, InterruptedException {
@@ -47,14 +65,14 @@ final class ExecdClient {
         ObjectNode body = JSON.createObjectNode();
         body.putObject("context").put("language", language);
         body.put("code", code);
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/code")).timeout(Duration.ofSeconds(120))
+        HttpRequest request = HttpRequest.newBuilder(at("/code")).timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         return parse(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private HttpRequest commandRequest(String command) {
         ObjectNode body = JSON.createObjectNode().put("command", command);
-        return HttpRequest.newBuilder(base.resolve("/command")).timeout(Duration.ofSeconds(60))
+        return HttpRequest.newBuilder(at("/command")).timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
     }
 
@@ -105,7 +123,7 @@ final class ExecdClient {
                 + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/files/upload"))
+        HttpRequest request = HttpRequest.newBuilder(at("/files/upload"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -117,6 +135,10 @@ final class ExecdClient {
     }
 
     private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build();
+        return HttpRequest.newBuilder(at(path)).timeout(Duration.ofSeconds(10)).GET().build();
+    }
+
+    private URI at(String path) {
+        return URI.create(base + path);
     }
 }

@@ -1,9 +1,7 @@
 package dev.kernelgate.runtime.docker;
 
 import dev.kernelgate.runtime.spi.SandboxException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import static dev.kernelgate.runtime.docker.DockerTestSupport.RUN_LABEL;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SandboxContainersTest {
-    private static final String RUN_LABEL = "kernelgate.test/run";
     private static final long MEMORY = 512L * 1024 * 1024;
     private static final long PIDS = 300;
 
@@ -43,14 +41,13 @@ class SandboxContainersTest {
     void engineAndDistribution() {
         engine = DockerTestSupport.engine();
         containers = new SandboxContainers(engine, DockerTestSupport.distribution());
-        starter = new SandboxStarter(containers,
-                new ExecdReadiness(containers, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(60));
+        starter = DockerTestSupport.starter(containers);
     }
 
     @AfterEach
     void removeWhatThisRunStarted() {
         if (containers != null) {
-            containers.findByLabel(RUN_LABEL, run).forEach(c -> containers.remove(c.id()));
+            DockerTestSupport.removeRun(containers, run);
         }
     }
 
