@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * that is briefly down does not keep the server from starting.
  */
 public final class KubernetesRuntimeProvider implements SandboxRuntimeProvider {
-    /** The workloads this runtime creates; upstream's {@code batchsandbox} and {@code agent-sandbox} are CRDs. */
+    /** The workloads this runtime creates: a Pod, or upstream's BatchSandbox CRD around the same Pod template. */
     public static final String POD_WORKLOAD = "pod";
+    public static final String BATCHSANDBOX_WORKLOAD = "batchsandbox";
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesRuntimeProvider.class);
 
     @Override
@@ -35,9 +36,11 @@ public final class KubernetesRuntimeProvider implements SandboxRuntimeProvider {
     @Override
     public SandboxRuntime open(RuntimeContext context) {
         KubernetesSettings k = context.config().kubernetes();
-        if (!POD_WORKLOAD.equals(k.workloadProvider())) {
+        if (!POD_WORKLOAD.equals(k.workloadProvider()) && !BATCHSANDBOX_WORKLOAD.equals(k.workloadProvider())) {
             throw new IllegalArgumentException("[kubernetes] workload_provider = \"" + k.workloadProvider()
-                    + "\" is not available in this build; use \"pod\" (one Pod per sandbox)");
+                    + "\" is not available in this build; use \"pod\" (one Pod per sandbox) or \"batchsandbox\" "
+                    + "(one BatchSandbox per sandbox; needs runtime/kubernetes/batchsandbox-crd.yaml and upstream's "
+                    + "controller in the cluster)");
         }
         PodSettings settings = PodSettings.of(context.config());
         try {
@@ -53,7 +56,8 @@ public final class KubernetesRuntimeProvider implements SandboxRuntimeProvider {
             LOG.warn("the server serves HTTPS but sandbox Pods serve execd over plain HTTP at <pod IP>:44772; "
                     + "SDKs that reuse the server's scheme for endpoints cannot reach them");
         }
-        return new KubernetesRuntime(client(home(k.kubeconfigPath()), settings.namespace()), settings);
+        return new KubernetesRuntime(client(home(k.kubeconfigPath()), settings.namespace()), settings,
+                BATCHSANDBOX_WORKLOAD.equals(k.workloadProvider()));
     }
 
     /** {@code ~/...} as kubectl reads it: the template and upstream's guides write the kubeconfig path that way. */

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -63,7 +64,7 @@ class KubectlDryRunTest {
     /** The kinds the mock serves: what the manifests use, and the neighbours a real cluster has beside them. */
     private static final List<Class<? extends HasMetadata>> SERVED = List.of(Namespace.class, Pod.class,
             ServiceAccount.class, Role.class, RoleBinding.class, ClusterRole.class, ClusterRoleBinding.class,
-            NetworkPolicy.class);
+            NetworkPolicy.class, CustomResourceDefinition.class);
 
     @TempDir
     Path home;

@@ -9,6 +9,7 @@ import dev.kernelgate.runtime.spi.SandboxSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -82,6 +83,32 @@ class KubernetesManifestsTest {
         RoleBinding binding = (RoleBinding) byKindAndName.get("RoleBinding/kernelgate-sandbox-manager");
         assertEquals("kernelgate-server", binding.getSubjects().get(0).getName());
         assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
+    }
+
+    @Test
+    void theBatchSandboxDefinitionServesWhatTheRuntimeCreatesAndTheServerMayManageIt() throws Exception {
+        CustomResourceDefinition crd = (CustomResourceDefinition) load("batchsandbox-crd.yaml").get(0);
+        var context = BatchSandboxes.CONTEXT;
+        assertEquals(context.getPlural() + "." + context.getGroup(), crd.getMetadata().getName());
+        assertEquals(context.getGroup(), crd.getSpec().getGroup());
+        assertEquals(context.getKind(), crd.getSpec().getNames().getKind());
+        assertEquals(context.getPlural(), crd.getSpec().getNames().getPlural());
+        assertEquals("Namespaced", crd.getSpec().getScope());
+        var version = crd.getSpec().getVersions().get(0);
+        assertEquals(context.getVersion(), version.getName());
+        assertTrue(version.getServed() && version.getStorage());
+        var spec = version.getSchema().getOpenAPIV3Schema().getProperties().get("spec").getProperties();
+        assertEquals("integer", spec.get("replicas").getType());
+        assertEquals("date-time", spec.get("expireTime").getFormat());
+        assertTrue(spec.get("template").getXKubernetesPreserveUnknownFields());
+        assertEquals(List.of("replicas", "poolRef", "template", "expireTime", "pause"), List.copyOf(spec.keySet()));
+
+        Role role = (Role) load("rbac.yaml").stream().filter(o -> o instanceof Role).findFirst().orElseThrow();
+        PolicyRule batches = role.getRules().stream().filter(r -> r.getResources().contains(context.getPlural()))
+                .findFirst().orElseThrow();
+        assertEquals(List.of(context.getGroup()), batches.getApiGroups());
+        assertTrue(batches.getVerbs().containsAll(List.of("get", "list", "watch", "create", "patch", "delete")),
+                batches.toString());
     }
 
     @Test

@@ -28,9 +28,9 @@ class KubernetesRuntimeProviderTest {
         return new KubernetesRuntimeProvider().open(new RuntimeContext(config, dir, Map.of(), Clock.systemUTC()));
     }
 
-    @Test
-    void theKubernetesTemplateOpensWithoutACluster() throws Exception {
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
+    /** A kubeconfig for a cluster nobody asks: opening the runtime reads it and sends nothing. */
+    private Path kubeconfig() throws Exception {
+        return Files.writeString(dir.resolve("kubeconfig"), """
                 apiVersion: v1
                 kind: Config
                 clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
@@ -38,8 +38,30 @@ class KubernetesRuntimeProviderTest {
                 contexts: [{name: x, context: {cluster: c, user: u}}]
                 current-context: x
                 """);
+    }
+
+    @Test
+    void theKubernetesTemplateOpensWithoutACluster() throws Exception {
+        Path kubeconfig = kubeconfig();
         String toml = ConfigTemplates.text("kubernetes").replace("# kubeconfig_path = \"~/.kube/config\"",
                 "kubeconfig_path = \"" + kubeconfig + "\"");
+        try (SandboxRuntime runtime = open(toml)) {
+            assertEquals("kubernetes", runtime.type());
+        }
+    }
+
+    @Test
+    void theBatchSandboxProviderOpens() throws Exception {
+        String toml = """
+                [runtime]
+                type = "kubernetes"
+                execd_image = "registry.example/execd:1"
+                [kubernetes]
+                kubeconfig_path = "%s"
+                workload_provider = "batchsandbox"
+                """.formatted(kubeconfig());
+        assertEquals("batchsandbox", ServerConfigLoader.parse(dir.resolve("sandbox.toml"), toml).kubernetes()
+                .workloadProvider());
         try (SandboxRuntime runtime = open(toml)) {
             assertEquals("kubernetes", runtime.type());
         }
@@ -48,7 +70,7 @@ class KubernetesRuntimeProviderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "                                                  | execd_image",
-        "workload_provider = 'batchsandbox'                | workload_provider",
+        "workload_provider = 'agent-sandbox'               | workload_provider",
         "image_pull_policy = 'Sometimes'                   | image_pull_policy",
         "resource_quota = { cpu = 'lots' }                 | resource_quota",
         "kubeconfig_path = '/nonexistent/kubeconfig'       | kubeconfig_path",
