@@ -42,15 +42,13 @@ final class BatchSandboxes {
         spec.put("template", Map.of(
                 "metadata", Map.of("labels", meta.getLabels(), "annotations", meta.getAnnotations()),
                 "spec", SERIALIZATION.convertValue(pod.getSpec(), Map.class)));
-        if (expiresAt != null) {
-            spec.put("expireTime", expiresAt.truncatedTo(ChronoUnit.SECONDS).toString());
-        }
         GenericKubernetesResource batch = new GenericKubernetesResource();
         batch.setApiVersion(API_VERSION);
         batch.setKind(KIND);
         batch.setMetadata(new ObjectMetaBuilder().withName(meta.getName()).withNamespace(meta.getNamespace())
                 .withLabels(meta.getLabels()).withAnnotations(meta.getAnnotations()).build());
         batch.setAdditionalProperty("spec", spec);
+        setExpiry(batch, expiresAt);
         return batch;
     }
 

@@ -250,6 +250,10 @@ public final class KubernetesRuntime implements SandboxRuntime {
     @Override
     public List<RecoveredSandbox> recover() {
         if (batchSandbox) {
+            // One list of the controller's Pods (they carry the template's labels), not one request per sandbox.
+            Map<String, Pod> podsById = new HashMap<>();
+            managedPods().stream().filter(KubernetesRuntime::adoptable)
+                    .forEach(p -> podsById.putIfAbsent(p.getMetadata().getLabels().get(PodMetadata.ID), p));
             List<RecoveredSandbox> found = call("list BatchSandboxes", () -> batches()
                     .withLabel(PodMetadata.MANAGED_BY, PodMetadata.MANAGER).list().getItems()).stream()
                     .filter(b -> b.getMetadata().getDeletionTimestamp() == null && b.getMetadata().getLabels() != null
@@ -258,7 +262,7 @@ public final class KubernetesRuntime implements SandboxRuntime {
                         Pod template = BatchSandboxes.template(b);
                         String id = template.getMetadata().getLabels().get(PodMetadata.ID);
                         return new RecoveredSandbox(PodMetadata.spec(template),
-                                BatchSandboxes.state(b, controllerPod(id)));
+                                BatchSandboxes.state(b, Optional.ofNullable(podsById.get(id))));
                     })
                     .toList();
             LOG.info("found {} BatchSandboxes in namespace {}", found.size(), settings.namespace());

@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -167,7 +168,7 @@ class BatchSandboxRuntimeTest {
 
         try (KubernetesRuntime restarted = new KubernetesRuntime(server.createClient(), PodFixtures.settings(),
                 true)) {
-            Map<String, RecoveredSandbox> found = new java.util.HashMap<>();
+            Map<String, RecoveredSandbox> found = new HashMap<>();
             restarted.recover().forEach(r -> found.put(r.spec().id(), r));
             assertEquals(2, found.size());
             RecoveredSandbox first = found.get(running.id());
