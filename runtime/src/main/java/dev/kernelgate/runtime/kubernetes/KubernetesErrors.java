@@ -2,6 +2,7 @@ package dev.kernelgate.runtime.kubernetes;
 
 import dev.kernelgate.runtime.spi.SandboxException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.function.Supplier;
 
 /** Upstream's {@code KUBERNETES::...} codes, and one translation of API failures into them. */
 final class KubernetesErrors {
@@ -22,6 +23,15 @@ final class KubernetesErrors {
      * A failed API call as the lifecycle API reports it: no HTTP answer at all means the API server is unreachable
      * (503); a refusal keeps the API server's words, with a hint where the cause is usually the server's own RBAC.
      */
+    /** Runs one API request; a failure becomes the sandbox error {@link #api} describes. */
+    static <T> T call(String action, String namespace, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (KubernetesClientException e) {
+            throw api(action, namespace, e);
+        }
+    }
+
     static SandboxException api(String action, String namespace, KubernetesClientException e) {
         int code = e.getCode();
         // No status code (0, or -1 from some transports): no answer came back at all.

@@ -8,29 +8,21 @@ import dev.kernelgate.runtime.spi.SandboxRuntime;
 import dev.kernelgate.runtime.spi.SandboxSpec;
 import dev.kernelgate.runtime.spi.SandboxState;
 import dev.kernelgate.runtime.spi.SandboxStatus;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
-import io.fabric8.kubernetes.client.dsl.PodResource;
-import io.fabric8.kubernetes.client.dsl.Resource;
-import java.util.Comparator;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code [runtime] type = "kubernetes"}: one Pod per sandbox (see {@link SandboxPods}), reached directly at its Pod IP.
  * The server keeps no state of its own here: a Pod's labels and annotations say everything {@link #recover()} needs.
- * With {@code workload_provider = "batchsandbox"} the runtime creates a BatchSandbox around the same Pod template
- * instead (see {@link BatchSandboxes}); upstream's controller creates the Pod, which the runtime finds by its labels.
+ * What stands for a sandbox in the cluster is the {@link SandboxWorkload}: the Pod itself, or with
+ * {@code workload_provider = "batchsandbox"} a BatchSandbox around the same Pod template, whose controller creates the
+ * Pod; readiness, endpoints and errors are the same for both.
  */
 public final class KubernetesRuntime implements SandboxRuntime {
     public static final String TYPE = "kubernetes";
@@ -39,7 +31,7 @@ public final class KubernetesRuntime implements SandboxRuntime {
     private final KubernetesClient client;
     private final PodSettings settings;
     private final SandboxPods pods;
-    private final boolean batchSandbox;
+    private final SandboxWorkload workload;
 
     /** One Pod per sandbox. Takes over {@code client}: {@link #close()} closes it. */
     public KubernetesRuntime(KubernetesClient client, PodSettings settings) {
@@ -51,7 +43,8 @@ public final class KubernetesRuntime implements SandboxRuntime {
         this.client = client;
         this.settings = settings;
         this.pods = new SandboxPods(settings);
-        this.batchSandbox = batchSandbox;
+        this.workload = batchSandbox ? new BatchSandboxWorkload(client, settings.namespace())
+                : new PodWorkload(client, settings.namespace());
     }
 
     @Override
@@ -66,14 +59,7 @@ public final class KubernetesRuntime implements SandboxRuntime {
 
     @Override
     public SandboxStatus create(SandboxSpec spec) {
-        Pod pod = pods.pod(spec);
-        if (batchSandbox) {
-            GenericKubernetesResource batch = BatchSandboxes.of(pod, spec.expiresAt());
-            call("create BatchSandbox " + pod.getMetadata().getName(), () -> batches().resource(batch).create());
-        } else {
-            call("create Pod " + pod.getMetadata().getName(), () -> client.pods().inNamespace(settings.namespace())
-                    .resource(pod).create());
-        }
+        workload.create(pods.pod(spec), spec.expiresAt());
         try {
             return awaitReady(spec.id());
         } catch (RuntimeException e) {
@@ -119,41 +105,7 @@ public final class KubernetesRuntime implements SandboxRuntime {
 
     @Override
     public Optional<SandboxStatus> inspect(String id) {
-        if (batchSandbox) {
-            return findBatch(id).map(b -> BatchSandboxes.state(b, controllerPod(id)));
-        }
-        return find(id).map(PodStates::of);
-    }
-
-    private Optional<Pod> find(String id) {
-        if (batchSandbox) {
-            return findBatch(id).flatMap(b -> controllerPod(id));
-        }
-        return Optional.ofNullable(call("read Pod " + PodMetadata.podName(id), () -> pod(id).get()));
-    }
-
-    private Optional<GenericKubernetesResource> findBatch(String id) {
-        return Optional.ofNullable(call("read BatchSandbox " + PodMetadata.podName(id), () -> batch(id).get()));
-    }
-
-    /** The Pod upstream's controller made for the sandbox: found by its id label, one not being deleted first. */
-    private Optional<Pod> controllerPod(String id) {
-        return call("list Pods of sandbox " + id, () -> client.pods().inNamespace(settings.namespace())
-                .withLabel(PodMetadata.ID, id).list().getItems()).stream()
-                .min(Comparator.comparing(p -> p.getMetadata().getDeletionTimestamp() != null));
-    }
-
-    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-            Resource<GenericKubernetesResource>> batches() {
-        return client.genericKubernetesResources(BatchSandboxes.CONTEXT).inNamespace(settings.namespace());
-    }
-
-    private Resource<GenericKubernetesResource> batch(String id) {
-        return batches().withName(PodMetadata.podName(id));
-    }
-
-    private PodResource pod(String id) {
-        return client.pods().inNamespace(settings.namespace()).withName(PodMetadata.podName(id));
+        return workload.inspect(id);
     }
 
     /**
@@ -178,27 +130,12 @@ public final class KubernetesRuntime implements SandboxRuntime {
 
     @Override
     public void delete(String id) {
-        // Background propagation: the call returns at once, the kubelet stops the containers (SIGTERM to the
-        // bootstrap, which forwards it to the entrypoint). A missing Pod is what the caller wanted.
-        if (batchSandbox) {
-            // Upstream's controller owns the Pod and the garbage collector removes it with the BatchSandbox. Its
-            // labelled Pods go too: the sandbox then ends as promptly as a pod-provider one, and a Pod left by a
-            // controller that is down or set no owner reference does not outlive the sandbox.
-            call("delete BatchSandbox " + PodMetadata.podName(id), () -> batch(id).delete());
-            call("delete Pods of sandbox " + id, () -> client.pods().inNamespace(settings.namespace())
-                    .withLabel(PodMetadata.ID, id).delete());
-            return;
-        }
-        call("delete Pod " + PodMetadata.podName(id), () -> pod(id).delete());
+        workload.delete(id);
     }
 
     @Override
     public SandboxEndpoint endpoint(String id, int port) {
-        if (batchSandbox && findBatch(id).isPresent() && controllerPod(id).isEmpty()) {
-            throw new SandboxException(409, KubernetesErrors.SANDBOX_NOT_REACHABLE, "Sandbox " + id
-                    + " has no Pod yet: upstream's BatchSandbox controller has not created it");
-        }
-        Pod pod = find(id).orElseThrow(() -> KubernetesErrors.notFound(id));
+        Pod pod = workload.pod(id);
         String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
         if (ip == null || ip.isBlank()) {
             throw new SandboxException(409, KubernetesErrors.SANDBOX_NOT_REACHABLE, "Sandbox " + id
@@ -209,70 +146,18 @@ public final class KubernetesRuntime implements SandboxRuntime {
 
     @Override
     public void expirationChanged(String id, Instant expiresAt) {
-        if (batchSandbox) {
-            call("update BatchSandbox " + PodMetadata.podName(id), () -> batch(id).edit(b -> {
-                b.getMetadata().setAnnotations(withExpiry(b.getMetadata().getAnnotations(), expiresAt));
-                BatchSandboxes.setExpiry(b, expiresAt);
-                return b;
-            }));
-            return;
-        }
-        call("annotate Pod " + PodMetadata.podName(id), () -> pod(id).edit(p -> {
-            p.getMetadata().setAnnotations(withExpiry(p.getMetadata().getAnnotations(), expiresAt));
-            return p;
-        }));
-    }
-
-    private static Map<String, String> withExpiry(Map<String, String> current, Instant expiresAt) {
-        Map<String, String> annotations = new HashMap<>(current);
-        annotations.remove(PodMetadata.EXPIRES_AT);
-        annotations.remove(PodMetadata.MANUAL_CLEANUP);
-        annotations.putAll(PodMetadata.expiry(expiresAt));
-        return annotations;
+        workload.expirationChanged(id, expiresAt);
     }
 
     @Override
     public void metadataChanged(String id, Map<String, String> metadata) {
-        if (batchSandbox) {
-            // The BatchSandbox's labels are what recover() reads; the Pod keeps its id label, by which it is found.
-            call("label BatchSandbox " + PodMetadata.podName(id), () -> batch(id).edit(b -> {
-                b.getMetadata().setLabels(PodMetadata.labels(id, metadata));
-                return b;
-            }));
-            return;
-        }
-        call("label Pod " + PodMetadata.podName(id), () -> pod(id).edit(p -> {
-            p.getMetadata().setLabels(PodMetadata.labels(id, metadata));
-            return p;
-        }));
+        workload.relabel(id, PodMetadata.labels(id, metadata));
     }
 
     @Override
     public List<RecoveredSandbox> recover() {
-        if (batchSandbox) {
-            // One list of the controller's Pods (they carry the template's labels), not one request per sandbox.
-            Map<String, Pod> podsById = new HashMap<>();
-            managedPods().stream().filter(KubernetesRuntime::adoptable)
-                    .forEach(p -> podsById.putIfAbsent(p.getMetadata().getLabels().get(PodMetadata.ID), p));
-            List<RecoveredSandbox> found = call("list BatchSandboxes", () -> batches()
-                    .withLabel(PodMetadata.MANAGED_BY, PodMetadata.MANAGER).list().getItems()).stream()
-                    .filter(b -> b.getMetadata().getDeletionTimestamp() == null && b.getMetadata().getLabels() != null
-                            && b.getMetadata().getLabels().containsKey(PodMetadata.ID))
-                    .map(b -> {
-                        Pod template = BatchSandboxes.template(b);
-                        String id = template.getMetadata().getLabels().get(PodMetadata.ID);
-                        return new RecoveredSandbox(PodMetadata.spec(template),
-                                BatchSandboxes.state(b, Optional.ofNullable(podsById.get(id))));
-                    })
-                    .toList();
-            LOG.info("found {} BatchSandboxes in namespace {}", found.size(), settings.namespace());
-            return found;
-        }
-        List<RecoveredSandbox> found = managedPods().stream()
-                .filter(KubernetesRuntime::adoptable)
-                .map(p -> new RecoveredSandbox(PodMetadata.spec(p), PodStates.of(p)))
-                .toList();
-        LOG.info("found {} sandbox Pods in namespace {}", found.size(), settings.namespace());
+        List<RecoveredSandbox> found = workload.recover(managedPods());
+        LOG.info("found {} sandboxes in namespace {}", found.size(), settings.namespace());
         return found;
     }
 
@@ -283,7 +168,8 @@ public final class KubernetesRuntime implements SandboxRuntime {
     }
 
     private List<Pod> managedPods() {
-        return call("list sandbox Pods", () -> client.pods().inNamespace(settings.namespace())
+        return KubernetesErrors.call("list sandbox Pods", settings.namespace(), () -> client.pods()
+                .inNamespace(settings.namespace())
                 .withLabel(PodMetadata.MANAGED_BY, PodMetadata.MANAGER).list().getItems());
     }
 
@@ -298,11 +184,4 @@ public final class KubernetesRuntime implements SandboxRuntime {
         client.close();
     }
 
-    private <T> T call(String action, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (KubernetesClientException e) {
-            throw KubernetesErrors.api(action, settings.namespace(), e);
-        }
-    }
 }
