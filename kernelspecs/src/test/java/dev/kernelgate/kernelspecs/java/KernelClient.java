@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
@@ -104,9 +105,37 @@ final class KernelClient implements AutoCloseable {
     static KernelClient launchIpc(Path dir) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String base = dir.resolve("kernel-ipc").toString();
+        String base = freeIpcBase(dir);
         return launchCommand(dir, new JavaKernelSpec(Path.of(java), System.getProperty("java.class.path")).argv(),
                 new ConnectionInfo("ipc", base, 1, 2, 3, 4, 5, UUID.randomUUID().toString(), "hmac-sha256", "java"));
+    }
+
+    /**
+     * JeroMQ emulates {@code ipc://NAME} with TCP on loopback, port {@code 10000 + |NAME.hashCode()| % 55536}: a base
+     * path whose five endpoints hash onto ports another process holds makes the kernel's bind fail ("Address already
+     * in use"). Picks a base whose five ports are free now.
+     */
+    private static String freeIpcBase(Path dir) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String base = dir.resolve("kernel-ipc-" + attempt).toString();
+            if (IntStream.rangeClosed(1, 5).allMatch(n -> loopbackPortFree(jeromqIpcPort(base + "-" + n)))) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no ipc base path under " + dir + " maps onto free loopback ports");
+    }
+
+    private static int jeromqIpcPort(String name) {
+        int hash = Math.abs(name.hashCode());
+        return hash % 55536 + 10000;
+    }
+
+    private static boolean loopbackPortFree(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static KernelClient launchCommand(Path dir, List<String> argvTemplate, ConnectionInfo info)
