@@ -359,7 +359,7 @@ public final class Kernel {
         }
         ZMQ.Socket adopted = spare.adopt(handler);
         spare = null;
-        reactor.execute(this::openSpare); // after the adopting connection's own sockets, off its critical path
+        openSpare();
         return adopted;
     }
 

@@ -163,17 +163,14 @@ public final class KernelConnection implements AutoCloseable {
         var info = kernel.connectionInfo();
         ZMQ.Socket proven = kernel.takeProvenIopub(this::onIopub);
         iopub = proven != null ? proven : openIopub();
-        nudges = new MessageFactory(sessionId, "kernelgate");
-        if (proven != null) {
-            // The kernel's spare SUB was subscribed and proven ahead of us: the client may start at once. Its first
-            // requests reach send() as reactor tasks, which run after this one has opened the sockets below.
-            opened.complete(this);
-        }
         shell = r.open(SocketType.DEALER, info.endpoint(Channel.SHELL), identity, f -> onReply(Channel.SHELL, f));
         control = r.open(SocketType.DEALER, info.endpoint(Channel.CONTROL), identity,
                 f -> onReply(Channel.CONTROL, f));
         stdin = r.open(SocketType.DEALER, info.endpoint(Channel.STDIN), identity, f -> onReply(Channel.STDIN, f));
-        if (proven == null) {
+        nudges = new MessageFactory(sessionId, "kernelgate");
+        if (proven != null) {
+            opened.complete(this); // the kernel's spare SUB was subscribed and proven ahead of us
+        } else {
             startProving();
             nudge();
         }

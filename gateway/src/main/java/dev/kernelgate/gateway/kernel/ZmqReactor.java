@@ -1,9 +1,8 @@
 package dev.kernelgate.gateway.kernel;
 
 import java.io.IOException;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -19,13 +18,8 @@ import org.zeromq.ZMQ;
 
 /**
  * One thread that owns a set of JeroMQ sockets (JeroMQ sockets are not thread-safe). Other threads hand it
- * work with {@link #execute}, which wakes its selector. Timers run on the same thread.
- *
- * <p>The loop keeps one NIO selector with every socket's mailbox descriptor registered once, instead of
- * JeroMQ's {@code ZMQ.poll}, which re-registers and re-queries every socket on each call and was the
- * reactor's main CPU cost per message. A ZMQ descriptor only says "the socket has commands": the loop asks
- * every socket for its events after each wake-up, and does not block after an iteration that did work,
- * because a send or receive on a socket can consume the wake-up of a message that arrived meanwhile.
+ * work with {@link #execute}; it wakes through a pipe registered in the same poller, so a hand-off costs one
+ * pipe write and no polling delay. Timers run on the same thread.
  */
 final class ZmqReactor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZmqReactor.class);
@@ -40,7 +34,6 @@ final class ZmqReactor implements AutoCloseable {
     private static final class Registration {
         final ZMQ.Socket socket;
         final FrameHandler handler;
-        SelectionKey key;
         boolean closed;
 
         Registration(ZMQ.Socket socket, FrameHandler handler) {
@@ -61,23 +54,26 @@ final class ZmqReactor implements AutoCloseable {
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final Selector selector;
+    private final Pipe wakeup;
+    private final ByteBuffer wakeByte = ByteBuffer.allocate(1);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closing;
 
     // Reactor-thread state.
     private final List<Registration> registrations = new ArrayList<>();
-    private Registration[] snapshot = new Registration[0];
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSeq;
-    private boolean didWork;
+    private ZMQ.Poller poller;
+    private boolean pollerStale = true;
+    private boolean backlog;
 
     ZmqReactor(ZMQ.Context context, String name) {
         this.context = context;
         try {
-            this.selector = Selector.open();
+            this.wakeup = Pipe.open();
+            wakeup.source().configureBlocking(false);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open the reactor's selector", e);
+            throw new IllegalStateException("cannot open the reactor wake-up pipe", e);
         }
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
@@ -94,12 +90,14 @@ final class ZmqReactor implements AutoCloseable {
             return;
         }
         tasks.add(task);
-        wake();
-    }
-
-    private void wake() {
-        if (!inReactor() && wakeupPending.compareAndSet(false, true)) {
-            selector.wakeup();
+        if (wakeupPending.compareAndSet(false, true)) {
+            try {
+                wakeup.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            } catch (IOException e) {
+                if (!closing) {
+                    log.warn("reactor {} wake-up failed", thread.getName(), e);
+                }
+            }
         }
     }
 
@@ -127,17 +125,8 @@ final class ZmqReactor implements AutoCloseable {
             socket.subscribe(new byte[0]);
         }
         socket.connect(endpoint);
-        Registration registration = new Registration(socket, handler);
-        try {
-            SelectableChannel fd = socket.getFD();
-            registration.key = fd.register(selector, SelectionKey.OP_READ);
-        } catch (IOException e) {
-            socket.close();
-            throw new IllegalStateException("cannot watch a socket for " + endpoint, e);
-        }
-        registrations.add(registration);
-        snapshot = registrations.toArray(new Registration[0]);
-        didWork = true; // a new socket may already hold messages
+        registrations.add(new Registration(socket, handler));
+        pollerStale = true;
         return socket;
     }
 
@@ -147,12 +136,11 @@ final class ZmqReactor implements AutoCloseable {
         registrations.removeIf(r -> {
             if (r.socket == socket) {
                 r.closed = true;
-                r.key.cancel();
                 return true;
             }
             return false;
         });
-        snapshot = registrations.toArray(new Registration[0]);
+        pollerStale = true;
         socket.close();
     }
 
@@ -183,33 +171,42 @@ final class ZmqReactor implements AutoCloseable {
         }
         tasks.add(() -> closing = true);
         if (wakeupPending.compareAndSet(false, true)) {
-            selector.wakeup();
+            try {
+                wakeup.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            } catch (IOException ignored) {
+                // the loop is already gone
+            }
         }
     }
 
     private void run() {
         try {
             while (!closing) {
-                long timeout = didWork ? 0 : nextTimeoutMillis();
-                if (timeout == 0) {
-                    selector.selectNow();
-                } else {
-                    selector.select(timeout < 0 ? 0 : timeout);
+                if (pollerStale) {
+                    rebuildPoller();
                 }
-                selector.selectedKeys().clear();
-                wakeupPending.set(false);
-                didWork = false;
-                // Every socket is asked, not only those whose descriptor fired (see the class comment). Handlers
-                // may open and close sockets: iterate over the snapshot taken before they run.
-                Registration[] current = snapshot;
-                for (int i = 0; i < current.length && !closing; i++) {
-                    if (readable(current[i])) {
-                        drain(current[i]);
-                        didWork = true;
+                long timeout = nextTimeoutMillis();
+                poller.poll(timeout);
+                backlog = false;
+                // Registrations may change while handlers run: iterate over a snapshot of the current ones.
+                int count = registrations.size();
+                Registration[] snapshot = registrations.toArray(new Registration[0]);
+                for (int i = 0; i < count && !closing; i++) {
+                    // ZMQ signals readiness edge-wise: a send on a socket can consume the wake-up of a message
+                    // that arrived meanwhile, so ask each socket for its events as well as the poller.
+                    if (poller.pollin(i + 1) || poller.pollerr(i + 1) || readable(snapshot[i])) {
+                        backlog |= drain(snapshot[i]);
                     }
                 }
-                didWork |= runTasks();
-                didWork |= runTimers();
+                if (poller.pollin(0)) {
+                    wakeByte.clear();
+                    while (wakeup.source().read(wakeByte) > 0) {
+                        wakeByte.clear();
+                    }
+                }
+                wakeupPending.set(false);
+                runTasks();
+                runTimers();
             }
         } catch (Throwable t) {
             log.error("reactor {} stopped by an unexpected error", thread.getName(), t);
@@ -223,14 +220,14 @@ final class ZmqReactor implements AutoCloseable {
         return !r.closed && (r.socket.getEvents() & ZMQ.Poller.POLLIN) != 0;
     }
 
-    private void drain(Registration r) {
+    private boolean drain(Registration r) {
         for (int n = 0; n < READ_BUDGET; n++) {
             if (r.closed) {
-                return;
+                return false;
             }
             byte[] first = r.socket.recv(ZMQ.DONTWAIT);
             if (first == null) {
-                return;
+                return false;
             }
             List<byte[]> frames = new ArrayList<>(8);
             frames.add(first);
@@ -243,38 +240,33 @@ final class ZmqReactor implements AutoCloseable {
                 log.error("handler of reactor {} failed; message dropped", thread.getName(), e);
             }
         }
+        return true;
     }
 
-    private boolean runTasks() {
-        boolean ran = false;
+    private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
-            ran = true;
             try {
                 task.run();
             } catch (RuntimeException e) {
                 log.error("task on reactor {} failed", thread.getName(), e);
             }
         }
-        return ran;
     }
 
-    private boolean runTimers() {
-        boolean ran = false;
+    private void runTimers() {
         long now = System.nanoTime();
         while (!timers.isEmpty() && timers.peek().deadlineNanos() - now <= 0) {
-            ran = true;
             try {
                 timers.poll().task().run();
             } catch (RuntimeException e) {
                 log.error("timer on reactor {} failed", thread.getName(), e);
             }
         }
-        return ran;
     }
 
     private long nextTimeoutMillis() {
-        if (!tasks.isEmpty()) {
+        if (backlog || !tasks.isEmpty()) {
             return 0;
         }
         Timer next = timers.peek();
@@ -285,6 +277,18 @@ final class ZmqReactor implements AutoCloseable {
         return nanos <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
     }
 
+    private void rebuildPoller() {
+        if (poller != null) {
+            poller.close();
+        }
+        poller = context.poller(registrations.size() + 1);
+        poller.register(wakeup.source(), ZMQ.Poller.POLLIN);
+        for (Registration r : registrations) {
+            poller.register(r.socket, ZMQ.Poller.POLLIN);
+        }
+        pollerStale = false;
+    }
+
     private void shutdown() {
         for (Registration r : registrations) {
             r.socket.close();
@@ -292,10 +296,14 @@ final class ZmqReactor implements AutoCloseable {
         registrations.clear();
         timers.clear();
         tasks.clear();
+        if (poller != null) {
+            poller.close();
+        }
         try {
-            selector.close();
+            wakeup.sink().close();
+            wakeup.source().close();
         } catch (IOException e) {
-            log.debug("closing the reactor's selector", e);
+            log.debug("closing the wake-up pipe", e);
         }
         terminated.complete(null);
     }
