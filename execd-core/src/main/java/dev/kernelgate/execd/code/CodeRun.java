@@ -19,6 +19,7 @@ import java.util.List;
  */
 final class CodeRun implements ExecutionListener {
     private static final Duration PING = Duration.ofSeconds(3);
+    private static final ExecuteOptions RUN_OPTIONS = ExecuteOptions.defaults().withStopOnError(false);
 
     private final CodeContext context;
     private final EventStreamWriter events;
@@ -33,8 +34,10 @@ final class CodeRun implements ExecutionListener {
         events.send(StreamEvent.init(context.id()));
         events.startPing(PING, StreamEvent::ping);
         // allow_stdin false: a kernel asked for input raises its own error (e.g. StdinNotImplementedError),
-        // which reaches the client as an error event instead of a hang.
-        Execution execution = context.client().execute(code, ExecuteOptions.defaults(), this);
+        // which reaches the client as an error event instead of a hang. stop_on_error false: a context runs one
+        // request at a time, so there is no queue to abort, and ipykernel would otherwise abort a request that
+        // arrives in the instant between an error reply and the end of its abort window.
+        Execution execution = context.client().execute(code, RUN_OPTIONS, this);
         events.onDisconnect(() -> {
             if (!execution.result().isDone()) {
                 context.client().kernel().interrupt();
@@ -47,6 +50,8 @@ final class CodeRun implements ExecutionListener {
         context.release();
         if (error != null) {
             events.send(StreamEvent.error("ContextCancelled", String.valueOf(error.getMessage()), List.of()));
+        } else if ("aborted".equals(result.status())) {
+            events.send(StreamEvent.error("ExecutionAborted", "the kernel aborted this request", List.of()));
         }
         events.end(StreamEvent.complete((System.nanoTime() - started) / 1_000_000));
     }

@@ -181,6 +181,18 @@ class CodeContextsTest {
     }
 
     @Test
+    void aRunRightAfterAFailedRunIsNeverAborted() throws Exception {
+        String id = createContext("python");
+        for (int i = 0; i < 10; i++) {
+            assertEquals("ValueError", ofType(run(id, "python", "raise ValueError(" + i + ")"), "error").get(0)
+                    .get("error").get("ename").asText());
+            List<JsonNode> next = run(id, "python", "print(" + i + ")");
+            assertEquals(List.of(), ofType(next, "error"), "run " + i + " after an error: " + next);
+            assertEquals(i + "\n", ofType(next, "stdout").get(0).get("text").asText());
+        }
+    }
+
+    @Test
     void contextCrudAndBadInput() throws Exception {
         String id = createContext("python");
         assertEquals(200, call("GET", "/code/contexts/" + id, null).statusCode());

@@ -13,6 +13,10 @@ public record ExecuteOptions(boolean silent, boolean storeHistory, boolean allow
         return new ExecuteOptions(silent, storeHistory, allow, stopOnError, timeout);
     }
 
+    public ExecuteOptions withStopOnError(boolean stop) {
+        return new ExecuteOptions(silent, storeHistory, allowStdin, stop, timeout);
+    }
+
     public ExecuteOptions withTimeout(Duration t) {
         return new ExecuteOptions(silent, storeHistory, allowStdin, stopOnError, t);
     }
