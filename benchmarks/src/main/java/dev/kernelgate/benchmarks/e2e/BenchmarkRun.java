@@ -116,7 +116,7 @@ public final class BenchmarkRun {
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
         String header = header(started, minutes, options, sizes, servers);
-        Path report = Report.write(results, options.out(), header);
+        Path report = Report.write(results, sizes, options.out(), header);
         progress.printf("[bench] wrote %s (%.1f min)%n", report, minutes);
         if (results.failures.isEmpty()) {
             deleteTree(work);

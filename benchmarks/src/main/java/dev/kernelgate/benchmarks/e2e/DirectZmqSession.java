@@ -22,7 +22,8 @@ import org.zeromq.ZMQ;
  * signing and decoding the gateway does, and nothing else. Whatever a gateway adds is measured against this.
  */
 final class DirectZmqSession implements KernelSession {
-    private final ZContext context = new ZContext(1);
+    private final ZContext context;
+    private final boolean ownsContext;
     private final ZMQ.Socket shell;
     private final ZMQ.Socket iopub;
     private final ZMQ.Poller poller;
@@ -32,6 +33,17 @@ final class DirectZmqSession implements KernelSession {
     private final RequestTracker tracker = new RequestTracker();
 
     DirectZmqSession(ConnectionInfo info) throws Exception {
+        this(info, new ZContext(1), true);
+    }
+
+    /** Sockets of their own in a context shared with other sessions (which outlives this one). */
+    DirectZmqSession(ConnectionInfo info, ZContext shared) throws Exception {
+        this(info, shared, false);
+    }
+
+    private DirectZmqSession(ConnectionInfo info, ZContext context, boolean ownsContext) throws Exception {
+        this.context = context;
+        this.ownsContext = ownsContext;
         signer = info.signer();
         shell = context.createSocket(SocketType.DEALER);
         shell.setIdentity(messages.session().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -118,6 +130,12 @@ final class DirectZmqSession implements KernelSession {
 
     @Override
     public void close() {
-        context.close();
+        if (ownsContext) {
+            context.close();
+        } else {
+            poller.close();
+            context.destroySocket(shell);
+            context.destroySocket(iopub);
+        }
     }
 }

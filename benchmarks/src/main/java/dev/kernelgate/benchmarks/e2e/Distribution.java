@@ -3,11 +3,18 @@ package dev.kernelgate.benchmarks.e2e;
 import java.util.Arrays;
 import java.util.List;
 
-/** Latency samples of one measured path, in milliseconds, sorted. */
-record Distribution(String label, double[] sorted) {
+/**
+ * Latency samples of one measured path, in milliseconds, sorted; and the server's CPU time per request on that
+ * path in microseconds (NaN where not measured).
+ */
+record Distribution(String label, double[] sorted, double serverCpuMicros) {
     static Distribution of(String label, List<Double> millis) {
         double[] values = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Distribution(label, values);
+        return new Distribution(label, values, Double.NaN);
+    }
+
+    Distribution withServerCpuMicros(double micros) {
+        return new Distribution(label, sorted, micros);
     }
 
     int count() {

@@ -1,5 +1,7 @@
 package dev.kernelgate.benchmarks.e2e;
 
+import dev.kernelgate.wire.ConnectionFile;
+import dev.kernelgate.wire.ConnectionInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,7 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.zeromq.ZContext;
 
 /** execd: latency of the command {@code true}, and file upload / download throughput with execd's heap peak. */
 final class ExecdScenario {
@@ -36,21 +42,34 @@ final class ExecdScenario {
     static Result run(Bench bench) throws Exception {
         try (ServerProcess execd = bench.servers().execd("kernelgate-execd");
              HeapProbe heap = HeapProbe.attach(execd.pid())) {
-            // /code interleaved with the Java direct-ZMQ floor on an ipykernel of its own, as the round trips are.
+            // /code in turns with the Java direct-ZMQ floor on the context's own ipykernel, as the round trips are.
             // The warm-up rounds let both JVMs compile their hot paths: the figures are a long-running daemon's.
             int warmup = bench.sizes().commandWarmup();
             int samples = bench.sizes().commandSamples();
             Distribution command;
             List<Distribution> code;
             URI base = URI.create(execd.httpBase());
-            try (RawHttpClient http = new RawHttpClient(base.getHost(), base.getPort());
-                 JavaFloor floor = JavaFloor.start(bench.servers().work(), "python3")) {
+            try (RawHttpClient http = new RawHttpClient(base.getHost(), base.getPort())) {
                 command = RoundTrip.interleaved("true", List.of("execd /command true"),
                         List.of(ExecdStreamSession.command(http)), warmup, samples).get(0);
-                code = RoundTrip.interleaved(RoundTrip.CODE, List.of("execd /code 1+1 (python)",
+            }
+            Path runtime = bench.servers().kernelgateRuntimeDir();
+            Set<Path> before = connectionFiles(runtime);
+            String context = context(bench, execd);
+            Set<Path> added = connectionFiles(runtime);
+            added.removeAll(before);
+            if (added.size() != 1) {
+                throw new IOException("expected one new connection file for the context in " + runtime + ", found "
+                        + added);
+            }
+            ConnectionInfo kernel = ConnectionFile.read(added.iterator().next());
+            try (ZContext floorContext = new ZContext(1)) {
+                code = RoundTrip.inTurns(RoundTrip.CODE, List.of("execd /code 1+1 (python)",
                                 Paths.JAVA_FLOOR + ", 1+1"),
-                        List.of(ExecdStreamSession.code(http, context(bench, execd), "python"), floor.session()),
-                        warmup, samples);
+                        List.of(() -> ExecdStreamSession.code(new RawHttpClient(base.getHost(), base.getPort()),
+                                        context, "python"),
+                                () -> new DirectZmqSession(kernel, floorContext)),
+                        warmup, samples, bench.sizes().rttTurn(), () -> ProcFs.cpuNanos(execd.pid()));
             }
             List<Transfer> transfers = new ArrayList<>();
             Path data = bench.servers().work().resolve("transfer.bin");
@@ -81,6 +100,16 @@ final class ExecdScenario {
             }
             Files.deleteIfExists(data);
             return new Result(command, code, transfers, heap.maxBytes(), execd.rssBytes());
+        }
+    }
+
+    private static Set<Path> connectionFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return new HashSet<>();
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("kernel-.*\\.json"))
+                    .collect(Collectors.toCollection(HashSet::new));
         }
     }
 

@@ -12,23 +12,25 @@ final class ExecdStreamSession implements KernelSession {
     private final RawHttpClient http;
     private final String path;
     private final UnaryOperator<String> body;
+    private final boolean ownsHttp;
 
-    /** {@code body} turns the code to run into the route's JSON request. */
-    ExecdStreamSession(RawHttpClient http, String path, UnaryOperator<String> body) {
+    /** {@code body} turns the code to run into the route's JSON request; {@code ownsHttp}: close it with this. */
+    ExecdStreamSession(RawHttpClient http, String path, UnaryOperator<String> body, boolean ownsHttp) {
         this.http = http;
         this.path = path;
         this.body = body;
+        this.ownsHttp = ownsHttp;
     }
 
-    /** {@code POST /code} on context {@code contextId} of {@code language}. */
+    /** {@code POST /code} on context {@code contextId} of {@code language}; closing it closes {@code http}. */
     static ExecdStreamSession code(RawHttpClient http, String contextId, String language) {
         return new ExecdStreamSession(http, "/code", code -> "{\"context\":{\"id\":\"" + contextId
-                + "\",\"language\":\"" + language + "\"},\"code\":" + quoted(code) + "}");
+                + "\",\"language\":\"" + language + "\"},\"code\":" + quoted(code) + "}", true);
     }
 
     /** {@code POST /command}, the code being a shell command line. */
     static ExecdStreamSession command(RawHttpClient http) {
-        return new ExecdStreamSession(http, "/command", command -> "{\"command\":" + quoted(command) + "}");
+        return new ExecdStreamSession(http, "/command", command -> "{\"command\":" + quoted(command) + "}", false);
     }
 
     private static String quoted(String text) {
@@ -53,6 +55,12 @@ final class ExecdStreamSession implements KernelSession {
 
     @Override
     public void close() {
-        // the client's socket belongs to whoever opened it
+        if (ownsHttp) {
+            try {
+                http.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 }

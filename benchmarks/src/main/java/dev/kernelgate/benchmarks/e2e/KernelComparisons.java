@@ -1,6 +1,9 @@
 package dev.kernelgate.benchmarks.e2e;
 
+import dev.kernelgate.wire.ConnectionFile;
+import dev.kernelgate.wire.ConnectionInfo;
 import java.nio.file.Path;
+import org.zeromq.ZContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +12,7 @@ import java.util.Set;
 /**
  * Round trip, IOPub throughput and kernel start for the same kernels on every path: the direct-ZMQ floors,
  * Kernelgate (legacy and v1 framings) and jupyter_server (stock, and with its IOPub rate limit off). Round trips
- * of the Java floor, Kernelgate and jupyter_server are measured interleaved, each on its own kernel.
+ * of the Java floor and Kernelgate are measured in turns on one kernel; jupyter_server's on a kernel of its own.
  */
 final class KernelComparisons {
     private static final String PYTHON = "python3";
@@ -91,31 +94,59 @@ final class KernelComparisons {
         }
     }
 
-    /** The Java floor, Kernelgate legacy and v1, and jupyter_server (when given), interleaved. */
+    /**
+     * The Java floor and Kernelgate legacy and v1 on one kernel that Kernelgate started (the floor reads its
+     * connection file), in turns; then jupyter_server (when given) on a kernel of its own.
+     */
     private static void roundTrips(Bench bench, Results results, String kernel, ServerProcess kg, ServerProcess js)
             throws Exception {
-        List<String> labels = new ArrayList<>(List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1));
-        List<String> kernels = new ArrayList<>();
-        List<KernelSession> sessions = new ArrayList<>();
-        try (JavaFloor floor = JavaFloor.start(bench.servers().work(), kernel)) {
-            sessions.add(floor.session());
-            sessions.add(openOn(bench, kg, kernel, false, kernels));
-            sessions.add(openOn(bench, kg, kernel, true, kernels));
-            if (js != null) {
-                labels.add(Paths.JS_STOCK);
-                sessions.add(openOn(bench, js, kernel, false, kernels));
-            }
-            RoundTrip.interleaved(RoundTrip.CODE, labels, sessions, bench.sizes().rttWarmup(), bench.sizes().rttSamples())
+        Sizes sizes = bench.sizes();
+        String id = bench.rest().startKernel(kg, kernel);
+        // The floor keeps one ZMQ context, as the gateway does, and opens fresh sockets each turn.
+        try (ZContext floorContext = new ZContext(1)) {
+            ConnectionInfo info = ConnectionFile.read(bench.servers().kernelgateRuntimeDir()
+                    .resolve("kernel-" + id + ".json"));
+            RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1), List.of(
+                            () -> new DirectZmqSession(info, floorContext),
+                            () -> WsSession.open(bench.group(), kg, id, false),
+                            () -> WsSession.open(bench.group(), kg, id, true)),
+                    sizes.rttWarmup(), sizes.rttSamples(), sizes.rttTurn(), () -> ProcFs.cpuNanos(kg.pid()))
                     .forEach(d -> results.roundTrip(kernel, d));
         } finally {
-            for (int i = 1; i < sessions.size(); i++) {
-                sessions.get(i).close();
-            }
-            int k = 0;
-            for (String id : kernels) {
-                bench.rest().deleteKernel(k++ < 2 ? kg : js, id);
+            bench.rest().deleteKernel(kg, id);
+        }
+        if (js != null) {
+            List<String> ids = new ArrayList<>();
+            try (KernelSession session = openOn(bench, js, kernel, false, ids)) {
+                RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JS_STOCK), List.of(() -> reusing(session)),
+                        sizes.rttWarmup() / 10, sizes.rttSamples(), sizes.rttSamples(), () -> ProcFs.cpuNanos(js.pid()))
+                        .forEach(d -> results.roundTrip(kernel, d));
+            } finally {
+                for (String k : ids) {
+                    bench.rest().deleteKernel(js, k);
+                }
             }
         }
+    }
+
+    /** {@code session} for one more turn, left open when the turn ends. */
+    private static KernelSession reusing(KernelSession session) {
+        return new KernelSession() {
+            @Override
+            public Outcome execute(String code, java.time.Duration timeout) throws Exception {
+                return session.execute(code, timeout);
+            }
+
+            @Override
+            public Outcome executeOrPartial(String code, java.time.Duration timeout) throws Exception {
+                return session.executeOrPartial(code, timeout);
+            }
+
+            @Override
+            public void close() {
+                // the caller closes the session
+            }
+        };
     }
 
     private static WsSession openOn(Bench bench, ServerProcess server, String kernel, boolean v1, List<String> ids)

@@ -17,6 +17,32 @@ final class ProcFs {
         return statusKb(pid, "VmHWM:") * 1024;
     }
 
+    /**
+     * CPU time of every live thread of {@code pid}, in nanoseconds, from the scheduler's own accounting
+     * ({@code se.sum_exec_runtime} of /proc/PID/task/TID/sched, exact where /proc/PID/stat counts 10 ms ticks).
+     */
+    static long cpuNanos(long pid) {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("sched"))) {
+                        if (line.startsWith("se.sum_exec_runtime")) {
+                            total += Math.round(Double.parseDouble(line.substring(line.indexOf(':') + 1).trim())
+                                    * 1e6);
+                            break;
+                        }
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the threads of " + pid, e);
+        }
+        return total;
+    }
+
     private static long statusKb(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith(field)) {

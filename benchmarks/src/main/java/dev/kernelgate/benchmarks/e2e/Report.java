@@ -15,15 +15,17 @@ final class Report {
     private static final double MB = 1024 * 1024;
 
     private final Results results;
+    private final Sizes sizes;
     private final StringBuilder md = new StringBuilder();
 
-    private Report(Results results) {
+    private Report(Results results, Sizes sizes) {
         this.results = results;
+        this.sizes = sizes;
     }
 
     /** Writes {@code dir/RESULTS.md} and {@code dir/results/*.png}; returns the markdown file. */
-    static Path write(Results results, Path dir, String header) throws IOException {
-        Report report = new Report(results);
+    static Path write(Results results, Sizes sizes, Path dir, String header) throws IOException {
+        Report report = new Report(results, sizes);
         report.md.append(header);
         report.roundTrips(dir);
         report.iopub();
@@ -45,7 +47,12 @@ final class Report {
         }
         md.append("\n## 1. Execute round trip (`1+1`: request sent → execute_reply and `idle` received)\n\n");
         md.append("One request at a time on one connection, after a warm-up. The floor is a Java client on the "
-                + "kernel's ZMQ ports with no gateway in between (same signing and decoding).\n");
+                + "kernel's ZMQ ports with no gateway in between (same signing and decoding). The floor and "
+                + "Kernelgate's two framings take turns of " + sizes.rttTurn() + " requests on one kernel "
+                + "that Kernelgate started, each with only its own client connected during its turn (a fresh "
+                + "connection per turn; its first request is not counted): two kernel processes of the same spec "
+                + "differ by more than a gateway costs. jupyter_client and jupyter_server run on kernels of "
+                + "their own.\n");
         for (var entry : results.roundTrips.entrySet()) {
             String kernel = entry.getKey();
             List<Distribution> ds = entry.getValue();
@@ -53,14 +60,18 @@ final class Report {
             Optional<Distribution> js = find(ds, Paths.JS_STOCK);
             md.append("\n### ").append(kernel).append("\n\n");
             md.append("| path | n | median ms | p90 ms | p99 ms | median − floor | median / floor | "
-                    + "median / jupyter_server |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + "median / jupyter_server | server CPU µs / request |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Distribution d : ds) {
                 md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),
                         ms(d.percentile(99)),
                         floor.map(f -> signedMs(d.median() - f.median())).orElse("–"),
                         floor.map(f -> ratio(d.median() / f.median())).orElse("–"),
-                        js.map(j -> ratio(d.median() / j.median())).orElse("–")));
+                        js.map(j -> ratio(d.median() / j.median())).orElse("–"), micros(d.serverCpuMicros())));
             }
+            md.append("\nServer CPU: the time every thread of the server process spent on a CPU during the path's "
+                    + "turns, per request (Kernelgate's JVM or jupyter_server's Python, not the kernel). On the "
+                    + "floor's turns it is what Kernelgate spends only watching the kernel.\n");
             String png = "rtt-" + kernel + ".png";
             Charts.latencyCdf(dir.resolve("results").resolve(png), "Execute round trip, " + kernel, ds);
             md.append("\n![round trip ").append(kernel).append("](results/").append(png).append(")\n");
@@ -150,13 +161,16 @@ final class Report {
             return;
         }
         md.append("\n## 5. execd\n\n");
-        md.append("| request, until its event stream ends | n | median ms | p90 ms | p99 ms |\n"
-                + "|---|---:|---:|---:|---:|\n");
+        md.append("`/code` and the Java direct-ZMQ floor take turns on the code context's own ipykernel, as in "
+                + "section 1; each turn on a fresh keep-alive connection. After " + sizes.commandWarmup()
+                + " warm-up requests per path.\n\n");
+        md.append("| request, until its event stream ends | n | median ms | p90 ms | p99 ms | "
+                + "execd CPU µs / request |\n|---|---:|---:|---:|---:|---:|\n");
         List<Distribution> streams = new java.util.ArrayList<>(List.of(e.commandTrue()));
         streams.addAll(e.codeOnePlusOne());
         for (Distribution d : streams) {
             md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),
-                    ms(d.percentile(99))));
+                    ms(d.percentile(99)), micros(d.serverCpuMicros())));
         }
         md.append('\n');
         md.append("| transfer | size | seconds | throughput | execd heap high-water mark |\n"
@@ -202,6 +216,10 @@ final class Report {
         }
         md.append("\n## Scenarios that failed\n\n");
         results.failures.forEach(f -> md.append("- ").append(f).append('\n'));
+    }
+
+    private static String micros(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.0f", value);
     }
 
     private static Optional<Distribution> find(List<Distribution> ds, String label) {

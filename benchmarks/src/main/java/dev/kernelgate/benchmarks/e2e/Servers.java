@@ -51,6 +51,11 @@ final class Servers {
         return work;
     }
 
+    /** Where Kernelgate servers started here write their kernels' connection files. */
+    Path kernelgateRuntimeDir() {
+        return work.resolve("runtime");
+    }
+
     /** {@code ./kernelgate gateway} with a token and the given KG_* settings. */
     ServerProcess kernelgate(String name, Map<String, String> settings) throws IOException, InterruptedException {
         int port = ServerProcess.freePort();
@@ -95,7 +100,7 @@ final class Servers {
     private Map<String, String> launcherEnv() {
         Map<String, String> env = new HashMap<>(kernelEnv());
         env.put("KERNELGATE_NO_BUILD", "1");
-        env.put("JUPYTER_RUNTIME_DIR", work.resolve("runtime").toString());
+        env.put("JUPYTER_RUNTIME_DIR", kernelgateRuntimeDir().toString());
         return env;
     }
 

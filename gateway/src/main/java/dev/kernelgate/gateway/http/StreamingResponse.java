@@ -38,6 +38,7 @@ final class StreamingResponse implements BodyWriter {
     // Event-loop side.
     private boolean done;
     private boolean headersSent;
+    private boolean flushQueued;
 
     StreamingResponse(Exchange exchange, Response.Stream spec) {
         this.exchange = exchange;
@@ -68,7 +69,8 @@ final class StreamingResponse implements BodyWriter {
             if (exchange.isHead()) {
                 chunk.release();
             } else {
-                exchange.ctx().writeAndFlush(new DefaultHttpContent(chunk));
+                exchange.ctx().write(new DefaultHttpContent(chunk));
+                flushSoon();
             }
         }, chunk);
         return true;
@@ -109,6 +111,7 @@ final class StreamingResponse implements BodyWriter {
             } else {
                 log.warn("Stream for {} failed after its headers; closing the connection", exchange.request(),
                         error);
+                exchange.ctx().flush(); // the events written so far still reach the client
                 exchange.abort();
             }
         }, null);
@@ -188,6 +191,21 @@ final class StreamingResponse implements BodyWriter {
         exchange.prepareHead(res, spec.headers());
         exchange.markStarted();
         exchange.ctx().write(res);
+    }
+
+    /**
+     * Flushes once the tasks already queued on the loop have run: chunks written in one burst (an event and
+     * the next, the last event and the end of the body) leave in one write and reach the client in one read.
+     */
+    private void flushSoon() {
+        if (flushQueued) {
+            return;
+        }
+        flushQueued = true;
+        queue(() -> {
+            flushQueued = false;
+            exchange.ctx().flush();
+        }, null);
     }
 
     private void queue(Runnable task, ByteBuf toReleaseOnReject) {
