@@ -37,6 +37,8 @@ public final class KernelClient implements AutoCloseable {
         final CompletableFuture<ExecuteResult> result;
         Message reply;
         boolean idle;
+        /** The request's deadline: cancelled once answered, or it would hold this request until it expires. */
+        ZmqReactor.Scheduled timeout;
 
         Pending(ExecutionListener listener, CompletableFuture<Message> replyOnly,
                 CompletableFuture<ExecuteResult> result) {
@@ -47,6 +49,12 @@ public final class KernelClient implements AutoCloseable {
 
         boolean done() {
             return result != null ? result.isDone() : replyOnly.isDone();
+        }
+
+        void cancelTimeout() {
+            if (timeout != null) {
+                timeout.cancel();
+            }
         }
     }
 
@@ -110,7 +118,7 @@ public final class KernelClient implements AutoCloseable {
         WireMessage wire = request.toWire();
         kernel.reactor().execute(() -> {
             pending.put(id, p);
-            kernel.reactor().schedule(timeout.toMillis(), () -> {
+            p.timeout = kernel.reactor().schedule(timeout.toMillis(), () -> {
                 if (pending.remove(id) != null) {
                     fail(p, new TimeoutException(request.msgType() + " " + id + " got no complete answer within "
                             + timeout.toMillis() + " ms"));
@@ -138,6 +146,7 @@ public final class KernelClient implements AutoCloseable {
         }
         if (p.reply != null && p.idle) {
             pending.remove(id);
+            p.cancelTimeout();
             p.result.complete(new ExecuteResult(p.reply));
         }
     }
@@ -167,6 +176,7 @@ public final class KernelClient implements AutoCloseable {
                     p.replyOnly.complete(message);
                     if (p.result == null) {
                         pending.remove(parent);
+                        p.cancelTimeout();
                     }
                     finishIfComplete(parent, p);
                 }

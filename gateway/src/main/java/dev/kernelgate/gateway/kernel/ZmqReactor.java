@@ -101,10 +101,31 @@ final class ZmqReactor implements AutoCloseable {
         }
     }
 
+    /** A timer that can be withdrawn before it fires. */
+    interface Scheduled {
+        /** Drops the timer (and whatever its task holds) from the queue; from any thread, idempotent. */
+        void cancel();
+    }
+
     /** Runs {@code task} on the reactor thread after {@code delayMillis}; call on the reactor thread. */
-    void schedule(long delayMillis, Runnable task) {
+    Scheduled schedule(long delayMillis, Runnable task) {
         assertInReactor();
-        timers.add(new Timer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), timerSeq++, task));
+        Timer timer = new Timer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), timerSeq++, task);
+        timers.add(timer);
+        return () -> {
+            if (inReactor()) {
+                timers.remove(timer);
+            } else {
+                execute(() -> timers.remove(timer));
+            }
+        };
+    }
+
+    /** How many timers wait in the queue (a snapshot, taken on the reactor thread). */
+    CompletableFuture<Integer> timerCount() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        execute(() -> count.complete(timers.size()));
+        return count;
     }
 
     /** Creates, configures and connects a socket owned by this reactor; call on the reactor thread. */

@@ -59,6 +59,20 @@ class KernelLifecycleTest {
     }
 
     @Test
+    void anAnsweredRequestLeavesNoTimerBehind() throws Exception {
+        Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("python3")));
+        KernelClient client = await(kernel.newClient());
+        await(client.execute("1+1", ExecuteOptions.defaults(), ExecutionListener.ignoring()).result());
+        int before = await(kernel.reactor().timerCount());
+        for (int i = 0; i < 20; i++) {
+            assertTrue(await(client.execute("1+1", ExecuteOptions.defaults(), ExecutionListener.ignoring()).result())
+                    .ok());
+        }
+        // Each execute's 10-minute deadline held its request, listener and reply until it fired.
+        assertTrue(await(kernel.reactor().timerCount()) < before + 5, "timers pile up with answered requests");
+    }
+
+    @Test
     void restartKeepsIdPortsAndKeyAndAnswersAfterwards() throws Exception {
         Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("python3")));
         var before = kernel.connectionInfo();
