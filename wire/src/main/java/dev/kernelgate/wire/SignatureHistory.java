@@ -28,6 +28,8 @@ public final class SignatureHistory {
     private int size;
     /** Linear-probing table of ring slot + 1 (0 = empty); its length is a power of two, at least twice slots. */
     private int[] table;
+    /** The hash of each table entry, so probes and deletions rarely touch the ring. */
+    private int[] hashes;
     private LinkedHashSet<ByteBuffer> odd;
 
     public SignatureHistory() {
@@ -53,7 +55,8 @@ public final class SignatureHistory {
         int hash = hash(signature, 0);
         int mask = table.length - 1;
         for (int i = hash & mask; table[i] != 0; i = (i + 1) & mask) {
-            if (Arrays.equals(ring, (table[i] - 1) * width, table[i] * width, signature, 0, width)) {
+            if (hashes[i] == hash
+                    && Arrays.equals(ring, (table[i] - 1) * width, table[i] * width, signature, 0, width)) {
                 return false;
             }
         }
@@ -85,10 +88,11 @@ public final class SignatureHistory {
         // Backward-shift deletion: later entries of the probe run move up, so no lookup stops at a hole early.
         table[i] = 0;
         for (int j = (i + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-            int home = hash(ring, (table[j] - 1) * width) & mask;
+            int home = hashes[j] & mask;
             boolean staysPut = i <= j ? i < home && home <= j : i < home || home <= j;
             if (!staysPut) {
                 table[i] = table[j];
+                hashes[i] = hashes[j];
                 table[j] = 0;
                 i = j;
             }
@@ -107,6 +111,7 @@ public final class SignatureHistory {
         slots = newSlots;
         head = 0;
         table = new int[Integer.highestOneBit(Math.max(2, newSlots * 2 - 1)) << 1];
+        hashes = new int[table.length];
         for (int n = 0; n < size; n++) {
             insert(n, hash(ring, n * width));
         }
@@ -119,6 +124,7 @@ public final class SignatureHistory {
             i = (i + 1) & mask;
         }
         table[i] = slot + 1;
+        hashes[i] = hash;
     }
 
     private int hash(byte[] bytes, int offset) {
