@@ -3,7 +3,6 @@ package dev.kernelgate.runtime;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -122,10 +121,11 @@ class LocalLifecycleTest {
         long pid = childPid(id);
         assertEquals(202, api.post("/sandboxes/" + id + "/pause", null).status());
         assertEquals("Paused", api.get("/sandboxes/" + id).body().path("status").path("state").asText());
-        assertEquals('T', procState(pid));
+        // SIGSTOP and SIGCONT are delivered asynchronously: the state in /proc follows within moments.
+        await().atMost(Duration.ofSeconds(5)).until(() -> procState(pid) == 'T');
         assertEquals(409, api.post("/sandboxes/" + id + "/pause", null).status());
         assertEquals(202, api.post("/sandboxes/" + id + "/resume", null).status());
-        assertNotEquals('T', procState(pid));
+        await().atMost(Duration.ofSeconds(5)).until(() -> procState(pid) != 'T');
         assertEquals("Running", api.get("/sandboxes/" + id).body().path("status").path("state").asText());
         assertEquals(409, api.post("/sandboxes/" + id + "/resume", null).status());
     }
