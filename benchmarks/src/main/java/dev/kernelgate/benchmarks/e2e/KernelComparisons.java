@@ -3,11 +3,11 @@ package dev.kernelgate.benchmarks.e2e;
 import dev.kernelgate.wire.ConnectionFile;
 import dev.kernelgate.wire.ConnectionInfo;
 import java.nio.file.Path;
-import org.zeromq.ZContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.zeromq.ZContext;
 
 /**
  * Round trip, IOPub throughput and kernel start for the same kernels on every path: the direct-ZMQ floors,
@@ -116,43 +116,15 @@ final class KernelComparisons {
             bench.rest().deleteKernel(kg, id);
         }
         if (js != null) {
-            List<String> ids = new ArrayList<>();
-            try (KernelSession session = openOn(bench, js, kernel, false, ids)) {
-                RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JS_STOCK), List.of(() -> reusing(session)),
-                        sizes.rttWarmup() / 10, sizes.rttSamples(), sizes.rttSamples(), () -> ProcFs.cpuNanos(js.pid()))
+            String jsId = bench.rest().startKernel(js, kernel);
+            try {
+                RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JS_STOCK),
+                        List.of(() -> WsSession.open(bench.group(), js, jsId, false)), sizes.rttWarmup() / 10,
+                        sizes.rttSamples(), sizes.rttTurn(), () -> ProcFs.cpuNanos(js.pid()))
                         .forEach(d -> results.roundTrip(kernel, d));
             } finally {
-                for (String k : ids) {
-                    bench.rest().deleteKernel(js, k);
-                }
+                bench.rest().deleteKernel(js, jsId);
             }
         }
-    }
-
-    /** {@code session} for one more turn, left open when the turn ends. */
-    private static KernelSession reusing(KernelSession session) {
-        return new KernelSession() {
-            @Override
-            public Outcome execute(String code, java.time.Duration timeout) throws Exception {
-                return session.execute(code, timeout);
-            }
-
-            @Override
-            public Outcome executeOrPartial(String code, java.time.Duration timeout) throws Exception {
-                return session.executeOrPartial(code, timeout);
-            }
-
-            @Override
-            public void close() {
-                // the caller closes the session
-            }
-        };
-    }
-
-    private static WsSession openOn(Bench bench, ServerProcess server, String kernel, boolean v1, List<String> ids)
-            throws Exception {
-        String id = bench.rest().startKernel(server, kernel);
-        ids.add(id);
-        return WsSession.open(bench.group(), server, id, v1);
     }
 }

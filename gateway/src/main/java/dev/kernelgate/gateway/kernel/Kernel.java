@@ -428,13 +428,10 @@ public final class Kernel {
                     result.complete(r);
                 }
             });
-            ZmqReactor.Scheduled deadline = reactor.schedule(timeout.toMillis(), () -> {
-                if (!reply.isDone()) {
-                    pendingReplies.values().remove(reply);
-                    reply.completeExceptionally(new TimeoutException(msgType + " to kernel " + id + " timed out"));
-                }
+            reactor.deadline(reply, timeout.toMillis(), () -> {
+                pendingReplies.values().remove(reply);
+                reply.completeExceptionally(new TimeoutException(msgType + " to kernel " + id + " timed out"));
             });
-            reply.whenComplete((r, e) -> deadline.cancel()); // an answered request is not kept until its deadline
         });
         return result;
     }

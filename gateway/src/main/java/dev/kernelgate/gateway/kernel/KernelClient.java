@@ -37,8 +37,6 @@ public final class KernelClient implements AutoCloseable {
         final CompletableFuture<ExecuteResult> result;
         Message reply;
         boolean idle;
-        /** The request's deadline: cancelled once answered, or it would hold this request until it expires. */
-        ZmqReactor.Scheduled timeout;
 
         Pending(ExecutionListener listener, CompletableFuture<Message> replyOnly,
                 CompletableFuture<ExecuteResult> result) {
@@ -47,14 +45,13 @@ public final class KernelClient implements AutoCloseable {
             this.result = result;
         }
 
-        boolean done() {
-            return result != null ? result.isDone() : replyOnly.isDone();
+        /** Completes when the request is over: its result for an execute, its reply otherwise. */
+        CompletableFuture<?> completion() {
+            return result != null ? result : replyOnly;
         }
 
-        void cancelTimeout() {
-            if (timeout != null) {
-                timeout.cancel();
-            }
+        boolean done() {
+            return completion().isDone();
         }
     }
 
@@ -118,7 +115,7 @@ public final class KernelClient implements AutoCloseable {
         WireMessage wire = request.toWire();
         kernel.reactor().execute(() -> {
             pending.put(id, p);
-            p.timeout = kernel.reactor().schedule(timeout.toMillis(), () -> {
+            kernel.reactor().deadline(p.completion(), timeout.toMillis(), () -> {
                 if (pending.remove(id) != null) {
                     fail(p, new TimeoutException(request.msgType() + " " + id + " got no complete answer within "
                             + timeout.toMillis() + " ms"));
@@ -146,7 +143,6 @@ public final class KernelClient implements AutoCloseable {
         }
         if (p.reply != null && p.idle) {
             pending.remove(id);
-            p.cancelTimeout();
             p.result.complete(new ExecuteResult(p.reply));
         }
     }
@@ -176,7 +172,6 @@ public final class KernelClient implements AutoCloseable {
                     p.replyOnly.complete(message);
                     if (p.result == null) {
                         pending.remove(parent);
-                        p.cancelTimeout();
                     }
                     finishIfComplete(parent, p);
                 }

@@ -121,6 +121,16 @@ final class ZmqReactor implements AutoCloseable {
         };
     }
 
+    /**
+     * Runs {@code onExpiry} on the reactor thread after {@code delayMillis} unless {@code done} completes first;
+     * completion withdraws the timer, so an answered request is not held until its deadline. Call on the reactor
+     * thread.
+     */
+    void deadline(CompletableFuture<?> done, long delayMillis, Runnable onExpiry) {
+        Scheduled timer = schedule(delayMillis, onExpiry);
+        done.whenComplete((r, e) -> timer.cancel());
+    }
+
     /** How many timers wait in the queue (a snapshot, taken on the reactor thread). */
     CompletableFuture<Integer> timerCount() {
         CompletableFuture<Integer> count = new CompletableFuture<>();

@@ -75,19 +75,16 @@ final class BatchSandboxWorkload implements SandboxWorkload {
     @Override
     public void expirationChanged(String id, Instant expiresAt) {
         call("update BatchSandbox " + PodMetadata.podName(id), () -> resource(id).edit(b -> {
-            b.getMetadata().setAnnotations(SandboxWorkload.withExpiry(b.getMetadata().getAnnotations(), expiresAt));
             BatchSandboxes.setExpiry(b, expiresAt);
-            return b;
+            return SandboxWorkload.<GenericKubernetesResource>expiryEdit(expiresAt).apply(b);
         }));
     }
 
     @Override
     public void relabel(String id, Map<String, String> labels) {
         // The BatchSandbox's labels are what recover() reads; the Pod keeps its id label, by which it is found.
-        call("label BatchSandbox " + PodMetadata.podName(id), () -> resource(id).edit(b -> {
-            b.getMetadata().setLabels(labels);
-            return b;
-        }));
+        call("label BatchSandbox " + PodMetadata.podName(id),
+                () -> resource(id).edit(SandboxWorkload.metadataEdit(m -> m.setLabels(labels))));
     }
 
     @Override

@@ -50,18 +50,14 @@ final class PodWorkload implements SandboxWorkload {
 
     @Override
     public void expirationChanged(String id, Instant expiresAt) {
-        call("annotate Pod " + PodMetadata.podName(id), () -> resource(id).edit(p -> {
-            p.getMetadata().setAnnotations(SandboxWorkload.withExpiry(p.getMetadata().getAnnotations(), expiresAt));
-            return p;
-        }));
+        call("annotate Pod " + PodMetadata.podName(id),
+                () -> resource(id).edit(SandboxWorkload.expiryEdit(expiresAt)));
     }
 
     @Override
     public void relabel(String id, Map<String, String> labels) {
-        call("label Pod " + PodMetadata.podName(id), () -> resource(id).edit(p -> {
-            p.getMetadata().setLabels(labels);
-            return p;
-        }));
+        call("label Pod " + PodMetadata.podName(id),
+                () -> resource(id).edit(SandboxWorkload.metadataEdit(m -> m.setLabels(labels))));
     }
 
     @Override
