@@ -72,6 +72,10 @@ final class ShellWorker {
             } catch (InterruptedException e) {
                 return;
             }
+            boolean cell = "execute_request".equals(request.msgType());
+            if (cell) {
+                evaluator.cellStarting();
+            }
             outbox.status(request.rawHeader(), "busy");
             try {
                 handle(request);
@@ -81,6 +85,9 @@ final class ShellWorker {
                     outbox.reply(request, replyType(request), errorContent("KernelError", String.valueOf(e)));
                 }
             } finally {
+                if (cell) {
+                    evaluator.cellEnded();
+                }
                 outbox.status(request.rawHeader(), "idle");
                 evaluator.startInBackground(); // after the first reply is out (no-op later)
             }

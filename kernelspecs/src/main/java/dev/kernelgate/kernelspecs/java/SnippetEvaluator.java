@@ -184,9 +184,29 @@ final class SnippetEvaluator {
         }
     }
 
-    /** Runs one cell. */
-    Outcome evaluate(String code) {
+    /**
+     * Opens a cell for interrupts before the kernel announces {@code busy}: a client that saw busy and interrupts
+     * at once must stop this cell, even when the interrupt lands before {@link #evaluate} starts it.
+     */
+    void cellStarting() {
         interruptRequested = false;
+        running = true;
+    }
+
+    /** Closes the cell {@link #cellStarting} opened (also when it never ran: an aborted execute). */
+    void cellEnded() {
+        running = false;
+        interruptRequested = false;
+        synchronized (this) {
+            if (restopper != null) {
+                restopper.cancel(false);
+                restopper = null;
+            }
+        }
+    }
+
+    /** Runs one cell; an interrupt since {@link #cellStarting} stops it before any snippet runs. */
+    Outcome evaluate(String code) {
         running = true;
         try {
             JShell js;
@@ -203,14 +223,7 @@ final class SnippetEvaluator {
             List<Step> compiled = compileCache ? compiledCells.get(code) : null;
             return compiled != null ? runCompiled(compiled) : evaluateSnippets(js, code);
         } finally {
-            running = false;
-            interruptRequested = false;
-            synchronized (this) {
-                if (restopper != null) {
-                    restopper.cancel(false);
-                    restopper = null;
-                }
-            }
+            cellEnded();
         }
     }
 
