@@ -136,7 +136,7 @@ public final class ExecdServer {
                     new CodeHandler(contexts, new CodeCommands(commandHandler, commands, sessions)), commandHandler,
                     new SessionHandler(sessions), new FilesHandler(files), new DirectoriesHandler(files),
                     new MetricsHandler(metrics), new ApiHandler(), new KernelsHandler(gateway, kernels),
-                    new ChannelsHandler(kernels), new KernelSpecsHandler(gateway, catalog),
+                    new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
                     new SessionsHandler(gateway, kernels));
             var routes = ExecdRoutes.build(config, handlers, () -> {
                 RunningServer s = bound.get();

@@ -30,9 +30,12 @@ public record GatewayConfig(String ip, int port, int portRetries, String baseUrl
         dropInDirs = List.copyOf(dropInDirs);
     }
 
-    /** The kernel name used when a request names none: the default, or {@code python3} like upstream. */
+    /** Upstream's default kernel name. */
+    public static final String UPSTREAM_DEFAULT_KERNEL = "python3";
+
+    /** The configured default kernel name, or upstream's; the service adapts it to the specs found. */
     public String effectiveDefaultKernelName() {
-        return defaultKernelName == null || defaultKernelName.isBlank() ? "python3" : defaultKernelName;
+        return defaultKernelName == null || defaultKernelName.isBlank() ? UPSTREAM_DEFAULT_KERNEL : defaultKernelName;
     }
 
     /** The base URL as a prefix for absolute paths: always starts and ends with {@code /}. */

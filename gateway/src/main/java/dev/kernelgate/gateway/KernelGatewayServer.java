@@ -100,7 +100,7 @@ public final class KernelGatewayServer {
         try {
             kernels = new KernelService(config, manager, env, Path.of("").toAbsolutePath(), scheduler);
             Routes routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
-                    new ChannelsHandler(kernels), new KernelSpecsHandler(config, catalog),
+                    new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
                     new SessionsHandler(config, kernels)).build();
             RunningServer server = bind(routes, blocking);
             String scheme = config.tls() ? "https" : "http";

@@ -3,6 +3,8 @@ package dev.kernelgate.gateway;
 import dev.kernelgate.gateway.kernel.Kernel;
 import dev.kernelgate.gateway.kernel.KernelManager;
 import dev.kernelgate.gateway.kernel.KernelStartRequest;
+import dev.kernelgate.kernelspecs.KernelSpecCatalog;
+import dev.kernelgate.kernelspecs.java.JavaKernelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +57,7 @@ public final class KernelService implements AutoCloseable {
     private final Map<String, String> processEnv;
     private final Path rootDir;
     private final ScheduledExecutorService scheduler;
+    private final String defaultKernelName;
     private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     private final Deque<Kernel> pool = new ArrayDeque<>();
     /** Ids of pool kernels still starting: like pooled ones, not part of the API and not counted by the limit. */
@@ -69,6 +72,7 @@ public final class KernelService implements AutoCloseable {
         this.processEnv = Map.copyOf(processEnv);
         this.rootDir = rootDir;
         this.scheduler = scheduler;
+        this.defaultKernelName = defaultKernelName(config, manager.catalog());
         if (config.prespawnCount() > 0 && config.maxKernels() > 0 && config.prespawnCount() > config.maxKernels()) {
             throw new IllegalArgumentException("prespawn_count (" + config.prespawnCount()
                     + ") may not exceed max_kernels (" + config.maxKernels() + ")");
@@ -96,11 +100,25 @@ public final class KernelService implements AutoCloseable {
         if (!config.forceKernelName().isBlank()) {
             name = config.forceKernelName();
         } else {
-            name = requested == null || requested.isBlank() ? config.effectiveDefaultKernelName() : requested;
+            name = requested == null || requested.isBlank() ? defaultKernelName : requested;
         }
         // jupyter_client's KernelManager renames "python" to the native kernel, so clients (and KG's own tests)
         // may ask for "python".
         return name.equals("python") ? "python3" : name;
+    }
+
+    /**
+     * The configured default, else {@code python3} as upstream; where no {@code python3} spec exists but the bundled
+     * {@code java} one does (a machine without Python), {@code java}, so a client that names no kernel still gets
+     * one. Decided once at start-up, off the event loop.
+     */
+    private static String defaultKernelName(GatewayConfig config, KernelSpecCatalog catalog) {
+        String configured = config.effectiveDefaultKernelName();
+        if (!configured.equals(GatewayConfig.UPSTREAM_DEFAULT_KERNEL) || catalog == null) {
+            return configured;
+        }
+        boolean javaOnly = catalog.find(configured).isEmpty() && catalog.find(JavaKernelSpec.NAME).isPresent();
+        return javaOnly ? JavaKernelSpec.NAME : configured;
     }
 
     /** Starts (or takes from the warm pool) a kernel; completes once its process runs. */

@@ -46,9 +46,13 @@ class KernelServiceTest {
     }
 
     private KernelService service(GatewayConfig config) {
+        return service(config, dir.resolve("no-kernels"));
+    }
+
+    private KernelService service(GatewayConfig config, Path kernelsDir) {
         KernelManager manager = new KernelManager(
                 KernelManagerConfig.defaults(Map.of()).withRuntimeDir(dir.resolve("runtime")),
-                new KernelSpecCatalog(KernelSpecSearchPath.of(List.of(dir.resolve("no-kernels")), List.of())));
+                new KernelSpecCatalog(KernelSpecSearchPath.of(List.of(kernelsDir), List.of())));
         ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1);
         closeables.add(manager);
         closeables.add(scheduler::shutdownNow);
@@ -94,6 +98,27 @@ class KernelServiceTest {
                 "KG_ENV_WHITELIST", "KG_AUTH_TOKEN"));
         assertFalse(service.kernelEnv(Map.of("KG_AUTH_TOKEN", "x")).containsKey("KG_AUTH_TOKEN"));
         assertFalse(service.kernelEnv(null).containsKey("KG_AUTH_TOKEN"));
+    }
+
+    @Test
+    void withoutPythonTheDefaultKernelIsTheBundledJavaKernel() throws Exception {
+        Path javaOnly = dir.resolve("java-only");
+        writeSpec(javaOnly, "java", "java");
+        assertEquals("java", service(GatewayConfig.defaults(), javaOnly).kernelName(null));
+        assertEquals("ir", service(GatewaySettings.parse(Map.of("KG_DEFAULT_KERNEL_NAME", "ir"), List.of()), javaOnly)
+                .kernelName(null), "a configured default is kept");
+
+        Path both = dir.resolve("both");
+        writeSpec(both, "java", "java");
+        writeSpec(both, "python3", "python");
+        assertEquals("python3", service(GatewayConfig.defaults(), both).kernelName(null));
+        assertEquals("python3", service(GatewayConfig.defaults()).kernelName(null), "no spec at all: upstream's");
+    }
+
+    private static void writeSpec(Path kernelsDir, String name, String language) throws Exception {
+        Path spec = Files.createDirectories(kernelsDir.resolve(name)).resolve("kernel.json");
+        Files.writeString(spec, "{\"argv\":[\"/bin/true\",\"{connection_file}\"],\"display_name\":\"" + name
+                + "\",\"language\":\"" + language + "\"}");
     }
 
     @Test

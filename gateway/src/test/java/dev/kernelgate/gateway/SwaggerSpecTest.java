@@ -84,7 +84,7 @@ class SwaggerSpecTest {
     private static Set<String> routeTable() {
         GatewayConfig config = GatewayConfig.defaults();
         List<String> described = KernelGatewayRoutes.builder(config, new ApiHandler(),
-                new KernelsHandler(config, null), new ChannelsHandler(null), new KernelSpecsHandler(config, null),
+                new KernelsHandler(config, null), new ChannelsHandler(null), new KernelSpecsHandler(null, null),
                 new SessionsHandler(config, null)).build().describe();
         Set<String> out = new TreeSet<>();
         for (String line : described) {

@@ -1,7 +1,7 @@
 package dev.kernelgate.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kernelgate.gateway.GatewayConfig;
+import dev.kernelgate.gateway.KernelService;
 import dev.kernelgate.gateway.http.HttpError;
 import dev.kernelgate.gateway.http.Request;
 import dev.kernelgate.gateway.http.Response;
@@ -15,11 +15,11 @@ import java.nio.file.Path;
 
 /** {@code /api/kernelspecs} and the spec resources under {@code /kernelspecs/{name}/{file}}. Rescans on each call. */
 public final class KernelSpecsHandler {
-    private final GatewayConfig config;
+    private final KernelService kernels;
     private final KernelSpecCatalog catalog;
 
-    public KernelSpecsHandler(GatewayConfig config, KernelSpecCatalog catalog) {
-        this.config = config;
+    public KernelSpecsHandler(KernelService kernels, KernelSpecCatalog catalog) {
+        this.kernels = kernels;
         this.catalog = catalog;
     }
 
@@ -30,8 +30,7 @@ public final class KernelSpecsHandler {
                 specs.set(spec.name(), model(spec));
             }
             ObjectNode body = Json.object();
-            String forced = config.forceKernelName();
-            body.put("default", forced.isBlank() ? config.effectiveDefaultKernelName() : forced);
+            body.put("default", kernels.kernelName(null)); // what a start naming no kernel gets
             body.set("kernelspecs", specs);
             return Responses.json(200, body);
         });
@@ -65,7 +64,7 @@ public final class KernelSpecsHandler {
         model.set("spec", spec.toJson());
         ObjectNode resources = Json.object();
         spec.resources().forEach((key, path) -> resources.put(key,
-                config.baseUrlPrefix() + "kernelspecs/" + spec.name() + "/" + path.getFileName()));
+                kernels.config().baseUrlPrefix() + "kernelspecs/" + spec.name() + "/" + path.getFileName()));
         model.set("resources", resources);
         return model;
     }
