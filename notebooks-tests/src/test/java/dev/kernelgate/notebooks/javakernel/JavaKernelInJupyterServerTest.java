@@ -2,18 +2,22 @@ package dev.kernelgate.notebooks.javakernel;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kernelgate.kernelspecs.java.JavaKernelSpec;
+import dev.kernelgate.cli.Main;
 import dev.kernelgate.wire.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +25,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bundled Java kernel installed as an ordinary kernelspec and run by Debian's jupyter_server 1.23.3. */
+/**
+ * The bundled Java kernel installed with {@code kernelspecs install java --prefix} and run by Debian's jupyter_server
+ * 1.23.3 from that prefix ({@code JUPYTER_PATH}).
+ */
 class JavaKernelInJupyterServerTest {
     private static final Path JUPYTER_SERVER = Path.of("/usr/bin/jupyter-server");
     private static final String TOKEN = "kernelgate-java-test";
@@ -34,8 +42,15 @@ class JavaKernelInJupyterServerTest {
     @Test
     void jupyterServerStartsTheJavaKernelAndExecutesOverItsWebSocket() throws Exception {
         assumeTrue(Files.isExecutable(JUPYTER_SERVER), "Debian's jupyter-server is installed by scripts/test");
+        Process version = new ProcessBuilder(JUPYTER_SERVER.toString(), "--version").redirectErrorStream(true).start();
+        assertEquals("1.23.3", new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+        // Installed the way the README says: ./kernelgate kernelspecs install java --prefix DIR
+        StringWriter installed = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(installed));
+        assertEquals(0, cli.execute("kernelspecs", "install", "java", "--prefix", dir.toString()), installed::toString);
         Path data = dir.resolve("share/jupyter");
-        JavaKernelSpec.forCurrentJvm().writeTo(data.resolve("kernels"));
+        assertTrue(Files.isRegularFile(data.resolve("kernels/java/kernel.json")), installed.toString());
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
