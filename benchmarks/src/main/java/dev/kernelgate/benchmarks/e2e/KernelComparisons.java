@@ -64,6 +64,8 @@ final class KernelComparisons {
                         }
                     }
                     if (start) {
+                        results.starts.add(KernelProcessStart.cold(bench, kg, kernel, work,
+                                "kernel process alone, spawn → kernel_info_reply (" + kernel + ")"));
                         results.starts.add(KernelStart.cold(bench, kg, kernel, "Kernelgate, cold (" + kernel + ")"));
                         if (withJs) {
                             results.starts.add(KernelStart.cold(bench, js, kernel,

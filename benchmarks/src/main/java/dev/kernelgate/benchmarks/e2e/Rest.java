@@ -26,6 +26,17 @@ final class Rest {
         return model.path("id").asText();
     }
 
+    /** GET /api/kernelspecs/{name}: the spec the server launches for that name. */
+    JsonNode kernelspec(ServerProcess server, String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(server, "/api/kernelspecs/" + name).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(server.name() + ": GET /api/kernelspecs/" + name + " answered "
+                    + response.statusCode() + " " + response.body());
+        }
+        return Json.MAPPER.readTree(response.body());
+    }
+
     void deleteKernel(ServerProcess server, String id) throws IOException, InterruptedException {
         http.send(request(server, "/api/kernels/" + id).DELETE().build(), HttpResponse.BodyHandlers.discarding());
     }
