@@ -3,6 +3,7 @@ package dev.kernelgate.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -139,6 +140,30 @@ class KernelspecsCommandTest {
             byte[] png = Files.readAllBytes(dir.resolve(logo));
             assertEquals("\u0089PNG", new String(png, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1), logo);
         }
+    }
+
+    /** Issue 2, must hold 7: the real host's listing names Debian's kernels (python3-ipykernel, r-cran-irkernel). */
+    @Test
+    void listsTheDebianKernels() {
+        assumeTrue(Files.isDirectory(Path.of("/usr/share/jupyter/kernels/python3")),
+                "Debian's Jupyter kernels are not installed here");
+        bundled = true;
+        assertEquals(0, run(HostEnvironment.current(), "kernelspecs"), err::toString);
+        Map<String, String> languages = listedLanguages();
+        assertEquals("python", languages.get("python3"), out::toString);
+        assertEquals("R", languages.get("ir"), out::toString);
+        assertEquals("java", languages.get("java"), out::toString);
+    }
+
+    /** Tests run as root, where permissions stop nothing: a regular file in the cache path makes it unwritable. */
+    @Test
+    void listsTheBundledJavaKernelWhenTheCacheDirCannotBeWritten() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        bundled = true;
+        HostEnvironment host = new HostEnvironment(Map.of("XDG_CACHE_HOME", file.resolve("cache").toString()),
+                tmp.resolve("home"), List.of());
+        assertEquals(0, run(host, "kernelspecs"), err::toString);
+        assertEquals("java", listedLanguages().get("java"), out::toString);
     }
 
     /** The table's kernel names and their languages. */
