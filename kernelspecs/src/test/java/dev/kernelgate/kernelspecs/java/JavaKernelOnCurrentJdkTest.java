@@ -9,8 +9,6 @@ import dev.kernelgate.wire.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,42 +19,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JavaKernelOnCurrentJdkTest {
     @TempDir
-    static Path dir;
-    static TestJdk jdk;
-    static KernelClient kernel;
-
-    @BeforeAll
-    static void start() throws Exception {
-        jdk = TestJdk.atLeast(21);
-        kernel = KernelClient.launch(dir, jdk.java(), List.of());
-        kernel.waitForReady();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kernel != null) {
-            kernel.close();
-        }
-    }
+    Path dir;
 
     @Test
-    void runsCellsAndStopsAnEndlessLoop() {
-        JsonNode language = kernel.request(Channel.SHELL, "kernel_info_request", Json.object())
-                .content().path("language_info");
-        assertEquals("java", language.path("name").asText());
-        assertEquals(jdk.version().toString(), language.path("version").asText(), "the kernel runs on " + jdk.home());
+    void runsCellsAndStopsAnEndlessLoop() throws Exception {
+        TestJdk jdk = TestJdk.atLeast(21);
+        try (KernelClient kernel = KernelClient.launch(dir, jdk.java(), List.of())) {
+            kernel.waitForReady();
+            JsonNode language = kernel.request(Channel.SHELL, "kernel_info_request", Json.object())
+                    .content().path("language_info");
+            assertEquals("java", language.path("name").asText());
+            assertEquals(jdk.version().toString(), language.path("version").asText(), "runs on " + jdk.home());
 
-        assertEquals("42\n", kernel.execute("System.out.println(6*7)").stdout());
-        assertEquals("2", kernel.execute("1+1").result());
+            assertEquals("42\n", kernel.execute("System.out.println(6*7)").stdout());
+            assertEquals("2", kernel.execute("1+1").result());
 
-        // Interrupted once the loop surely runs (its first output arrived): JShell's own stop must end it.
-        KernelClient.Interrupted running = kernel.interruptWhen("System.out.println(\"looping\"); while (true) {}",
-                m -> "stream".equals(m.msgType()), Duration.ofSeconds(2));
-        assertInterrupted(running);
-        // Interrupted on busy, before the snippet starts.
-        assertInterrupted(kernel.interruptWhen("while (true) {}", KernelClient.isStatus("busy"),
-                Duration.ofSeconds(2)));
-        assertEquals("2", kernel.execute("1+1").result(), "the kernel keeps working");
+            // Interrupted once the loop surely runs (its first output arrived): JShell's own stop must end it.
+            assertInterrupted(kernel.interruptWhen("System.out.println(\"looping\"); while (true) {}",
+                    m -> "stream".equals(m.msgType()), Duration.ofSeconds(2)));
+            // Interrupted on busy, before the snippet starts.
+            assertInterrupted(kernel.interruptWhen("while (true) {}", KernelClient.isStatus("busy"),
+                    Duration.ofSeconds(2)));
+            assertEquals("2", kernel.execute("1+1").result(), "the kernel keeps working");
+        }
     }
 
     private static void assertInterrupted(KernelClient.Interrupted stopped) {
