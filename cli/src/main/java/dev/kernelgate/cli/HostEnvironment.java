@@ -22,7 +22,17 @@ public record HostEnvironment(Map<String, String> env, Path home, List<Path> sys
 
     /** This process's environment. */
     public static HostEnvironment current() {
-        return new HostEnvironment(System.getenv(), Path.of(System.getProperty("user.home")),
+        return of(System.getenv());
+    }
+
+    /**
+     * A host with environment {@code env}: home is {@code $HOME} when set, as Jupyter and the XDG dirs take it
+     * (the JVM's {@code user.home} comes from the password database and ignores {@code $HOME}), else
+     * {@code user.home}; Jupyter's usual system data dirs.
+     */
+    public static HostEnvironment of(Map<String, String> env) {
+        String home = env.get("HOME");
+        return new HostEnvironment(env, Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home")),
                 KernelSpecSearchPath.SYSTEM_DATA_DIRS);
     }
 }

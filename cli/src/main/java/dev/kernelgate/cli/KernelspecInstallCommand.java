@@ -1,7 +1,9 @@
 package dev.kernelgate.cli;
 
+import dev.kernelgate.kernelspecs.BundledKernels;
 import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
 import dev.kernelgate.kernelspecs.java.JavaKernelSpec;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,7 +31,8 @@ final class KernelspecInstallCommand implements Callable<Integer> {
     private Target target = new Target();
 
     static final class Target {
-        @Option(names = "--user", description = "Install into the user's Jupyter data dir.")
+        @Option(names = "--user", description = "Install into the user's Jupyter data dir (kernels in $JUPYTER_DATA_DIR,"
+                + " else $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter).")
         boolean user;
 
         @Option(names = "--prefix", paramLabel = "DIR", description = "Install into DIR/share/jupyter/kernels.")
@@ -52,18 +55,29 @@ final class KernelspecInstallCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kernelgate: no bundled kernel named '" + kernel + "' (bundled: java)");
             return 2;
         }
-        Path kernels;
-        if (target.user) {
-            kernels = KernelSpecSearchPath.userDataDir(host.env(), host.home()).resolve("kernels");
-        } else if (target.prefix != null) {
-            kernels = target.prefix.resolve("share").resolve("jupyter").resolve("kernels");
-        } else {
-            kernels = Path.of("/usr/local/share/jupyter/kernels");
+        Path kernels = kernelsDir();
+        Path dir;
+        try {
+            dir = JavaKernelSpec.forCurrentJvm(BundledKernels.cacheDir(host.env(), host.home())).writeTo(kernels);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("kernelgate: cannot install kernelspec java in " + kernels + ": " + e);
+            return 1;
         }
-        Path dir = JavaKernelSpec.forCurrentJvm().writeTo(kernels);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Installed kernelspec java in " + dir);
         out.flush();
         return 0;
+    }
+
+    /** Where {@code jupyter kernelspec install} would put it: the user data dir, PREFIX, or the first system dir. */
+    private Path kernelsDir() {
+        if (target.user) {
+            return KernelSpecSearchPath.userDataDir(host.env(), host.home()).resolve("kernels");
+        }
+        if (target.prefix != null) {
+            return target.prefix.resolve("share").resolve("jupyter").resolve("kernels");
+        }
+        return host.systemDataDirs().stream().findFirst().orElse(KernelSpecSearchPath.SYSTEM_DATA_DIRS.get(0))
+                .resolve("kernels");
     }
 }

@@ -41,8 +41,13 @@ public final class Main implements Runnable {
         return new CommandLine(new Main(), factory).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
+    /** The command line whose commands read {@code host} (environment, home, Jupyter's system dirs). */
+    public static CommandLine commandLine(HostEnvironment host) {
+        return commandLine(new HostCommandFactory(host));
+    }
+
     public static CommandLine commandLine() {
-        return commandLine(CommandLine.defaultFactory());
+        return commandLine(HostEnvironment.current());
     }
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package dev.kernelgate.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,16 +50,11 @@ class KernelspecsCommandTest {
 
     /** Runs {@code kernelgate args...} against a host whose only kernelspecs are the temp ones. */
     private int run(String... args) {
-        HostEnvironment host = new HostEnvironment(Map.of(), tmp.resolve("home"), List.of(tmp.resolve("no-system-dir")));
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> cls) throws Exception {
-                return cls == KernelspecsCommand.class
-                        ? cls.cast(new KernelspecsCommand(host))
-                        : CommandLine.defaultFactory().create(cls);
-            }
-        };
-        CommandLine cli = Main.commandLine(factory);
+        return run(new HostEnvironment(Map.of(), tmp.resolve("home"), List.of(tmp.resolve("no-system-dir"))), args);
+    }
+
+    private int run(HostEnvironment host, String... args) {
+        CommandLine cli = Main.commandLine(host);
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         if (args.length > 0 && args[0].equals("kernelspecs") && !java.util.Arrays.asList(args).contains("install")
@@ -81,12 +77,100 @@ class KernelspecsCommandTest {
 
         Path prefix = tmp.resolve("prefix");
         assertEquals(0, run("kernelspecs", "install", "java", "--prefix", prefix.toString()), err::toString);
-        Path spec = prefix.resolve("share/jupyter/kernels/java/kernel.json");
-        JsonNode json = new ObjectMapper().readTree(spec.toFile());
-        assertEquals("java", json.get("language").asText());
-        assertTrue(json.get("argv").toString().contains("{connection_file}"));
-        assertTrue(Files.exists(spec.resolveSibling("logo-64x64.png")));
+        assertIsTheJavaKernelspec(prefix.resolve("share/jupyter/kernels/java"));
         assertEquals(2, run("kernelspecs", "install", "cobol", "--user"));
+    }
+
+    /** The user data dir as {@code jupyter --data-dir} finds it: JUPYTER_DATA_DIR, else XDG_DATA_HOME, else HOME. */
+    @Test
+    void installForTheUserWritesWhereJupyterLooks() throws Exception {
+        Path data = tmp.resolve("d");
+        HostEnvironment withDataDir = HostEnvironment.of(Map.of("JUPYTER_DATA_DIR", data.toString(),
+                "XDG_DATA_HOME", tmp.resolve("xdg").toString(), "HOME", tmp.resolve("home").toString()));
+        assertEquals(0, run(withDataDir, "kernelspecs", "install", "java", "--user"), err::toString);
+        assertIsTheJavaKernelspec(data.resolve("kernels/java"));
+        assertTrue(out.toString().contains("Installed kernelspec java in " + data.resolve("kernels/java")), out::toString);
+        // The listing of the same host finds it there.
+        out.getBuffer().setLength(0);
+        assertEquals(0, run(withDataDir, "kernelspecs", "--json"), err::toString);
+        JsonNode listed = new ObjectMapper().readTree(out.toString());
+        assertEquals(data.resolve("kernels/java").toString(),
+                listed.path("kernelspecs").path("java").path("resource_dir").asText(), out::toString);
+
+        Path xdg = tmp.resolve("xdg-only");
+        assertEquals(0, run(HostEnvironment.of(Map.of("XDG_DATA_HOME", xdg.toString(),
+                "HOME", tmp.resolve("home2").toString())), "kernelspecs", "install", "java", "--user"), err::toString);
+        assertIsTheJavaKernelspec(xdg.resolve("jupyter/kernels/java"));
+
+        Path home = tmp.resolve("home3");
+        assertEquals(0, run(HostEnvironment.of(Map.of("HOME", home.toString())),
+                "kernelspecs", "install", "java", "--user"), err::toString);
+        assertIsTheJavaKernelspec(home.resolve(".local/share/jupyter/kernels/java"));
+    }
+
+    @Test
+    void installWithoutATargetUsesTheFirstSystemDataDir() throws Exception {
+        Path system = tmp.resolve("usr-local-share-jupyter");
+        HostEnvironment host = new HostEnvironment(Map.of(), tmp.resolve("home"), List.of(system, tmp.resolve("usr")));
+        assertEquals(0, run(host, "kernelspecs", "install", "java"), err::toString);
+        assertIsTheJavaKernelspec(system.resolve("kernels/java"));
+    }
+
+    @Test
+    void installForTheUserAndIntoAPrefixAtOnceIsRefused() {
+        Path prefix = tmp.resolve("prefix");
+        HostEnvironment host = HostEnvironment.of(Map.of("JUPYTER_DATA_DIR", tmp.resolve("d").toString()));
+
+        assertEquals(2, run(host, "kernelspecs", "install", "java", "--user", "--prefix", prefix.toString()));
+
+        assertTrue(err.toString().contains("--user, --prefix=DIR are mutually exclusive"), err::toString);
+        assertTrue(Files.notExists(prefix) && Files.notExists(tmp.resolve("d")), "nothing was installed");
+    }
+
+    /** kernel.json as Jupyter tools need it, and both logos as PNG files. */
+    private static void assertIsTheJavaKernelspec(Path dir) throws IOException {
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("kernel.json").toFile());
+        assertEquals("Java", json.path("display_name").asText());
+        assertEquals("java", json.path("language").asText());
+        assertEquals("message", json.path("interrupt_mode").asText());
+        JsonNode argv = json.path("argv");
+        assertTrue(argv.get(0).asText().endsWith("/bin/java"), argv::toString);
+        assertEquals("{connection_file}", argv.get(argv.size() - 1).asText());
+        for (String logo : List.of("logo-32x32.png", "logo-64x64.png")) {
+            byte[] png = Files.readAllBytes(dir.resolve(logo));
+            assertEquals("\u0089PNG", new String(png, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1), logo);
+        }
+    }
+
+    /** Issue 2, must hold 7: the real host's listing names Debian's kernels (python3-ipykernel, r-cran-irkernel). */
+    @Test
+    void listsTheDebianKernels() {
+        assumeTrue(Files.isDirectory(Path.of("/usr/share/jupyter/kernels/python3")),
+                "Debian's Jupyter kernels are not installed here");
+        bundled = true;
+        assertEquals(0, run(HostEnvironment.current(), "kernelspecs"), err::toString);
+        Map<String, String> languages = listedLanguages();
+        assertEquals("python", languages.get("python3"), out::toString);
+        assertEquals("R", languages.get("ir"), out::toString);
+        assertEquals("java", languages.get("java"), out::toString);
+    }
+
+    /** Tests run as root, where permissions stop nothing: a regular file in the cache path makes it unwritable. */
+    @Test
+    void listsTheBundledJavaKernelWhenTheCacheDirCannotBeWritten() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        bundled = true;
+        HostEnvironment host = new HostEnvironment(Map.of("XDG_CACHE_HOME", file.resolve("cache").toString()),
+                tmp.resolve("home"), List.of());
+        assertEquals(0, run(host, "kernelspecs"), err::toString);
+        assertEquals("java", listedLanguages().get("java"), out::toString);
+    }
+
+    /** The table's kernel names and their languages. */
+    private Map<String, String> listedLanguages() {
+        Map<String, String> languages = new java.util.LinkedHashMap<>();
+        out.toString().lines().skip(1).map(l -> l.trim().split("\\s+")).forEach(f -> languages.put(f[0], f[1]));
+        return languages;
     }
 
     @Test
@@ -162,8 +246,7 @@ class KernelspecsCommandTest {
                 "--drop-in-dir", dropIns.toString(), "--drop-in-dir", moreDropIns.toString());
 
         assertEquals(0, exit, err::toString);
-        List<String> names = out.toString().lines().skip(1).map(l -> l.trim().split("\\s+")[0]).toList();
-        assertEquals(List.of("java", "julia", "python3", "rkernel"), names);
+        assertEquals(List.of("java", "julia", "python3", "rkernel"), List.copyOf(listedLanguages().keySet()));
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code kernelgate init-config} and the ways {@code kernelgate server} refuses to start, by exit code. */
 class ServerCommandsTest {
@@ -18,15 +17,7 @@ class ServerCommandsTest {
     Path tmp;
 
     private int run(Map<String, String> env, String... args) {
-        HostEnvironment host = new HostEnvironment(env, tmp.resolve("home"), List.of());
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> cls) throws Exception {
-                return cls == ServerCommand.class ? cls.cast(new ServerCommand(host))
-                        : CommandLine.defaultFactory().create(cls);
-            }
-        };
-        return Main.commandLine(factory).execute(args);
+        return Main.commandLine(new HostEnvironment(env, tmp.resolve("home"), List.of())).execute(args);
     }
 
     @Test

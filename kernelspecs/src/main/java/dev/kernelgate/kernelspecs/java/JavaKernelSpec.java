@@ -2,6 +2,7 @@ package dev.kernelgate.kernelspecs.java;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kernelgate.kernelspecs.BundledKernels;
 import dev.kernelgate.kernelspecs.InterruptMode;
 import dev.kernelgate.kernelspecs.KernelSpec;
 import dev.kernelgate.wire.Json;
@@ -81,14 +82,14 @@ public final class JavaKernelSpec {
      * maintained class-data-sharing archive in {@code $XDG_CACHE_HOME/kernelgate} (or {@code ~/.cache/kernelgate}).
      */
     public static JavaKernelSpec forCurrentJvm() {
-        String cache = System.getenv("XDG_CACHE_HOME");
-        Path cacheDir = cache != null && !cache.isBlank() && Path.of(cache).isAbsolute()
-                ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache");
-        return forCurrentJvm(cacheDir.resolve("kernelgate"));
+        return forCurrentJvm(BundledKernels.cacheDir(System.getenv(), Path.of(System.getProperty("user.home"))));
     }
 
-    /** {@link #forCurrentJvm()} with the archive (JDK 19+) in {@code archiveDir}, which is created if needed. */
-    static JavaKernelSpec forCurrentJvm(Path archiveDir) {
+    /**
+     * {@link #forCurrentJvm()} with the archive (JDK 19+) in {@code archiveDir}, which is created if needed; without
+     * the archive when it cannot be.
+     */
+    public static JavaKernelSpec forCurrentJvm(Path archiveDir) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {

@@ -17,8 +17,10 @@ import jdk.jshell.spi.ExecutionEnv;
  * <p>Why local rather than JShell's default remote (JDI) engine: no second JVM to start (cold start) or to talk
  * to on every execute (round trip), {@code System.out}/{@code System.err}/{@code System.in} are this process's
  * streams so the kernel captures them directly and in order, and {@code display()} hands real objects to the
- * kernel. Stopping is the JDK's own: {@code ThreadGroup.stop} on JDK 17, and on JDK 22+ the stop checks the
- * engine weaves into every loaded snippet class plus {@code Thread.interrupt} — both end {@code while (true) {}}.
+ * kernel. Stopping is the JDK's own: {@code ThreadGroup.stop} of the snippet thread on JDK 17; from JDK 20, where
+ * {@code Thread.stop} throws, a stop flag the engine checks before every backward branch of the snippet classes it
+ * loads (JDK-8289613), on JDK 25 at every method entry too (JDK-8355323), plus {@code Thread.interrupt} for blocked
+ * calls. Both end {@code while (true) {}}.
  * The price: user code shares the kernel's heap, and {@code System.exit} ends the kernel (the gateway restarts it).
  */
 final class KernelExecutionControl extends LocalExecutionControl {

@@ -85,14 +85,23 @@ final class KernelClient implements AutoCloseable {
         }
     }
 
-    /** Writes a connection file into {@code dir} and starts the Java kernel from its spec's argv. */
+    /** Writes a connection file into {@code dir} and starts the Java kernel from its spec's argv, on this JVM's java. */
     static KernelClient launch(Path dir, List<String> extraJvmFlags) throws IOException {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return launch(dir, currentJava(), extraJvmFlags);
+    }
+
+    /** As {@link #launch(Path, List)} with another {@code java} executable (another JDK), the test class path. */
+    static KernelClient launch(Path dir, Path java, List<String> extraJvmFlags) throws IOException {
         List<String> flags = new ArrayList<>(JavaKernelSpec.DEFAULT_JVM_FLAGS);
         flags.addAll(extraJvmFlags);
         String classPath = System.getProperty("java.class.path");
-        return launchCommand(dir, new JavaKernelSpec(Path.of(java), classPath, flags).argv());
+        return launchCommand(dir, new JavaKernelSpec(java, classPath, flags).argv());
+    }
+
+    /** The java executable running the tests. */
+    private static Path currentJava() {
+        return Path.of(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     }
 
     /** Writes a connection file into {@code dir} and starts {@code argv} with {@code {connection_file}} replaced. */
@@ -103,10 +112,8 @@ final class KernelClient implements AutoCloseable {
 
     /** Starts the Java kernel over the ipc transport (endpoints {@code ipc://DIR/kernel-N}). */
     static KernelClient launchIpc(Path dir) throws IOException {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String base = freeIpcBase(dir);
-        return launchCommand(dir, new JavaKernelSpec(Path.of(java), System.getProperty("java.class.path")).argv(),
+        return launchCommand(dir, new JavaKernelSpec(currentJava(), System.getProperty("java.class.path")).argv(),
                 new ConnectionInfo("ipc", base, 1, 2, 3, 4, 5, UUID.randomUUID().toString(), "hmac-sha256", "java"));
     }
 
@@ -337,6 +344,37 @@ final class KernelClient implements AutoCloseable {
     Execution collect(Message request) {
         Message reply = await(Channel.SHELL, isReplyTo(request), TIMEOUT);
         return new Execution(request, reply, drainIopubUntilIdle(request));
+    }
+
+    /** A cell stopped by {@link #interruptWhen}, and how long its reply took after the interrupt was sent. */
+    record Interrupted(Execution execution, Duration afterInterrupt) {
+    }
+
+    /**
+     * Sends {@code code}, sends interrupt_request on control the moment an iopub message of that cell matches
+     * {@code trigger}, and collects the cell, failing if its reply does not come within {@code limit} of the
+     * interrupt (an endless loop that missed the interrupt never replies).
+     */
+    Interrupted interruptWhen(String code, Predicate<Message> trigger, Duration limit) {
+        Message request = sendExecute(code, false);
+        Message seen = await(Channel.IOPUB, isReplyTo(request).and(trigger), TIMEOUT);
+        long sent = System.nanoTime();
+        Message interrupt = send(Channel.CONTROL, "interrupt_request", Json.object());
+        Message reply = await(Channel.SHELL, isReplyTo(request), limit);
+        Duration took = Duration.ofNanos(System.nanoTime() - sent);
+        Message interruptReply = await(Channel.CONTROL, isReplyTo(interrupt), TIMEOUT);
+        if (!"ok".equals(interruptReply.content().path("status").asText())) {
+            throw new AssertionError("interrupt_request was refused: " + interruptReply.content());
+        }
+        List<Message> iopub = new ArrayList<>(List.of(seen));
+        iopub.addAll(drainIopubUntilIdle(request));
+        return new Interrupted(new Execution(request, reply, iopub), took);
+    }
+
+    /** Whether {@code message} is a {@code status} message with that execution_state. */
+    static Predicate<Message> isStatus(String executionState) {
+        return m -> "status".equals(m.msgType())
+                && executionState.equals(m.content().path("execution_state").asText());
     }
 
     /** Heartbeat round trip; null if no echo within {@code timeout}. */
