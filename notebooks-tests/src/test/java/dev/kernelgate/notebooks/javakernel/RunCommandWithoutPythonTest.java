@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's run command, {@code ./kernelgate execd}, on a machine with a JDK and no Python: a container of the
  * debootstrap minbase image (no python3, no Jupyter data dirs) with this checkout and a self-contained JDK mounted.
  * It must start with the bundled Java kernel, answer the README's first execute, and give a client that names no
- * kernel the Java kernel.
+ * kernel the Java kernel. The JDK is Temurin 25 here, so this is also the launcher, the jar and the Java kernel on
+ * a current Java (the build targets 17).
  */
 class RunCommandWithoutPythonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
