@@ -85,6 +85,12 @@ class RunCommandWithoutPythonTest {
             assertEquals(List.of("init", "stdout", "execution_complete"),
                     events.stream().map(e -> e.path("type").asText()).toList(), run.body());
             assertEquals("42\n", events.get(1).path("text").asText());
+            HttpResponse<String> version = http.send(HttpRequest.newBuilder(URI.create(base + "/code"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"context\":{\"language\":\"java\"},"
+                            + "\"code\":\"System.out.println(Runtime.version().feature())\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(version.body().contains("\"text\":\"" + jdkFeature(jdk) + "\\n\""),
+                    "the kernel runs on the mounted JDK: " + version.body());
 
             JsonNode specs = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/kernelspecs"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body());
@@ -116,6 +122,15 @@ class RunCommandWithoutPythonTest {
                     .max(Path::compareTo)
                     .orElseThrow(() -> new AssertionError("no Temurin JDK under /usr/lib/jvm (this machine kind has "
                             + "one); set KERNELGATE_TEST_JDK to a self-contained JDK"));
+        }
+    }
+
+    /** The feature version in the JDK's {@code release} file ({@code JAVA_VERSION="25.0.3"} → 25). */
+    private static int jdkFeature(Path jdk) throws IOException {
+        try (Stream<String> lines = Files.lines(jdk.resolve("release"))) {
+            String version = lines.filter(l -> l.startsWith("JAVA_VERSION=")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no JAVA_VERSION in " + jdk.resolve("release")));
+            return Runtime.Version.parse(version.substring("JAVA_VERSION=".length()).replace("\"", "")).feature();
         }
     }
 
