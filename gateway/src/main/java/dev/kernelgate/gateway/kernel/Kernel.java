@@ -180,8 +180,19 @@ public final class Kernel {
             return request(Channel.CONTROL, "interrupt_request", Json.object(), Duration.ofSeconds(5))
                     .thenApply(reply -> null);
         }
-        return ready.thenRunAsync(() -> Signals.signalGroup(pid(), "INT"), blocking);
+        return ready.thenRunAsync(this::interruptGroup, blocking);
     }
+
+    private void interruptGroup() {
+        long group = pid();
+        if (!Signals.signalGroup(group, "INT")) {
+            // No such group: the kernel has exited, or it runs without a group of its own (see OwnProcessGroup).
+            log.error("kernel {} ({}): SIGINT to process group {} failed", id, spec.name(), group);
+            throw new IllegalStateException("cannot interrupt kernel " + id + ": SIGINT to process group " + group
+                    + " failed");
+        }
+    }
+
 
     /** Restarts in place: same id, ports and key. Completes when the new process is ready. */
     public CompletableFuture<Void> restart() {

@@ -38,6 +38,7 @@ public final class KernelManager implements AutoCloseable {
     private final ZMQ.Context context = ZMQ.context(1);
     private final ExecutorService blocking;
     private final PortAllocator ports = new PortAllocator();
+    private final OwnProcessGroup processGroup = OwnProcessGroup.find(OwnProcessGroup.SETSID);
     private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -122,7 +123,7 @@ public final class KernelManager implements AutoCloseable {
                 UUID.randomUUID().toString(), "hmac-sha256", spec.name());
         Path file = config.runtimeDir().resolve("kernel-" + id + ".json");
         Map<String, String> env = request.env() != null ? request.env() : System.getenv();
-        KernelLaunch launch = new KernelLaunch(spec, file, env, request.cwd());
+        KernelLaunch launch = new KernelLaunch(spec, file, env, request.cwd(), processGroup);
         try {
             ConnectionFile.write(file, info);
         } catch (IOException e) {

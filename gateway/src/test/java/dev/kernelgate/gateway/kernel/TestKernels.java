@@ -34,6 +34,26 @@ final class TestKernels {
         return new KernelManager(config, catalog);
     }
 
+    /** The process group of {@code pid}, from the fifth field of /proc/PID/stat. */
+    static long pgid(long pid) throws IOException {
+        return Long.parseLong(stat(pid)[2]);
+    }
+
+    /** Whether {@code pid} exists and is not a zombie (whoever its parent is). */
+    static boolean running(long pid) {
+        try {
+            return !"Z".equals(stat(pid)[0]);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The fields of /proc/PID/stat after the command name: state, ppid, pgrp, ... */
+    private static String[] stat(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
     /** Writes {@code kernels/<name>/kernel.json} under {@code dir}. */
     static void writeSpec(Path dir, String name, String json) throws IOException {
         Path spec = Files.createDirectories(dir.resolve("kernels").resolve(name));
