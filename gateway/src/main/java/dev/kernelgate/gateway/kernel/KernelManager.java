@@ -76,7 +76,11 @@ public final class KernelManager implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> spawn(request), blocking);
     }
 
-    /** Spawns a kernel and waits for it to be ready. */
+    /**
+     * Spawns a kernel and waits for it to be ready. When that fails (the process exits, or does not answer within
+     * {@link KernelManagerConfig#kernelInfoTimeout()}), nothing of the kernel is left by the time the future fails:
+     * its process group is killed, its connection file removed and it is no longer listed.
+     */
     public CompletableFuture<Kernel> startAndWait(KernelStartRequest request) {
         return start(request).thenCompose(k -> k.ready().thenApply(ignored -> k));
     }

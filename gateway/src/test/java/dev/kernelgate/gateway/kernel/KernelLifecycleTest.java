@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
@@ -95,19 +96,10 @@ class KernelLifecycleTest {
     @Test
     void killMinus9IsAnnouncedWithinHalfASecondAndTheKernelComesBack() throws Exception {
         Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("python3")));
-        List<String> events = new CopyOnWriteArrayList<>();
+        TestKernels.LifecycleEvents lifecycle = new TestKernels.LifecycleEvents();
+        kernel.addListener(lifecycle);
+        List<String> events = lifecycle.events;
         List<String> statuses = new CopyOnWriteArrayList<>();
-        kernel.addListener(new KernelListener() {
-            @Override
-            public void onRestarting(Kernel k) {
-                events.add("restarting");
-            }
-
-            @Override
-            public void onRestarted(Kernel k) {
-                events.add("restarted");
-            }
-        });
         await(kernel.connect("watcher", new KernelConnection.Listener() {
             @Override
             public void onMessage(dev.kernelgate.wire.Channel channel, dev.kernelgate.wire.WireMessage message) {
@@ -181,6 +173,31 @@ class KernelLifecycleTest {
     }
 
     @Test
+    void restartsThatNeverAnswerAreKilledCountTowardTheLimitAndEndInDead() throws Exception {
+        // The first run is a kernel; every restart runs sleep, which never answers kernel_info.
+        TestKernels.writeSpecChangingAfterFirstRun(dir, "relapse", "exec /usr/bin/python3 '%s' \"$0\" '%s'".formatted(
+                TestKernels.fakeKernel("recording_kernel.py"), dir.resolve("relapse.log")), "exec /bin/sleep 1000");
+        Set<Long> childrenBefore = TestKernels.children();
+        // Each relaunch lives longer than the stable start time: only having answered may make a run stable.
+        try (KernelManager impatient = TestKernels.manager(dir, c -> c.withKernelInfoTimeout(Duration.ofSeconds(2))
+                .withRestartPolicy(2, Duration.ofMillis(500)))) {
+            Kernel kernel = await(impatient.startAndWait(KernelStartRequest.of("relapse")));
+            TestKernels.LifecycleEvents lifecycle = new TestKernels.LifecycleEvents();
+            kernel.addListener(lifecycle);
+            List<String> events = lifecycle.events;
+
+            ProcessHandle.of(kernel.pid()).orElseThrow().destroyForcibly();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().anyMatch(e -> e.startsWith("dead")));
+            assertEquals(List.of("restarting", "restarting", "restarting", "dead: restart limit (2) reached"), events);
+            assertEquals(Kernel.State.DEAD, kernel.state());
+            await().atMost(Duration.ofSeconds(10)).until(() -> impatient.list().isEmpty());
+            assertEquals(List.of(), TestKernels.runtimeFiles(dir));
+            assertEquals(childrenBefore, TestKernels.children(), "a relaunched sleep is left");
+        }
+    }
+
+    @Test
     void kernelThatExitsDuringStartFailsFastWithItsExitCode() throws Exception {
         TestKernels.writeSpec(dir, "crash", """
                 {"argv": ["/bin/sh", "-c", "exit 3", "{connection_file}"],
@@ -197,12 +214,8 @@ class KernelLifecycleTest {
     @Test
     void aKernelThatExitsBeforeBindingIsStartedAgainOnFreshPorts() throws Exception {
         // The first start exits at once, as a kernel whose port was taken meanwhile does; the next one works.
-        Path marker = dir.resolve("first-start-happened");
-        TestKernels.writeSpec(dir, "flaky", """
-                {"argv": ["/bin/sh", "-c",
-                          "if [ -e %s ]; then exec /usr/bin/python3 -m ipykernel_launcher -f \\"$0\\"; fi; touch %s; exit 1",
-                          "{connection_file}"],
-                 "display_name": "Flaky", "language": "python"}""".formatted(marker, marker));
+        Path marker = TestKernels.writeSpecChangingAfterFirstRun(dir, "flaky", "exit 1",
+                "exec /usr/bin/python3 -m ipykernel_launcher -f \"$0\"");
         Kernel kernel = await(manager.start(KernelStartRequest.of("flaky")));
         var firstPorts = kernel.connectionInfo();
         await(kernel.ready());
