@@ -26,6 +26,17 @@ class ConnectionFileTest {
     }
 
     @Test
+    void ipcFilesRoundTrip() throws Exception {
+        ConnectionInfo info = new ConnectionInfo("ipc", dir.resolve("kernel-ipc").toString(), 11, 12, 13, 14, 15,
+                "k", "hmac-sha256", "python3");
+        Path file = dir.resolve("kernel-ipc.json");
+        ConnectionFile.write(file, info);
+        ConnectionInfo read = ConnectionFile.read(file);
+        assertEquals(info, read);
+        assertEquals("ipc://" + dir.resolve("kernel-ipc") + "-12", read.endpoint(Channel.IOPUB));
+    }
+
+    @Test
     void readsAJupyterClientFileAndIpcEndpoints() throws Exception {
         Path file = dir.resolve("k.json");
         Files.writeString(file, """

@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SignerTest {
 
@@ -71,12 +73,37 @@ class SignerTest {
         assertEquals("hmac-sha512", Signer.create("HMAC-SHA512", "k").scheme());
     }
 
+    /** Digests of {"h":1}{}{}{"c":2} under the key "kernelgate", from Python: hmac.new(key, msg, name).hexdigest(). */
+    @ParameterizedTest
+    @CsvSource({
+            "hmac-sha3_256, 3d9cbdeaddbdae272a827574ac45ece2575cdad50d54263c6d96274e4b3009a5",
+            "hmac-sha3-256, 3d9cbdeaddbdae272a827574ac45ece2575cdad50d54263c6d96274e4b3009a5",
+            "hmac-sha3_512, f44490d79b8c0d25a553f09955743d8dc63d6a92804a2f83f6eb00952e379bd13090002a6c61820d08778ef6abafb7ed029a56bc041832ffa16bbd2cb9dc7c3b",
+            "hmac-sha512_256, 3ecc91b30b5c5e9dbec7491a65ee33d06046894b9bb015d75d363685f6848bc9",
+            "hmac-sha512_224, 6a0df1a150a8b9ad387cde965d9d101b09446eb114ac74c4e71b512f",
+            "hmac-sha224, 7dad129b196d8c630ca06404a192d63f1491413922cf222f255758eb",
+            "hmac-sha384, 6e07307404d976a133e9da8209a60ff1c88724f02a961bc3824e8449b320319cbc9b4f3aa3fd8e9197ec7447abe4b883",
+            "hmac-md5, 194400a0876aab43416d83090800448e"})
+    void pythonHashlibSchemeNamesGivePythonsDigests(String scheme, String pythonHex) {
+        byte[] signature = Signer.create(scheme, "kernelgate").sign(b("{\"h\":1}"), b("{}"), b("{}"), b("{\"c\":2}"));
+        assertEquals(pythonHex, new String(signature, StandardCharsets.US_ASCII));
+    }
+
     @Test
     void unknownSchemeIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Signer.create("hmac-nosuchhash", "k"));
         assertTrue(e.getMessage().contains("hmac-nosuchhash"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Signer.create("rsa", "k"));
+    }
+
+    @Test
+    void theSchemeIsCheckedEvenWhenTheKeyIsEmpty() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> Signer.create("hmac-blake2b", ""));
+        assertTrue(unknown.getMessage().contains("hmac-blake2b"), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Signer.create("bogus", ""));
+        assertFalse(Signer.create("hmac-sha3_256", "").enabled());
     }
 
     @Test

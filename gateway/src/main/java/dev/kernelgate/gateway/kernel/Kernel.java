@@ -180,7 +180,17 @@ public final class Kernel {
             return request(Channel.CONTROL, "interrupt_request", Json.object(), Duration.ofSeconds(5))
                     .thenApply(reply -> null);
         }
-        return ready.thenRunAsync(() -> Signals.signalGroup(pid(), "INT"), blocking);
+        return ready.thenRunAsync(this::interruptGroup, blocking);
+    }
+
+    private void interruptGroup() {
+        long group = pid();
+        if (!Signals.signalGroup(group, "INT")) {
+            // No such group: the kernel has exited, or it runs without a group of its own (see OwnProcessGroup).
+            log.error("kernel {} ({}): SIGINT to process group {} failed", id, spec.name(), group);
+            throw new IllegalStateException("cannot interrupt kernel " + id + ": SIGINT to process group " + group
+                    + " failed");
+        }
     }
 
     /** Restarts in place: same id, ports and key. Completes when the new process is ready. */
@@ -279,7 +289,7 @@ public final class Kernel {
     }
 
     private void beginProbe(CompletableFuture<Void> generation, Process launched) {
-        if (generation.isDone() || generation != ready || launched != process) {
+        if (generation.isDone() || generation != ready || launched != process || state == State.DEAD) {
             return;
         }
         if (!ListeningPorts.allListening(connection.shellPort(), connection.iopubPort(), connection.controlPort(),
@@ -300,14 +310,37 @@ public final class Kernel {
     }
 
     private void startProbe(CompletableFuture<Void> generation, Process launched) {
-        reactor.schedule(config.kernelInfoTimeout().toMillis(), () -> {
-            if (!generation.isDone()) {
-                generation.completeExceptionally(new KernelStartException(KernelStartException.Reason.TIMEOUT,
-                        "kernel " + id + " (" + spec.name() + ") did not answer kernel_info within "
-                                + config.kernelInfoTimeout().toSeconds() + " s"));
-            }
-        });
+        // A deadline, so a kernel that became ready holds no timer for the rest of the timeout.
+        reactor.deadline(generation, config.kernelInfoTimeout().toMillis(), () -> probeTimedOut(generation, launched));
         beginProbe(generation, launched);
+    }
+
+    /** Reactor thread: the process runs but did not become ready in time; it must not be left running. */
+    private void probeTimedOut(CompletableFuture<Void> generation, Process launched) {
+        if (generation.isDone() || launched != process) {
+            return; // an earlier attempt's timer (START_ATTEMPTS), or already settled
+        }
+        probe = null;
+        String why = "did not answer kernel_info within " + describe(config.kernelInfoTimeout());
+        KernelStartException timeout = new KernelStartException(KernelStartException.Reason.TIMEOUT,
+                "kernelspec '" + spec.name() + "' (" + spec.specFile() + "): kernel " + id + " " + why
+                        + "; its process was killed");
+        if (state == State.STARTING) {
+            log.warn("kernel {} ({}) {}; killing it", id, spec.name(), why);
+            failStart(why, timeout);
+            return;
+        }
+        generation.completeExceptionally(timeout);
+        if (state == State.RESTARTING) {
+            // Killed, the relaunch is a failed restart like one that exited: onExit counts it toward the limit.
+            log.warn("kernel {} ({}) {} after a restart; killing it", id, spec.name(), why);
+            CompletableFuture.runAsync(() -> Signals.signalGroup(launched.pid(), "KILL"), blocking);
+        }
+    }
+
+    private static String describe(Duration d) {
+        long millis = d.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private void sendProbe(Probe p) {
@@ -321,7 +354,7 @@ public final class Kernel {
     }
 
     private void probeProgress(Probe p) {
-        if (p.ready.isDone() || probe != p || !p.replied) {
+        if (p.ready.isDone() || probe != p || !p.replied || state == State.DEAD) {
             return;
         }
         if (iopubCount > p.iopubAtStart) {
@@ -451,39 +484,41 @@ public final class Kernel {
                 reassignPorts();
                 launch();
             }, blocking).exceptionally(error -> {
-                ready.completeExceptionally(error);
+                failStart("could not start again: " + error.getMessage(), error);
                 return null;
             });
             return;
         }
         if (state == State.STARTING) {
             log.warn("kernel {} ({}) failed to start: {}", id, spec.name(), why);
-            ready.completeExceptionally(new KernelStartException(KernelStartException.Reason.PROCESS_EXITED,
+            failStart(why + " during start-up", new KernelStartException(KernelStartException.Reason.PROCESS_EXITED,
                     "kernelspec '" + spec.name() + "' (" + spec.specFile() + "): " + why + " before it answered"
                             + " kernel_info; argv " + launch.argv()));
-            die(why + " during start-up");
             return;
         }
         if (state != State.RUNNING && state != State.RESTARTING) {
             return;
         }
         log.warn("kernel {} ({}) died: {}; restarting", id, spec.name(), why);
+        boolean becameReady = ready.isDone() && !ready.isCompletedExceptionally();
         state = State.RESTARTING;
         executionState = "restarting";
         ready.completeExceptionally(new IllegalStateException(why));
         listeners.forEach(l -> l.onRestarting(this));
         connections.forEach(c -> c.kernelStatus("restarting"));
-        serially(this::autoRestart);
+        serially(() -> autoRestart(becameReady));
     }
 
-    private CompletableFuture<Void> autoRestart() {
+    /** {@code becameReady}: whether the process that died had answered; only such a run can be a stable one. */
+    private CompletableFuture<Void> autoRestart(boolean becameReady) {
         if (state != State.RESTARTING) {
             return CompletableFuture.completedFuture(null);
         }
         int attempt;
         synchronized (this) {
             long alive = System.nanoTime() - launchedAtNanos;
-            if (alive >= config.stableStartTime().toNanos()) {
+            // A relaunch killed for not answering in time counts however long the kernel_info timeout was.
+            if (becameReady && alive >= config.stableStartTime().toNanos()) {
                 consecutiveRestarts = 0;
             }
             attempt = ++consecutiveRestarts;
@@ -505,18 +540,21 @@ public final class Kernel {
                 });
     }
 
-    private void die(String reason) {
+    /** Marks the kernel dead; completes once its process group is killed, the process reaped, the kernel released. */
+    private CompletableFuture<Void> die(String reason) {
         deathReason = reason;
         state = State.DEAD;
         executionState = "dead";
         log.warn("kernel {} ({}) is dead: {}", id, spec.name(), reason);
         connections.forEach(c -> c.kernelStatus("dead"));
         listeners.forEach(l -> l.onDead(this, reason));
-        long group = pid();
-        CompletableFuture.runAsync(() -> {
-            Signals.signalGroup(group, "KILL");
-            release();
-        }, blocking);
+        return signalThenWait(process, "KILL", 5000).thenRunAsync(this::release, blocking);
+    }
+
+    /** A start that cannot succeed: its caller hears of {@code failure} only when nothing of the kernel is left. */
+    private void failStart(String reason, Throwable failure) {
+        CompletableFuture<Void> generation = ready;
+        die(reason).whenComplete((ok, error) -> generation.completeExceptionally(failure));
     }
 
     /** shutdown_request on control, then SIGTERM, then SIGKILL to the group, each after half the wait. */

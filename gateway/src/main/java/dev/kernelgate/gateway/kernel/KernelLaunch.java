@@ -19,15 +19,16 @@ import java.util.regex.Pattern;
 final class KernelLaunch {
     private static final Pattern ARG_PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final KernelSpec spec;
     private final List<String> argv;
     private final Map<String, String> env;
     private final Path cwd;
+    private final OwnProcessGroup group;
 
-    KernelLaunch(KernelSpec spec, Path connectionFile, Map<String, String> baseEnv, Path cwd) {
+    KernelLaunch(KernelSpec spec, Path connectionFile, Map<String, String> baseEnv, Path cwd, OwnProcessGroup group) {
         this.spec = spec;
+        this.group = group;
         if (!spec.launchable()) {
             throw new KernelStartException(KernelStartException.Reason.NOT_LAUNCHABLE,
                     spec.notLaunchableReason().orElse("kernelspec '" + spec.name() + "' cannot be launched"));
@@ -47,13 +48,7 @@ final class KernelLaunch {
     }
 
     Process start(ProcessBuilder.Redirect output) throws IOException {
-        List<String> command = new ArrayList<>(argv.size() + 1);
-        // setsid gives the kernel its own process group (pgid = pid) so signals reach its children too.
-        if (Files.isExecutable(SETSID)) {
-            command.add(SETSID.toString());
-        }
-        command.addAll(argv);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(group.command(argv))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(output)
                 .redirectError(output);

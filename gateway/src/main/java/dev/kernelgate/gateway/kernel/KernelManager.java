@@ -38,6 +38,7 @@ public final class KernelManager implements AutoCloseable {
     private final ZMQ.Context context = ZMQ.context(1);
     private final ExecutorService blocking;
     private final PortAllocator ports = new PortAllocator();
+    private final OwnProcessGroup processGroup = OwnProcessGroup.find(OwnProcessGroup.SETSID);
     private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -75,7 +76,11 @@ public final class KernelManager implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> spawn(request), blocking);
     }
 
-    /** Spawns a kernel and waits for it to be ready. */
+    /**
+     * Spawns a kernel and waits for it to be ready. When that fails (the process exits, or does not answer within
+     * {@link KernelManagerConfig#kernelInfoTimeout()}), nothing of the kernel is left by the time the future fails:
+     * its process group is killed, its connection file removed and it is no longer listed.
+     */
     public CompletableFuture<Kernel> startAndWait(KernelStartRequest request) {
         return start(request).thenCompose(k -> k.ready().thenApply(ignored -> k));
     }
@@ -122,7 +127,7 @@ public final class KernelManager implements AutoCloseable {
                 UUID.randomUUID().toString(), "hmac-sha256", spec.name());
         Path file = config.runtimeDir().resolve("kernel-" + id + ".json");
         Map<String, String> env = request.env() != null ? request.env() : System.getenv();
-        KernelLaunch launch = new KernelLaunch(spec, file, env, request.cwd());
+        KernelLaunch launch = new KernelLaunch(spec, file, env, request.cwd(), processGroup);
         try {
             ConnectionFile.write(file, info);
         } catch (IOException e) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param runtimeDir         where connection files are written (mode 0700 directory, 0600 files)
  * @param ip                 the address kernels bind (loopback)
  * @param restartLimit       consecutive automatic restarts before a kernel is declared dead
- * @param stableStartTime    a kernel alive this long resets the restart count
+ * @param stableStartTime    a kernel that became ready and ran this long since its launch resets the restart count
  * @param shutdownWait       graceful shutdown: half waits after shutdown_request, half after SIGTERM
  * @param kernelInfoTimeout  how long a starting kernel has to answer kernel_info and prove its IOPub
  * @param kernelOutput       where kernel stdout/stderr go (inherit, like jupyter_client, by default)
@@ -44,5 +44,20 @@ public record KernelManagerConfig(Path runtimeDir, String ip, int restartLimit, 
     public KernelManagerConfig withKernelOutput(ProcessBuilder.Redirect output) {
         return new KernelManagerConfig(runtimeDir, ip, restartLimit, stableStartTime, shutdownWait,
                 kernelInfoTimeout, output);
+    }
+
+    public KernelManagerConfig withKernelInfoTimeout(Duration timeout) {
+        return new KernelManagerConfig(runtimeDir, ip, restartLimit, stableStartTime, shutdownWait, timeout,
+                kernelOutput);
+    }
+
+    public KernelManagerConfig withShutdownWait(Duration wait) {
+        return new KernelManagerConfig(runtimeDir, ip, restartLimit, stableStartTime, wait, kernelInfoTimeout,
+                kernelOutput);
+    }
+
+    public KernelManagerConfig withRestartPolicy(int limit, Duration stableAfter) {
+        return new KernelManagerConfig(runtimeDir, ip, limit, stableAfter, shutdownWait, kernelInfoTimeout,
+                kernelOutput);
     }
 }
