@@ -223,9 +223,23 @@ final class ScenarioGateway implements AutoCloseable {
             return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new AssertionError(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            // The gateway runs in this JVM: where its threads stand is what explains a hang.
+            throw new AssertionError("no answer within " + TIMEOUT + "; threads:\n" + threadDump(), e);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static String threadDump() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            out.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+            for (int i = 0; i < Math.min(frames.length, 15); i++) {
+                out.append("    at ").append(frames[i]).append('\n');
+            }
+        });
+        return out.toString();
     }
 
     @Override
