@@ -179,8 +179,13 @@ final class KernelSocket implements WebSocket.Listener {
     }
 
     JsonNode awaitMessage(Predicate<JsonNode> test, Duration timeout) {
-        return await().atMost(timeout).pollInterval(Duration.ofMillis(10))
-                .until(() -> find(test), Optional::isPresent).orElseThrow();
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(10))
+                    .until(() -> find(test), Optional::isPresent).orElseThrow();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no matching message within " + timeout + "; received " + messages().size()
+                    + ", open " + !closed.isDone() + "; threads:\n" + ScenarioGateway.threadDump(), e);
+        }
     }
 
     JsonNode awaitMessage(Predicate<JsonNode> test) {

@@ -231,7 +231,7 @@ final class ScenarioGateway implements AutoCloseable {
         }
     }
 
-    private static String threadDump() {
+    static String threadDump() {
         StringBuilder out = new StringBuilder();
         Thread.getAllStackTraces().forEach((thread, frames) -> {
             out.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
