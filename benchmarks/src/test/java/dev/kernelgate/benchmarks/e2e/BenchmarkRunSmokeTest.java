@@ -48,7 +48,11 @@ class BenchmarkRunSmokeTest {
         assertEquals(3 * 5 + 2, results.iopub.size());
         results.iopub.forEach(row -> assertTrue(row.complete(), row.path() + " " + row.testCase().name()
                 + " received " + row.received()));
-        assertEquals(5, results.starts.size());
+        // Per kernel: the kernel process alone and Kernelgate cold (plus jupyter_server for python3); then
+        // Kernelgate prespawned for both kernels.
+        assertEquals(7, results.starts.size());
+        assertEquals(2, results.starts.stream().filter(d -> d.label().startsWith("kernel process alone")).count());
+        results.starts.forEach(d -> assertTrue(d.median() > 0, d.label()));
         assertEquals(2, results.concurrency.size());
         results.concurrency.forEach(c -> {
             assertEquals(0, c.lost() + c.misrouted(), c.server());
