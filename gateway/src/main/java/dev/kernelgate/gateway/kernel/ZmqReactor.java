@@ -25,6 +25,12 @@ final class ZmqReactor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZmqReactor.class);
     /** Messages read from one socket before the others get a turn. */
     private static final int READ_BUDGET = 256;
+    /**
+     * How long a connection's ZMTP handshake may take before the socket drops it and dials again. On loopback a
+     * handshake takes well under a millisecond; JeroMQ's default of 30 s would leave a stalled one (and the
+     * requests queued behind it) waiting that long. Queued messages survive the redial.
+     */
+    static final int HANDSHAKE_MILLIS = 5000;
 
     /** Receives the frames of one multipart message, on the reactor thread. */
     interface FrameHandler {
@@ -51,6 +57,7 @@ final class ZmqReactor implements AutoCloseable {
     }
 
     private final ZMQ.Context context;
+    private final int handshakeMillis;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -68,7 +75,12 @@ final class ZmqReactor implements AutoCloseable {
     private boolean backlog;
 
     ZmqReactor(ZMQ.Context context, String name) {
+        this(context, name, HANDSHAKE_MILLIS);
+    }
+
+    ZmqReactor(ZMQ.Context context, String name, int handshakeMillis) {
         this.context = context;
+        this.handshakeMillis = handshakeMillis;
         try {
             this.wakeup = Pipe.open();
             wakeup.source().configureBlocking(false);
@@ -149,6 +161,8 @@ final class ZmqReactor implements AutoCloseable {
         // Kernels are only connected to once their ports listen; reconnects matter after a restart.
         socket.setReconnectIVL(50);
         socket.setReconnectIVLMax(500);
+        socket.setHandshakeIvl(handshakeMillis);
+        socket.setEventHook(new HandshakeWatch(thread.getName(), endpoint), HandshakeWatch.EVENTS);
         if (identity != null) {
             socket.setIdentity(identity);
         }
