@@ -24,6 +24,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class ProxyHandler extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+    /** How long a connection that is to close keeps reading a request body its answer did not need. */
+    private static final long BODY_LINGER_SECONDS = 10;
 
     /** What the next inbound {@link HttpContent} belongs to. */
     private enum Inbound { HEAD, PASS, PROXY, DISCARD }
@@ -64,6 +68,9 @@ final class ProxyHandler extends ChannelDuplexHandler {
     /** One of the proxy's own answers (error) is being written. */
     private boolean replying;
     private boolean pausedReads;
+    /** An answer that ends the connection went out while the request body was still arriving. */
+    private boolean closeAfterBody;
+    private ScheduledFuture<?> lingerLimit;
     private boolean draining;
     private boolean drainAgain;
 
@@ -167,6 +174,10 @@ final class ProxyHandler extends ChannelDuplexHandler {
     }
 
     private void process(Object msg) {
+        if (closeAfterBody && msg instanceof HttpRequest) {
+            ReferenceCountUtil.release(msg); // a request pipelined behind one answered with "close"
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             if (inbound == Inbound.PROXY && bodyTarget != null) {
                 bodyTarget.clientBodyCut(); // a new head where body was expected: the decoder gave up
@@ -199,6 +210,10 @@ final class ProxyHandler extends ChannelDuplexHandler {
         if (last) {
             inbound = Inbound.HEAD;
             bodyTarget = null;
+            if (closeAfterBody) {
+                lingerLimit.cancel(false);
+                ctx.close();
+            }
         }
     }
 
@@ -289,9 +304,16 @@ final class ProxyHandler extends ChannelDuplexHandler {
 
     private void replied(boolean keepAlive) {
         replying = false;
-        if (!keepAlive) {
+        if (keepAlive) {
+            drain();
+        } else if (inbound == Inbound.HEAD) {
             ctx.close();
         } else {
+            // The client is still sending the request body. Closing now would reset the connection under its
+            // writes, and a reset can destroy the answer before the client reads it: take and drop the rest of
+            // the body first (process() closes after its last chunk), but not for longer than the linger time.
+            closeAfterBody = true;
+            lingerLimit = ctx.executor().schedule(() -> ctx.close(), BODY_LINGER_SECONDS, TimeUnit.SECONDS);
             drain();
         }
     }
@@ -406,6 +428,9 @@ final class ProxyHandler extends ChannelDuplexHandler {
         }
         if (bodyTarget != null && bodyTarget != current) {
             bodyTarget.clientClosed();
+        }
+        if (lingerLimit != null) {
+            lingerLimit.cancel(false);
         }
         releaseHeld();
         ctx.fireChannelInactive();

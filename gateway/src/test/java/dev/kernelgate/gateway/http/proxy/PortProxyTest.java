@@ -17,6 +17,8 @@ import dev.kernelgate.gateway.http.Responses;
 import dev.kernelgate.gateway.http.Routes;
 import dev.kernelgate.gateway.http.RunningServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -226,6 +228,31 @@ class PortProxyTest {
         HttpResponse<String> post = send(fx.request(fx.via(dead, "/x"))
                 .POST(HttpRequest.BodyPublishers.ofString("y".repeat(100_000))).build());
         assertEquals(502, post.statusCode());
+    }
+
+    @Test
+    void anAnswerBeforeTheBodyEndsReadsTheRestBeforeClosing() throws Exception {
+        int dead = ProxyFixture.freePort();
+        int bodyBytes = 8 * 1024 * 1024; // far more than the socket buffers hold
+        try (Socket client = new Socket("127.0.0.1", fx.proxyPort())) {
+            client.setSoTimeout(30_000);
+            OutputStream out = client.getOutputStream();
+            out.write(("POST /proxy/" + dead + "/x HTTP/1.1\r\nHost: 127.0.0.1\r\n" + TOKEN_HEADER + ": " + TOKEN
+                    + "\r\nContent-Length: " + bodyBytes + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = client.getInputStream();
+            // The 502 comes before any of the body; the connection must stay readable until the body is through,
+            // or the writes below are reset and the answer may be lost with them.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> in.available() > 0);
+            byte[] chunk = new byte[64 * 1024];
+            for (int sent = 0; sent < bodyBytes; sent += chunk.length) {
+                out.write(chunk);
+            }
+            out.flush();
+            String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII); // until the server closes
+            assertTrue(response.startsWith("HTTP/1.1 502"), response);
+            assertTrue(response.contains("NET_004: nothing answers on 127.0.0.1:" + dead), response);
+        }
     }
 
     @Test
