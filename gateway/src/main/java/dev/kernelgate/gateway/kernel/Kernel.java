@@ -43,6 +43,8 @@ import org.zeromq.ZMQ;
 public final class Kernel {
     private static final Logger log = LoggerFactory.getLogger(Kernel.class);
     private static final long PORT_POLL_MILLIS = 5;
+    /** A start whose ports do not listen for this long is logged (and again after each further period). */
+    private static final long PORT_WAIT_WARN_MILLIS = 5000;
     /** Starts tried on fresh ports when a new kernel exits before binding (a port taken meanwhile), as jupyter_client. */
     private static final int START_ATTEMPTS = 3;
 
@@ -72,6 +74,8 @@ public final class Kernel {
     private volatile boolean expectingExit;
     private volatile String deathReason;
     private long launchedAtNanos;
+    /** Reactor thread: warnings logged for the current wait for the kernel's ports. */
+    private long portWaitWarnings;
     private int startAttempts = 1;
     private volatile boolean socketsOpened;
     private int consecutiveRestarts;
@@ -294,9 +298,23 @@ public final class Kernel {
         }
         if (!ListeningPorts.allListening(connection.shellPort(), connection.iopubPort(), connection.controlPort(),
                 connection.stdinPort())) {
+            long launchedAt;
+            synchronized (this) {
+                launchedAt = launchedAtNanos;
+            }
+            long waited = (System.nanoTime() - launchedAt) / 1_000_000;
+            if (waited / PORT_WAIT_WARN_MILLIS > portWaitWarnings) {
+                // A kernel normally listens within a second: say what it is doing, for whoever reads the log.
+                portWaitWarnings++;
+                log.warn("kernel {} ({}): its ports do not all listen after {} ms (shell {}, iopub {}, control {},"
+                        + " stdin {}); process {} {}", id, spec.name(), waited, connection.shellPort(),
+                        connection.iopubPort(), connection.controlPort(), connection.stdinPort(), launched.pid(),
+                        ProcessState.describe(launched));
+            }
             reactor.schedule(PORT_POLL_MILLIS, () -> beginProbe(generation, launched));
             return;
         }
+        portWaitWarnings = 0;
         if (shell == null) {
             socketsOpened = true;
             shell = reactor.open(SocketType.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);

@@ -70,6 +70,17 @@ class KernelLaunchTest {
     }
 
     @Test
+    void aKernelWhosePortsDoNotListenIsReportedWhileTheStartWaits() throws Exception {
+        try (KernelManager patient = TestKernels.manager(dir, c -> c.withKernelInfoTimeout(Duration.ofSeconds(8)));
+             CapturedLogs logs = CapturedLogs.of(Kernel.class)) {
+            CompletableFuture<Kernel> starting = patient.startAndWait(KernelStartRequest.of("sleeper"));
+            await().atMost(Duration.ofSeconds(8)).until(() -> logs.at(Level.WARN).stream()
+                    .anyMatch(m -> m.contains("do not all listen") && m.contains("is alive, state S")));
+            assertThrows(ExecutionException.class, () -> await(starting)); // then the start times out as before
+        }
+    }
+
+    @Test
     void aKernelLeadsAProcessGroupOfItsOwn() throws Exception {
         Kernel kernel = await(manager.startAndWait(KernelStartRequest.of("python3")));
         assertEquals(kernel.pid(), TestKernels.pgid(kernel.pid()));

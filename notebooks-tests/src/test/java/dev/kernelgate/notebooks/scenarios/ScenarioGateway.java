@@ -31,13 +31,19 @@ final class ScenarioGateway implements AutoCloseable {
     /** {@code last_activity} as jupyter_server's gateway client parses it ({@code %Y-%m-%dT%H:%M:%S.%fZ}). */
     static final String TIMESTAMP = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z";
 
+    /** The kernel logs of the gateways running now, quoted when a client waits in vain (test-only registry). */
+    private static final java.util.Set<Path> KERNEL_LOGS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final GatewayFixture fixture;
+    private final Path kernelLog;
     private final String token;
     private final String base;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private ScenarioGateway(GatewayFixture fixture, String token, String base) {
+    private ScenarioGateway(GatewayFixture fixture, Path kernelLog, String token, String base) {
         this.fixture = fixture;
+        this.kernelLog = kernelLog;
+        KERNEL_LOGS.add(kernelLog);
         this.token = token;
         this.base = base;
     }
@@ -52,7 +58,7 @@ final class ScenarioGateway implements AutoCloseable {
         GatewayFixture fixture = GatewayFixture.start(dir, kgEnv, flags);
         String token = kgEnv.getOrDefault("KG_AUTH_TOKEN", "");
         String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        return new ScenarioGateway(fixture, token, b);
+        return new ScenarioGateway(fixture, dir.resolve("kernels.log"), token, b);
     }
 
     GatewayFixture fixture() {
@@ -239,11 +245,21 @@ final class ScenarioGateway implements AutoCloseable {
                 out.append("    at ").append(frames[i]).append('\n');
             }
         });
+        for (Path log : KERNEL_LOGS) {
+            try {
+                List<String> lines = java.nio.file.Files.readAllLines(log);
+                out.append("last lines of ").append(log).append(":\n");
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> out.append(l).append('\n'));
+            } catch (IOException | RuntimeException e) {
+                out.append(log).append(": ").append(e).append('\n');
+            }
+        }
         return out.toString();
     }
 
     @Override
     public void close() {
+        KERNEL_LOGS.remove(kernelLog);
         fixture.close();
     }
 }
