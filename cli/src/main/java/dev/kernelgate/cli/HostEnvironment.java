@@ -32,7 +32,7 @@ public record HostEnvironment(Map<String, String> env, Path home, List<Path> sys
      */
     public static HostEnvironment of(Map<String, String> env) {
         String home = env.get("HOME");
-        return new HostEnvironment(env, Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home")),
-                KernelSpecSearchPath.SYSTEM_DATA_DIRS);
+        Path homeDir = Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home"));
+        return new HostEnvironment(env, homeDir, KernelSpecSearchPath.SYSTEM_DATA_DIRS);
     }
 }

@@ -31,8 +31,8 @@ final class KernelspecInstallCommand implements Callable<Integer> {
     private Target target = new Target();
 
     static final class Target {
-        @Option(names = "--user", description = "Install into the user's Jupyter data dir (kernels in $JUPYTER_DATA_DIR,"
-                + " else $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter).")
+        @Option(names = "--user", description = "Install into the user's Jupyter data dir (kernels in "
+                + "$JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter).")
         boolean user;
 
         @Option(names = "--prefix", paramLabel = "DIR", description = "Install into DIR/share/jupyter/kernels.")

@@ -12,9 +12,8 @@ import dev.kernelgate.wire.Signer;
 import dev.kernelgate.wire.WireMessage;
 import dev.kernelgate.wire.ZmqCodec;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +51,9 @@ final class KernelProcessStart {
     }
 
     private static double once(ZContext context, List<String> template, String kernel, Path work) throws Exception {
-        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", freePort(), freePort(), freePort(), freePort(),
-                freePort(), UUID.randomUUID().toString(), "hmac-sha256", kernel);
+        ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", ServerProcess.freePort(),
+                ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort(),
+                UUID.randomUUID().toString(), "hmac-sha256", kernel);
         Path file = work.resolve("process-start-" + UUID.randomUUID() + ".json");
         ConnectionFile.write(file, info);
         List<String> argv = template.stream().map(a -> a.replace("{connection_file}", file.toString())).toList();
@@ -96,13 +96,7 @@ final class KernelProcessStart {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
-            java.nio.file.Files.deleteIfExists(file);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+            Files.deleteIfExists(file);
         }
     }
 }

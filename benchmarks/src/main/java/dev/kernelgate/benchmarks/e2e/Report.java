@@ -132,8 +132,8 @@ final class Report {
             return;
         }
         md.append("\n## 3. Kernel start (POST /api/kernels → WebSocket open → kernel_info_reply)\n\n");
-        md.append("Rows named \"kernel process alone\" start the kernel from the kernelspec Kernelgate serves, with no gateway: "
-                + "spawn → kernel_info_reply on its shell socket.\n\n");
+        md.append("Rows named \"kernel process alone\" start the kernel from the kernelspec Kernelgate serves, "
+                + "with no gateway: spawn → kernel_info_reply on its shell socket.\n\n");
         md.append("| server and mode | n | median ms | p90 ms | max ms |\n|---|---:|---:|---:|---:|\n");
         for (Distribution d : results.starts) {
             md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),

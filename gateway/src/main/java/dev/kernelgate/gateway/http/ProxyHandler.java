@@ -68,8 +68,7 @@ final class ProxyHandler extends ChannelDuplexHandler {
     /** One of the proxy's own answers (error) is being written. */
     private boolean replying;
     private boolean pausedReads;
-    /** An answer that ends the connection went out while the request body was still arriving. */
-    private boolean closeAfterBody;
+    /** Set when an answer that ends the connection went out while the request body was still arriving. */
     private ScheduledFuture<?> lingerLimit;
     private boolean draining;
     private boolean drainAgain;
@@ -174,7 +173,7 @@ final class ProxyHandler extends ChannelDuplexHandler {
     }
 
     private void process(Object msg) {
-        if (closeAfterBody && msg instanceof HttpRequest) {
+        if (lingerLimit != null && msg instanceof HttpRequest) {
             ReferenceCountUtil.release(msg); // a request pipelined behind one answered with "close"
             return;
         }
@@ -210,7 +209,7 @@ final class ProxyHandler extends ChannelDuplexHandler {
         if (last) {
             inbound = Inbound.HEAD;
             bodyTarget = null;
-            if (closeAfterBody) {
+            if (lingerLimit != null) {
                 lingerLimit.cancel(false);
                 ctx.close();
             }
@@ -312,7 +311,6 @@ final class ProxyHandler extends ChannelDuplexHandler {
             // The client is still sending the request body. Closing now would reset the connection under its
             // writes, and a reset can destroy the answer before the client reads it: take and drop the rest of
             // the body first (process() closes after its last chunk), but not for longer than the linger time.
-            closeAfterBody = true;
             lingerLimit = ctx.executor().schedule(() -> ctx.close(), BODY_LINGER_SECONDS, TimeUnit.SECONDS);
             drain();
         }
