@@ -19,10 +19,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: the caller of {@link #run()} reads stdout and then waits for the exit (no hand-off on the hot path);
  * stderr, unless merged into stdout, is read on a pooled thread, or by the caller after stdout's EOF if that
- * thread has not started by then. A process the command left behind (e.g.
- * {@code sleep 100 &}) may keep a pipe open: the {@link ExitSweeper} notices the exit, and the
- * execution ends once the pipes have been quiet for {@link #QUIET_NANOS}; the reader then keeps draining (and
- * discarding) until that process closes the pipe, so it never blocks on a full pipe.
+ * thread has not started by then.
+ *
+ * <p>A process the command left behind (e.g. {@code sleep 100 &}) may keep a pipe open after the command exits.
+ * The rule (documented in the README): once the {@link ExitSweeper} has seen the exit, the execution ends when every
+ * pipe still open has had its reader waiting in {@code read} — the pipe empty — for {@link #QUIET_NANOS} since the
+ * exit. A reader held up by a slow client is not waiting on its pipe, so however slowly the client reads, every byte
+ * written before the exit is delivered; the reader then keeps draining (and discarding) what the leftover process
+ * writes until it closes the pipe, so that process never blocks on a full pipe.
  */
 final class PipedExecution implements ExitSweeper.Watched {
 
@@ -45,7 +49,9 @@ final class PipedExecution implements ExitSweeper.Watched {
     private final AtomicBoolean exitSeen = new AtomicBoolean();
     private final AtomicBoolean stderrClaimed = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile long lastActivity = System.nanoTime();
+    private final PipeReader stdoutReader = new PipeReader();
+    private final PipeReader stderrReader = new PipeReader();
+    private volatile long exitSeenAt;
     private volatile ScheduledFuture<?> quietCheck;
     /** Guarded by {@link #lock}: after the terminal event no more output goes to the listener. */
     private boolean terminated;
@@ -79,7 +85,7 @@ final class PipedExecution implements ExitSweeper.Watched {
                 log.debug("stderr of process {} is read after stdout: reader pool closed", process.pid());
             }
         }
-        pump(process.getInputStream(), out);
+        pump(process.getInputStream(), out, stdoutReader);
         arrive();
         // A short command is usually over before the pooled stderr reader even ran: read stderr here then,
         // which saves a thread wake-up on the way to the terminal event.
@@ -92,7 +98,7 @@ final class PipedExecution implements ExitSweeper.Watched {
         if (merged || !stderrClaimed.compareAndSet(false, true)) {
             return;
         }
-        pump(process.getErrorStream(), err);
+        pump(process.getErrorStream(), err, stderrReader);
         arrive();
     }
 
@@ -115,12 +121,17 @@ final class PipedExecution implements ExitSweeper.Watched {
         }
     }
 
-    private void pump(InputStream in, OutputLineSplitter splitter) {
+    private void pump(InputStream in, OutputLineSplitter splitter, PipeReader reader) {
         byte[] buffer = new byte[CHUNK];
         try {
             int n;
-            while ((n = in.read(buffer)) >= 0) {
-                lastActivity = System.nanoTime();
+            while (true) {
+                reader.waitingSince = System.nanoTime();
+                n = in.read(buffer);
+                reader.waitingSince = 0;
+                if (n < 0) {
+                    break;
+                }
                 boolean live;
                 synchronized (lock) {
                     live = !terminated;
@@ -143,6 +154,7 @@ final class PipedExecution implements ExitSweeper.Watched {
         } catch (RuntimeException e) {
             log.warn("output reader of process {} failed", process.pid(), e);
         } finally {
+            reader.closed = true;
             try {
                 in.close();
             } catch (IOException ignored) {
@@ -164,6 +176,7 @@ final class PipedExecution implements ExitSweeper.Watched {
         if (!exitSeen.compareAndSet(false, true)) {
             return;
         }
+        exitSeenAt = System.nanoTime();
         sweeper.unwatch(this);
         if (pending.decrementAndGet() == 0) {
             finish();
@@ -178,22 +191,45 @@ final class PipedExecution implements ExitSweeper.Watched {
         }
     }
 
-    /** After the exit, a pipe still open but silent for {@link #QUIET_NANOS} belongs to a leftover process. */
+    /**
+     * After the exit, a pipe whose reader has been waiting on it, empty, for {@link #QUIET_NANOS} belongs to a
+     * leftover process. A reader busy delivering (or waiting for a slow client) keeps the execution going.
+     */
     private void scheduleQuietCheck(long delayNanos) {
         if (finished.get()) {
             return;
         }
         try {
             quietCheck = timer.schedule(() -> {
-                long quietFor = System.nanoTime() - lastActivity;
+                long quietFor = Math.min(stdoutReader.quietFor(exitSeenAt),
+                        merged ? Long.MAX_VALUE : stderrReader.quietFor(exitSeenAt));
                 if (quietFor >= QUIET_NANOS) {
                     finish();
                 } else {
-                    scheduleQuietCheck(QUIET_NANOS - quietFor);
+                    scheduleQuietCheck(Math.max(QUIET_NANOS - quietFor, QUIET_NANOS / 5));
                 }
             }, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             finish();
+        }
+    }
+
+    /** What one pipe's reader is doing, seen from the quiet check. */
+    private static final class PipeReader {
+        /** When the reader entered {@code read} with nothing delivered since; 0 while it is busy. */
+        volatile long waitingSince;
+        volatile boolean closed;
+
+        /** How long this pipe has been empty with its reader waiting, counted from no earlier than the exit. */
+        long quietFor(long exitSeenAt) {
+            if (closed) {
+                return Long.MAX_VALUE;
+            }
+            long since = waitingSince;
+            if (since == 0) {
+                return 0;
+            }
+            return System.nanoTime() - Math.max(since, exitSeenAt);
         }
     }
 

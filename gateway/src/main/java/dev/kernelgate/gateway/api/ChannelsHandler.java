@@ -10,7 +10,6 @@ import dev.kernelgate.wire.V1Framing;
 import dev.kernelgate.wire.WsFraming;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -44,23 +43,31 @@ public final class ChannelsHandler implements WebSocketRouteHandler {
         WsFraming framing = WsFraming.forSubprotocol(subprotocol);
         String key = id + ":" + sessionId;
 
-        ChannelsSession existing = sessions.get(key);
-        if (existing != null && !existing.ended()) {
-            return CompletableFuture.completedFuture(WebSocketAcceptance.of(subprotocol, existing.newSocket(framing)));
+        ChannelsSession created = new ChannelsSession(kernel, sessionId, kernels, s -> sessions.remove(s.key(), s));
+        // Atomic per key: two sockets of one session_id opening at once share one session (and one kernel connection).
+        ChannelsSession session = sessions.compute(key, (k, s) -> s != null && !s.ended() ? s : created);
+        if (session == created) {
+            // Only one session buffers for a reconnect per kernel: a client with another session_id discards it. A
+            // session whose first socket is still opening is not buffering, so clients opening at once keep theirs.
+            sessions.values().stream()
+                    .filter(s -> s != created && s.kernel() == kernel && s.isBuffering())
+                    .forEach(ChannelsSession::end);
+            kernel.connect(sessionId, created).whenComplete((connection, error) -> {
+                if (error != null) {
+                    created.connectFailed(error);
+                    created.end();
+                } else {
+                    created.connection(connection);
+                }
+            });
         }
-        // Only one session buffers per kernel: a client with another session_id discards it.
-        sessions.values().stream()
-                .filter(s -> s.kernel() == kernel && s.isBuffering())
-                .forEach(ChannelsSession::end);
-        ChannelsSession session = new ChannelsSession(kernel, sessionId, kernels, s -> sessions.remove(s.key(), s));
-        sessions.put(key, session);
-        return kernel.connect(sessionId, session).handle((connection, error) -> {
+        // The socket is accepted only once the session's kernel connection is open (IOPub proven), so nothing the
+        // client sends can arrive before there is a connection to carry it.
+        return session.connected().handle((connection, error) -> {
             if (error != null) {
-                session.end();
                 throw new HttpError(500, "Internal Server Error", "kernel " + id + " is not answering: "
                         + GatewayErrors.unwrap(error).getMessage(), null);
             }
-            session.connection(connection);
             return WebSocketAcceptance.of(subprotocol, session.newSocket(framing));
         });
     }

@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -36,12 +37,15 @@ final class ChannelsSession implements KernelConnection.Listener {
     private static final Logger log = LoggerFactory.getLogger(ChannelsSession.class);
     /** Close code for a frame that cannot be decoded (RFC 6455: inconsistent data). */
     static final int INVALID_PAYLOAD = 1007;
+    /** Close code for a socket whose kernel went away (RFC 6455: endpoint going away). */
+    static final int GOING_AWAY = 1001;
 
     private final Kernel kernel;
     private final String sessionId;
     private final KernelService kernels;
     private final Consumer<ChannelsSession> onEnd;
     private volatile KernelConnection connection;
+    private final CompletableFuture<KernelConnection> connected = new CompletableFuture<>();
     private final IopubRateLimit rateLimit;
 
     /** Most messages written per event-loop task, so one busy session does not starve the loop's other sockets. */
@@ -51,6 +55,8 @@ final class ChannelsSession implements KernelConnection.Listener {
     private Socket live;
     private final ArrayDeque<ChannelMessage> pending = new ArrayDeque<>();
     private boolean ended;
+    /** Whether a socket ever attached: only a session that had one and lost it buffers for a reconnect. */
+    private boolean attachedOnce;
 
     ChannelsSession(Kernel kernel, String sessionId, KernelService kernels, Consumer<ChannelsSession> onEnd) {
         this.kernel = kernel;
@@ -70,10 +76,24 @@ final class ChannelsSession implements KernelConnection.Listener {
 
     void connection(KernelConnection c) {
         this.connection = c;
+        connected.complete(c);
     }
 
+    void connectFailed(Throwable error) {
+        connected.completeExceptionally(error);
+    }
+
+    /** Completes once the kernel connection is open; every socket of the session waits for it. */
+    CompletableFuture<KernelConnection> connected() {
+        return connected;
+    }
+
+    /**
+     * True while the session holds kernel output for a client that was attached and went away. A session whose
+     * first socket is still opening is not buffering: another client opening at the same moment must not end it.
+     */
     synchronized boolean isBuffering() {
-        return live == null && !ended;
+        return attachedOnce && live == null && !ended;
     }
 
     synchronized boolean ended() {
@@ -96,6 +116,7 @@ final class ChannelsSession implements KernelConnection.Listener {
             dropped = pending.size();
             pending.clear();
         }
+        connected.completeExceptionally(new IllegalStateException("session " + sessionId + " has ended"));
         if (dropped > 0) {
             log.info("kernel {} session {}: discarding {} buffered messages", kernel.id(), sessionId, dropped);
         }
@@ -168,9 +189,21 @@ final class ChannelsSession implements KernelConnection.Listener {
         Socket previous;
         int queued;
         synchronized (this) {
-            previous = live;
-            live = socket;
-            queued = pending.size();
+            if (ended) {
+                previous = null;
+                queued = -1;
+            } else {
+                previous = live;
+                live = socket;
+                attachedOnce = true;
+                queued = pending.size();
+            }
+        }
+        if (queued < 0) {
+            // The kernel went away while this socket was opening: say so instead of leaving the client waiting.
+            log.info("kernel {} session {}: socket opened after the session ended; closing it", kernel.id(), sessionId);
+            socket.ws.close(GOING_AWAY, "kernel " + kernel.id() + " session ended");
+            return;
         }
         if (previous != null && previous.ws.isOpen()) {
             log.info("kernel {} session {}: replacing stale connection", kernel.id(), sessionId);
