@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.ResourceLimits;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxSpec;
@@ -9,6 +10,7 @@ import dev.kernelgate.runtime.spi.SandboxSpec.ImageSpec;
 import dev.kernelgate.runtime.spi.SandboxSpec.NetworkPolicy;
 import dev.kernelgate.runtime.spi.SandboxSpec.Platform;
 import dev.kernelgate.runtime.spi.SandboxSpec.VolumeSpec;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,10 +36,7 @@ final class CreateRequestParser {
     private static final Set<String> ACTIONS = Set.of("allow", "deny");
 
     /** What the server allows: timeout bounds and host paths. */
-    record Policy(long minTimeoutSeconds, Long maxTimeoutSeconds, List<Path> allowedHostPaths) {
-        Policy {
-            allowedHostPaths = List.copyOf(allowedHostPaths);
-        }
+    record Policy(long minTimeoutSeconds, Long maxTimeoutSeconds, HostPathPolicy hostPaths) {
     }
 
     private final Policy policy;
@@ -258,11 +257,7 @@ final class CreateRequestParser {
             if (!names.add(name)) {
                 throw ErrorCodes.invalid(ErrorCodes.DUPLICATE_VOLUME_NAME, "Volume name '" + name + "' is repeated.");
             }
-            String mountPath = v.path("mountPath").asText("");
-            if (!mountPath.startsWith("/")) {
-                throw ErrorCodes.invalid(ErrorCodes.INVALID_MOUNT_PATH,
-                        "Volume '" + name + "' mountPath must be an absolute path.");
-            }
+            String mountPath = mountPath(name, v.path("mountPath").asText(""));
             String subPath = v.path("subPath").isTextual() ? v.get("subPath").asText() : null;
             if (subPath != null && (subPath.startsWith("/") || List.of(subPath.split("/")).contains(".."))) {
                 throw ErrorCodes.invalid(ErrorCodes.INVALID_SUB_PATH,
@@ -279,7 +274,8 @@ final class CreateRequestParser {
                         + "' needs exactly one backend (host, pvc, ossfs), not " + backends.size() + ".");
             }
             String kind = backends.get(0);
-            String hostPath = kind.equals("host") ? hostPath(name, v.path("host").path("path").asText("")) : null;
+            String hostPath = kind.equals("host") ? hostPath(name, v.path("host").path("path").asText(""), subPath)
+                    : null;
             String claim = null;
             if (kind.equals("pvc")) {
                 claim = v.path("pvc").path("claimName").asText("");
@@ -297,7 +293,31 @@ final class CreateRequestParser {
         return out;
     }
 
-    private String hostPath(String volume, String raw) {
+    /**
+     * The mount path, normalised; it must stay below the sandbox's root: the local runtime resolves it under the
+     * workspace, so {@code /../x} would land outside the sandbox, and no runtime can mount over {@code /} itself.
+     */
+    private static String mountPath(String volume, String raw) {
+        if (!raw.startsWith("/")) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_MOUNT_PATH,
+                    "Volume '" + volume + "' mountPath must be an absolute path.");
+        }
+        Path normal;
+        try {
+            // Relative to the root, so that '..' at the top stays visible (an absolute path would swallow it).
+            normal = Path.of(raw.replaceFirst("^/+", "")).normalize();
+        } catch (InvalidPathException e) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_MOUNT_PATH,
+                    "Volume '" + volume + "' mountPath is not a valid path: " + e.getReason() + ".");
+        }
+        if (normal.toString().isEmpty() || normal.getName(0).toString().equals("..")) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_MOUNT_PATH, "Volume '" + volume + "' mountPath '" + raw
+                    + "' must name a directory below '/' without climbing above it.");
+        }
+        return "/" + normal;
+    }
+
+    private String hostPath(String volume, String raw, String subPath) {
         if (!raw.startsWith("/")) {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_HOST_PATH,
                     "Volume '" + volume + "' host.path must be an absolute path.");
@@ -306,14 +326,8 @@ final class CreateRequestParser {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_HOST_PATH,
                     "Volume '" + volume + "' host.path must not contain '..'.");
         }
-        Path path = Path.of(raw).normalize();
-        for (Path allowed : policy.allowedHostPaths()) {
-            if (path.startsWith(allowed)) {
-                return path.toString();
-            }
-        }
-        throw ErrorCodes.invalid(ErrorCodes.HOST_PATH_NOT_ALLOWED, "Host path " + path
-                + " is not under any of the server's allowed_host_paths " + policy.allowedHostPaths() + ".");
+        policy.hostPaths().check(volume, raw, subPath);
+        return Path.of(raw).normalize().toString();
     }
 
     /** A JSON object of strings ({@code null} values dropped where upstream allows them). */
