@@ -12,6 +12,7 @@ import dev.kernelgate.runtime.spi.SandboxSpec.Platform;
 import dev.kernelgate.runtime.spi.SandboxSpec.VolumeSpec;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,6 +30,8 @@ import java.util.regex.Pattern;
  */
 final class CreateRequestParser {
     static final String RESERVED_PREFIX = "opensandbox.io/";
+    /** The latest expiry: the end of year 9999, where RFC 3339 dates (and upstream's Python datetimes) end. */
+    static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
     private static final Pattern VOLUME_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern PVC_NAME = Pattern.compile("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?");
     private static final Set<String> OS = Set.of("linux", "windows");
@@ -127,6 +130,13 @@ final class CreateRequestParser {
         if (!timeout.isIntegralNumber()) {
             throw ErrorCodes.unprocessable("timeout must be an integer number of seconds.");
         }
+        if (!timeout.canConvertToLong()) {
+            if (timeout.bigIntegerValue().signum() < 0) {
+                throw ErrorCodes.unprocessable("timeout must be at least " + policy.minTimeoutSeconds()
+                        + " seconds, not " + timeout + ".");
+            }
+            throw tooLate(timeout.toString());
+        }
         long seconds = timeout.asLong();
         if (seconds < policy.minTimeoutSeconds()) {
             throw ErrorCodes.unprocessable("timeout must be at least " + policy.minTimeoutSeconds()
@@ -136,7 +146,16 @@ final class CreateRequestParser {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "timeout " + seconds
                     + " exceeds the server's max_sandbox_timeout_seconds (" + policy.maxTimeoutSeconds() + ").");
         }
+        if (seconds > Duration.between(now, LATEST_EXPIRY).getSeconds()) {
+            throw tooLate(Long.toString(seconds));
+        }
         return now.plusSeconds(seconds);
+    }
+
+    /** Upstream's timeout is added to a Python datetime, which ends with year 9999: later is a 400 there too. */
+    private static SandboxException tooLate(String seconds) {
+        return ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "timeout " + seconds
+                + " seconds is too large: the sandbox would expire after " + LATEST_EXPIRY + ".");
     }
 
     private static ResourceLimits resources(JsonNode node) {
@@ -146,21 +165,10 @@ final class CreateRequestParser {
         int gpu = 0;
         for (Map.Entry<String, String> e : raw.entrySet()) {
             String v = e.getValue();
+            String field = "resourceLimits." + e.getKey();
             switch (e.getKey()) {
-                case "cpu" -> {
-                    cpu = ResourceQuantity.cpuMillis(v);
-                    if (cpu < 0) {
-                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
-                                "resourceLimits.cpu '" + v + "' is not a CPU quantity such as 500m or 2.");
-                    }
-                }
-                case "memory" -> {
-                    memory = ResourceQuantity.bytes(v);
-                    if (memory < 0) {
-                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
-                                "resourceLimits.memory '" + v + "' is not a memory quantity such as 512Mi or 2Gi.");
-                    }
-                }
+                case "cpu" -> cpu = ResourceQuantity.cpuMillis(field, v);
+                case "memory" -> memory = ResourceQuantity.bytes(field, v);
                 case "gpu", "nvidia.com/gpu" -> {
                     try {
                         gpu = Integer.parseInt(v.trim());
@@ -169,15 +177,10 @@ final class CreateRequestParser {
                     }
                     if (gpu < 0) {
                         throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
-                                "resourceLimits." + e.getKey() + " '" + v + "' is not a GPU count.");
+                                field + " '" + v + "' is not a GPU count (0 to " + Integer.MAX_VALUE + ").");
                     }
                 }
-                default -> {
-                    if (ResourceQuantity.parse(v) == null) {
-                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
-                                "resourceLimits." + e.getKey() + " '" + v + "' is not a quantity.");
-                    }
-                }
+                default -> ResourceQuantity.check(field, v);
             }
         }
         return new ResourceLimits(cpu, memory, gpu, raw);
