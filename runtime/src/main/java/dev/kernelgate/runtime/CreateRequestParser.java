@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
  * outside {@code allowed_host_paths}) are 400 with the specific code.
  */
 final class CreateRequestParser {
-    static final String RESERVED_PREFIX = "opensandbox.io/";
     /** The latest expiry: the end of year 9999, where RFC 3339 dates (and upstream's Python datetimes) end. */
     static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
     private static final Pattern VOLUME_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -188,21 +187,8 @@ final class CreateRequestParser {
 
     private static Map<String, String> metadata(JsonNode node) {
         Map<String, String> metadata = stringMap(node, "metadata", false);
-        for (String key : metadata.keySet()) {
-            checkMetadataKey(key);
-        }
+        metadata.forEach(MetadataLabels::check);
         return metadata;
-    }
-
-    /** Upstream reserves {@code opensandbox.io/} for the server's own labels. */
-    static void checkMetadataKey(String key) {
-        if (key.isBlank() || key.length() > 253) {
-            throw ErrorCodes.invalid(ErrorCodes.INVALID_METADATA_LABEL, "Metadata key '" + key + "' is invalid.");
-        }
-        if (key.startsWith(RESERVED_PREFIX)) {
-            throw ErrorCodes.invalid(ErrorCodes.INVALID_METADATA_LABEL,
-                    "Metadata key '" + key + "' uses the reserved prefix " + RESERVED_PREFIX + ".");
-        }
     }
 
     private static Platform platform(JsonNode node) {
