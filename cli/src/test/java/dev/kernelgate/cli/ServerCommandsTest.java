@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kernelgate.runtime.config.ServerConfigLoader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code kernelgate init-config} and the ways {@code kernelgate server} refuses to start, by exit code. */
 class ServerCommandsTest {
@@ -31,6 +34,18 @@ class ServerCommandsTest {
         assertEquals(0, run(Map.of(), "init-config", file.toString(), "--force"));
         assertEquals("local", ServerConfigLoader.read(file).runtime().type());
         assertEquals(2, run(Map.of(), "init-config", file.toString(), "--example", "podman", "--force"));
+    }
+
+    @Test
+    void initConfigWarnsThatTheLocalRuntimeIsForTrustedCodeOnly() {
+        for (String example : List.of("local", "docker")) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = Main.commandLine(new HostEnvironment(Map.of(), tmp.resolve("home"), List.of()));
+            cli.setErr(new PrintWriter(err));
+            assertEquals(0, cli.execute("init-config", tmp.resolve(example + ".toml").toString(), "--example", example));
+            assertEquals(example.equals("local"), err.toString().contains("trusted code only"), err.toString());
+        }
+        assertTrue(InitConfigCommand.LOCAL_WARNING.contains("API key"));
     }
 
     @Test

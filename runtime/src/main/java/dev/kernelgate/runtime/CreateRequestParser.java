@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.ResourceLimits;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxSpec;
@@ -9,7 +10,9 @@ import dev.kernelgate.runtime.spi.SandboxSpec.ImageSpec;
 import dev.kernelgate.runtime.spi.SandboxSpec.NetworkPolicy;
 import dev.kernelgate.runtime.spi.SandboxSpec.Platform;
 import dev.kernelgate.runtime.spi.SandboxSpec.VolumeSpec;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,7 +29,8 @@ import java.util.regex.Pattern;
  * outside {@code allowed_host_paths}) are 400 with the specific code.
  */
 final class CreateRequestParser {
-    static final String RESERVED_PREFIX = "opensandbox.io/";
+    /** The latest expiry: the end of year 9999, where RFC 3339 dates (and upstream's Python datetimes) end. */
+    static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
     private static final Pattern VOLUME_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern PVC_NAME = Pattern.compile("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?");
     private static final Set<String> OS = Set.of("linux", "windows");
@@ -34,10 +38,7 @@ final class CreateRequestParser {
     private static final Set<String> ACTIONS = Set.of("allow", "deny");
 
     /** What the server allows: timeout bounds and host paths. */
-    record Policy(long minTimeoutSeconds, Long maxTimeoutSeconds, List<Path> allowedHostPaths) {
-        Policy {
-            allowedHostPaths = List.copyOf(allowedHostPaths);
-        }
+    record Policy(long minTimeoutSeconds, Long maxTimeoutSeconds, HostPathPolicy hostPaths) {
     }
 
     private final Policy policy;
@@ -128,6 +129,13 @@ final class CreateRequestParser {
         if (!timeout.isIntegralNumber()) {
             throw ErrorCodes.unprocessable("timeout must be an integer number of seconds.");
         }
+        if (!timeout.canConvertToLong()) {
+            if (timeout.bigIntegerValue().signum() < 0) {
+                throw ErrorCodes.unprocessable("timeout must be at least " + policy.minTimeoutSeconds()
+                        + " seconds, not " + timeout + ".");
+            }
+            throw tooLate(timeout.toString());
+        }
         long seconds = timeout.asLong();
         if (seconds < policy.minTimeoutSeconds()) {
             throw ErrorCodes.unprocessable("timeout must be at least " + policy.minTimeoutSeconds()
@@ -137,7 +145,16 @@ final class CreateRequestParser {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "timeout " + seconds
                     + " exceeds the server's max_sandbox_timeout_seconds (" + policy.maxTimeoutSeconds() + ").");
         }
+        if (seconds > Duration.between(now, LATEST_EXPIRY).getSeconds()) {
+            throw tooLate(Long.toString(seconds));
+        }
         return now.plusSeconds(seconds);
+    }
+
+    /** Upstream's timeout is added to a Python datetime, which ends with year 9999: later is a 400 there too. */
+    private static SandboxException tooLate(String seconds) {
+        return ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "timeout " + seconds
+                + " seconds is too large: the sandbox would expire after " + LATEST_EXPIRY + ".");
     }
 
     private static ResourceLimits resources(JsonNode node) {
@@ -147,21 +164,10 @@ final class CreateRequestParser {
         int gpu = 0;
         for (Map.Entry<String, String> e : raw.entrySet()) {
             String v = e.getValue();
+            String field = "resourceLimits." + e.getKey();
             switch (e.getKey()) {
-                case "cpu" -> {
-                    cpu = ResourceQuantity.cpuMillis(v);
-                    if (cpu < 0) {
-                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
-                                "resourceLimits.cpu '" + v + "' is not a CPU quantity such as 500m or 2.");
-                    }
-                }
-                case "memory" -> {
-                    memory = ResourceQuantity.bytes(v);
-                    if (memory < 0) {
-                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
-                                "resourceLimits.memory '" + v + "' is not a memory quantity such as 512Mi or 2Gi.");
-                    }
-                }
+                case "cpu" -> cpu = ResourceQuantity.cpuMillis(field, v);
+                case "memory" -> memory = ResourceQuantity.bytes(field, v);
                 case "gpu", "nvidia.com/gpu" -> {
                     try {
                         gpu = Integer.parseInt(v.trim());
@@ -170,15 +176,10 @@ final class CreateRequestParser {
                     }
                     if (gpu < 0) {
                         throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
-                                "resourceLimits." + e.getKey() + " '" + v + "' is not a GPU count.");
+                                field + " '" + v + "' is not a GPU count (0 to " + Integer.MAX_VALUE + ").");
                     }
                 }
-                default -> {
-                    if (ResourceQuantity.parse(v) == null) {
-                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
-                                "resourceLimits." + e.getKey() + " '" + v + "' is not a quantity.");
-                    }
-                }
+                default -> ResourceQuantity.check(field, v);
             }
         }
         return new ResourceLimits(cpu, memory, gpu, raw);
@@ -186,21 +187,8 @@ final class CreateRequestParser {
 
     private static Map<String, String> metadata(JsonNode node) {
         Map<String, String> metadata = stringMap(node, "metadata", false);
-        for (String key : metadata.keySet()) {
-            checkMetadataKey(key);
-        }
+        metadata.forEach(MetadataLabels::check);
         return metadata;
-    }
-
-    /** Upstream reserves {@code opensandbox.io/} for the server's own labels. */
-    static void checkMetadataKey(String key) {
-        if (key.isBlank() || key.length() > 253) {
-            throw ErrorCodes.invalid(ErrorCodes.INVALID_METADATA_LABEL, "Metadata key '" + key + "' is invalid.");
-        }
-        if (key.startsWith(RESERVED_PREFIX)) {
-            throw ErrorCodes.invalid(ErrorCodes.INVALID_METADATA_LABEL,
-                    "Metadata key '" + key + "' uses the reserved prefix " + RESERVED_PREFIX + ".");
-        }
     }
 
     private static Platform platform(JsonNode node) {
@@ -258,11 +246,7 @@ final class CreateRequestParser {
             if (!names.add(name)) {
                 throw ErrorCodes.invalid(ErrorCodes.DUPLICATE_VOLUME_NAME, "Volume name '" + name + "' is repeated.");
             }
-            String mountPath = v.path("mountPath").asText("");
-            if (!mountPath.startsWith("/")) {
-                throw ErrorCodes.invalid(ErrorCodes.INVALID_MOUNT_PATH,
-                        "Volume '" + name + "' mountPath must be an absolute path.");
-            }
+            String mountPath = mountPath(name, v.path("mountPath").asText(""));
             String subPath = v.path("subPath").isTextual() ? v.get("subPath").asText() : null;
             if (subPath != null && (subPath.startsWith("/") || List.of(subPath.split("/")).contains(".."))) {
                 throw ErrorCodes.invalid(ErrorCodes.INVALID_SUB_PATH,
@@ -279,7 +263,8 @@ final class CreateRequestParser {
                         + "' needs exactly one backend (host, pvc, ossfs), not " + backends.size() + ".");
             }
             String kind = backends.get(0);
-            String hostPath = kind.equals("host") ? hostPath(name, v.path("host").path("path").asText("")) : null;
+            String hostPath = kind.equals("host") ? hostPath(name, v.path("host").path("path").asText(""), subPath)
+                    : null;
             String claim = null;
             if (kind.equals("pvc")) {
                 claim = v.path("pvc").path("claimName").asText("");
@@ -297,7 +282,31 @@ final class CreateRequestParser {
         return out;
     }
 
-    private String hostPath(String volume, String raw) {
+    /**
+     * The mount path, normalised; it must stay below the sandbox's root: the local runtime resolves it under the
+     * workspace, so {@code /../x} would land outside the sandbox, and no runtime can mount over {@code /} itself.
+     */
+    private static String mountPath(String volume, String raw) {
+        if (!raw.startsWith("/")) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_MOUNT_PATH,
+                    "Volume '" + volume + "' mountPath must be an absolute path.");
+        }
+        Path normal;
+        try {
+            // Relative to the root, so that '..' at the top stays visible (an absolute path would swallow it).
+            normal = Path.of(raw.replaceFirst("^/+", "")).normalize();
+        } catch (InvalidPathException e) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_MOUNT_PATH,
+                    "Volume '" + volume + "' mountPath is not a valid path: " + e.getReason() + ".");
+        }
+        if (normal.toString().isEmpty() || normal.getName(0).toString().equals("..")) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_MOUNT_PATH, "Volume '" + volume + "' mountPath '" + raw
+                    + "' must name a directory below '/' without climbing above it.");
+        }
+        return "/" + normal;
+    }
+
+    private String hostPath(String volume, String raw, String subPath) {
         if (!raw.startsWith("/")) {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_HOST_PATH,
                     "Volume '" + volume + "' host.path must be an absolute path.");
@@ -306,14 +315,8 @@ final class CreateRequestParser {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_HOST_PATH,
                     "Volume '" + volume + "' host.path must not contain '..'.");
         }
-        Path path = Path.of(raw).normalize();
-        for (Path allowed : policy.allowedHostPaths()) {
-            if (path.startsWith(allowed)) {
-                return path.toString();
-            }
-        }
-        throw ErrorCodes.invalid(ErrorCodes.HOST_PATH_NOT_ALLOWED, "Host path " + path
-                + " is not under any of the server's allowed_host_paths " + policy.allowedHostPaths() + ".");
+        policy.hostPaths().check(volume, raw, subPath);
+        return Path.of(raw).normalize().toString();
     }
 
     /** A JSON object of strings ({@code null} values dropped where upstream allows them). */

@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime;
 
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.SandboxException;
 import java.util.Locale;
 
@@ -21,7 +22,7 @@ public final class ErrorCodes {
     public static final String INVALID_MOUNT_PATH = "VOLUME::INVALID_MOUNT_PATH";
     public static final String INVALID_SUB_PATH = "VOLUME::INVALID_SUB_PATH";
     public static final String INVALID_HOST_PATH = "VOLUME::INVALID_HOST_PATH";
-    public static final String HOST_PATH_NOT_ALLOWED = "VOLUME::HOST_PATH_NOT_ALLOWED";
+    public static final String HOST_PATH_NOT_ALLOWED = HostPathPolicy.NOT_ALLOWED;
     public static final String INVALID_PVC_NAME = "VOLUME::INVALID_PVC_NAME";
 
     private final String namespace;

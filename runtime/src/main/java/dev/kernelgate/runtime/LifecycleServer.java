@@ -7,6 +7,7 @@ import dev.kernelgate.gateway.http.HttpServerConfig;
 import dev.kernelgate.gateway.http.RunningServer;
 import dev.kernelgate.runtime.config.ServerConfig;
 import dev.kernelgate.runtime.config.ServerSettings;
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.RuntimeContext;
 import dev.kernelgate.runtime.spi.SandboxRuntime;
 import dev.kernelgate.runtime.spi.SandboxRuntimeProvider;
@@ -148,7 +149,7 @@ public final class LifecycleServer {
                     .open(new RuntimeContext(effective, runtimeState, env, clock));
             SandboxService service = new SandboxService(runtime, new CreateRequestParser.Policy(
                     server.minSandboxTimeoutSeconds(), server.maxSandboxTimeoutSeconds(),
-                    config.storage().allowedHostPaths()), clock);
+                    new HostPathPolicy(config.storage().allowedHostPaths())), clock);
             resources.add(service);
             service.recover();
 

@@ -93,6 +93,11 @@ final class SandboxHandler {
         } catch (DateTimeParseException e) {
             throw ErrorCodes.unprocessable("expiresAt '" + at.asText() + "' is not an RFC 3339 date-time.");
         }
+        if (expiresAt.isAfter(CreateRequestParser.LATEST_EXPIRY)) {
+            // RFC 3339 years have four digits; java.time reads '+999999999-...' too.
+            throw ErrorCodes.unprocessable("expiresAt '" + at.asText() + "' is after "
+                    + CreateRequestParser.LATEST_EXPIRY + ", the last RFC 3339 date-time.");
+        }
         return request.offload(() -> Responses.json(SandboxJson.renewed(service.renew(id, expiresAt))));
     }
 

@@ -201,10 +201,11 @@ public final class SandboxService implements AutoCloseable {
         Map<String, String> changes = new LinkedHashMap<>();
         List<String> removals = new ArrayList<>();
         patch.properties().forEach(f -> {
-            CreateRequestParser.checkMetadataKey(f.getKey());
+            MetadataLabels.checkNotReserved(f.getKey());
             if (f.getValue().isNull()) {
                 removals.add(f.getKey());
             } else if (f.getValue().isTextual()) {
+                MetadataLabels.check(f.getKey(), f.getValue().asText());
                 changes.put(f.getKey(), f.getValue().asText());
             } else {
                 throw ErrorCodes.unprocessable("metadata." + f.getKey() + " must be a string or null.");

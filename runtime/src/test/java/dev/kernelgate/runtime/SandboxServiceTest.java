@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -73,7 +74,7 @@ class SandboxServiceTest {
     void aFailedStartIsListedAsFailedWithTheRuntimesCodeThenDroppedAfterAnHour() throws Exception {
         MovableClock clock = new MovableClock();
         SandboxService service = new SandboxService(new FailingRuntime(),
-                new CreateRequestParser.Policy(60, null, List.of()), clock);
+                new CreateRequestParser.Policy(60, null, new HostPathPolicy(List.of())), clock);
         SandboxException e = assertThrows(SandboxException.class, () -> service.create(new ObjectMapper().readTree(
                 "{\"image\":{\"uri\":\"missing\"},\"entrypoint\":[\"sh\"]}")));
         assertEquals(500, e.status());

@@ -27,7 +27,22 @@ public final class GatewayErrors {
 
     /** KG's JSONErrorsMixin format, mapping the gateway's own exceptions. */
     public static ErrorRenderer reasonMessage() {
-        return mapping(new ReasonMessageErrorRenderer(true)::render);
+        ReasonMessageErrorRenderer kg = new ReasonMessageErrorRenderer(true);
+        return mapping((error, request) -> error.isUnexpected() && error.getCause() instanceof KernelStartException e
+                ? kernelStartFailure(error, e) : kg.render(error, request));
+    }
+
+    /**
+     * KG's body for a kernel that cannot start (an unknown name, a failed launch): 500, "Unknown server error", and
+     * a traceback, here one line saying what went wrong; a Java stack trace would show clients the server's
+     * internals (the log has it).
+     */
+    private static Response kernelStartFailure(HttpError error, KernelStartException failure) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reason", error.reason());
+        body.put("message", "Unknown server error");
+        body.put("traceback", failure.getMessage());
+        return new Response.Json(error.status(), error.reason(), body, List.of());
     }
 
     /** jupyter_server APIHandler format, used by {@code /interrupt}, {@code /restart} and sessions by id. */
@@ -73,7 +88,7 @@ public final class GatewayErrors {
         }
         if (f instanceof KernelStartException) {
             // Upstream answers an unknown kernelspec or a failed launch with a 500 and a traceback, and logs it.
-            log.warn("A kernel could not start: {}", f.getMessage());
+            log.warn("A kernel could not start: {}", f.getMessage(), f.getCause());
             return HttpError.unexpected(f);
         }
         return null;

@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.SandboxException;
 
 /**
@@ -15,7 +16,7 @@ public final class DockerErrors {
     public static final String EXECD_START_FAILED = "DOCKER::SANDBOX_EXECD_START_FAILED";
     public static final String EXECD_DISTRIBUTION_FAILED = "DOCKER::SANDBOX_EXECD_DISTRIBUTION_FAILED";
     public static final String ENGINE_ERROR = "DOCKER::API_ERROR";
-    public static final String HOST_PATH_NOT_ALLOWED = "VOLUME::HOST_PATH_NOT_ALLOWED";
+    public static final String HOST_PATH_NOT_ALLOWED = HostPathPolicy.NOT_ALLOWED;
     public static final String UNSUPPORTED_VOLUME = "VOLUME::UNSUPPORTED_BACKEND";
 
     private DockerErrors() {

@@ -7,6 +7,7 @@ import dev.kernelgate.runtime.spi.SandboxRuntime;
 import dev.kernelgate.runtime.spi.SandboxSpec;
 import dev.kernelgate.runtime.spi.SandboxState;
 import dev.kernelgate.runtime.spi.SandboxStatus;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -67,9 +68,8 @@ public final class DockerRuntime implements SandboxRuntime {
                 throw new SandboxException(400, DockerErrors.UNSUPPORTED_VOLUME, "volume " + volume.name()
                         + ": the docker runtime mounts host paths only, not " + volume.kind());
             }
-            String source = volume.subPath() == null || volume.subPath().isBlank()
-                    ? volume.hostPath() : volume.hostPath() + "/" + volume.subPath();
-            mounts.add(new HostMount(settings.hostPaths().check(source), volume.mountPath(), volume.readOnly()));
+            Path source = settings.hostPaths().check(volume.name(), volume.hostPath(), volume.subPath());
+            mounts.add(new HostMount(source, volume.mountPath(), volume.readOnly()));
         }
         return mounts;
     }

@@ -2,6 +2,7 @@ package dev.kernelgate.runtime.docker;
 
 import dev.kernelgate.runtime.config.DockerSettings;
 import dev.kernelgate.runtime.config.ServerConfig;
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.RuntimeContext;
 import dev.kernelgate.runtime.spi.SandboxRuntime;
 import dev.kernelgate.runtime.spi.SandboxRuntimeProvider;

@@ -1,5 +1,7 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.runtime.spi.HostPathPolicy;
+
 /**
  * The parts of {@code [docker]} (and {@code [server] eip}) the runtime applies to every sandbox.
  *

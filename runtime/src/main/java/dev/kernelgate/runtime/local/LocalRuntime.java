@@ -2,6 +2,7 @@ package dev.kernelgate.runtime.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kernelgate.runtime.config.LocalSettings;
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -38,6 +39,7 @@ public final class LocalRuntime implements SandboxRuntime {
 
     private final Path stateDir;
     private final LocalSettings settings;
+    private final HostPathPolicy hostPaths;
     private final ChildLauncher launcher;
     private final WarmPool pool;
     private final Optional<CgroupLimits> cgroups;
@@ -63,11 +65,15 @@ public final class LocalRuntime implements SandboxRuntime {
         }
     }
 
-    /** @param tls the PEM files children's execds serve TLS with, or null for plain HTTP */
-    LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv, ChildJvm jvm,
-                 ChildLauncher.TlsFiles tls) {
+    /**
+     * @param hostPaths which host paths volumes may link to
+     * @param tls       the PEM files children's execds serve TLS with, or null for plain HTTP
+     */
+    LocalRuntime(Path stateDir, LocalSettings settings, HostPathPolicy hostPaths, Map<String, String> serverEnv,
+                 ChildJvm jvm, ChildLauncher.TlsFiles tls) {
         this.stateDir = stateDir.toAbsolutePath();
         this.settings = settings;
+        this.hostPaths = hostPaths;
         this.cgroups = CgroupLimits.detect();
         this.cgroupPrefix = "kernelgate-" + Integer.toHexString(this.stateDir.toString().hashCode()) + "-";
         try {
@@ -86,8 +92,9 @@ public final class LocalRuntime implements SandboxRuntime {
         }
     }
 
+    /** A runtime that allows no host volumes. */
     public LocalRuntime(Path stateDir, LocalSettings settings, Map<String, String> serverEnv) {
-        this(stateDir, settings, serverEnv, ChildJvm.current(), null);
+        this(stateDir, settings, new HostPathPolicy(List.of()), serverEnv, ChildJvm.current(), null);
     }
 
     @Override
@@ -95,12 +102,23 @@ public final class LocalRuntime implements SandboxRuntime {
         return TYPE;
     }
 
+    /**
+     * Host volumes only, and none mounted inside another: a volume is a link, so a second volume below it would be
+     * written into the first one's host directory.
+     */
     @Override
     public void validate(SandboxSpec spec) {
         for (SandboxSpec.VolumeSpec v : spec.volumes()) {
             if (!"host".equals(v.kind())) {
                 throw new SandboxException(400, "VOLUME::UNSUPPORTED_BACKEND",
                         "The local runtime supports host volumes only, not " + v.kind() + " (volume " + v.name() + ").");
+            }
+            for (SandboxSpec.VolumeSpec other : spec.volumes()) {
+                if (other != v && Path.of(v.mountPath()).startsWith(Path.of(other.mountPath()))) {
+                    throw new SandboxException(400, "VOLUME::INVALID_MOUNT_PATH", "Volume '" + v.name()
+                            + "' mountPath " + v.mountPath() + " lies inside volume '" + other.name()
+                            + "', which the local runtime cannot mount (its volumes are links).");
+                }
             }
         }
     }
@@ -135,14 +153,20 @@ public final class LocalRuntime implements SandboxRuntime {
         }
     }
 
-    /** Host volumes appear as symlinks at their mount path under the workspace (no mount namespace here). */
-    private static void linkVolumes(SandboxSpec spec, SandboxDirectory dir) throws IOException {
+    /**
+     * Host volumes appear as symlinks at their mount path under the workspace (no mount namespace here), pointing
+     * at the real path the policy checked. The parser normalised the mount path to stay below the workspace; the
+     * check here keeps that true whatever a caller passes.
+     */
+    private void linkVolumes(SandboxSpec spec, SandboxDirectory dir) throws IOException {
+        Path workspace = dir.workspace().normalize();
         for (SandboxSpec.VolumeSpec v : spec.volumes()) {
-            Path target = Path.of(v.hostPath());
-            if (v.subPath() != null) {
-                target = target.resolve(v.subPath());
+            Path target = hostPaths.check(v.name(), v.hostPath(), v.subPath());
+            Path link = workspace.resolve(v.mountPath().substring(1)).normalize();
+            if (!link.startsWith(workspace) || link.equals(workspace)) {
+                throw new SandboxException(400, "VOLUME::INVALID_MOUNT_PATH", "Volume '" + v.name()
+                        + "' mountPath " + v.mountPath() + " leaves the sandbox's workspace.");
             }
-            Path link = dir.workspace().resolve(v.mountPath().substring(1));
             Files.createDirectories(link.getParent());
             Files.createSymbolicLink(link, target);
         }

@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime.local;
 
 import dev.kernelgate.runtime.config.ServerSettings;
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.RuntimeContext;
 import dev.kernelgate.runtime.spi.SandboxRuntime;
 import dev.kernelgate.runtime.spi.SandboxRuntimeProvider;
@@ -21,6 +22,7 @@ public final class LocalRuntimeProvider implements SandboxRuntimeProvider {
         ServerSettings server = context.config().server();
         ChildLauncher.TlsFiles tls = server.tlsCertFile() != null && server.tlsKeyFile() != null
                 ? new ChildLauncher.TlsFiles(server.tlsCertFile(), server.tlsKeyFile()) : null;
-        return new LocalRuntime(context.stateDir(), context.config().local(), context.env(), ChildJvm.current(), tls);
+        return new LocalRuntime(context.stateDir(), context.config().local(),
+                new HostPathPolicy(context.config().storage().allowedHostPaths()), context.env(), ChildJvm.current(), tls);
     }
 }

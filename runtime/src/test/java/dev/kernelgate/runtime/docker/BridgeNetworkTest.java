@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
+import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.ResourceLimits;
 import dev.kernelgate.runtime.spi.SandboxSpec;
 import java.io.IOException;

@@ -1,0 +1,80 @@
+package dev.kernelgate.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kernelgate.runtime.spi.HostPathPolicy;
+import dev.kernelgate.runtime.spi.SandboxException;
+import dev.kernelgate.runtime.spi.SandboxSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the parser refuses before any runtime sees the request, so the docker and kubernetes runtimes get the same
+ * volume rules as the local one: mount paths stay below the sandbox's root, host paths stay under
+ * {@code allowed_host_paths} through symbolic links and subPaths.
+ */
+class CreateRequestParserTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private Path allowed;
+    private CreateRequestParser parser;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        allowed = Files.createDirectories(dir.resolve("allowed"));
+        Files.createSymbolicLink(allowed.resolve("esc"), Files.createDirectories(dir.resolve("outside")));
+        parser = new CreateRequestParser(new CreateRequestParser.Policy(60, null,
+                new HostPathPolicy(List.of(allowed))));
+    }
+
+    private SandboxSpec parse(String volume) throws Exception {
+        JsonNode body = JSON.readTree("{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"volumes\":[" + volume + "]}");
+        return parser.parse(body, "id", Instant.EPOCH);
+    }
+
+    private void assertRefused(String volume, String code) {
+        SandboxException e = assertThrows(SandboxException.class, () -> parse(volume));
+        assertEquals(400, e.status());
+        assertEquals(code, e.code());
+        assertTrue(e.getMessage().contains("'v'"), e.getMessage());
+    }
+
+    private String host(String mountPath, String path, String subPath) {
+        return "{\"name\":\"v\",\"mountPath\":\"" + mountPath + "\",\"host\":{\"path\":\"" + path + "\"}"
+                + (subPath == null ? "" : ",\"subPath\":\"" + subPath + "\"") + "}";
+    }
+
+    @Test
+    void mountPathsThatLeaveTheSandboxRootAreRefusedForEveryBackend() {
+        for (String mountPath : List.of("/../../../../tmp/MOUNTLINK", "/a/../../b", "/..", "/", "/a/..", "//")) {
+            assertRefused(host(mountPath, allowed.toString(), null), ErrorCodes.INVALID_MOUNT_PATH);
+            assertRefused("{\"name\":\"v\",\"mountPath\":\"" + mountPath + "\",\"pvc\":{\"claimName\":\"c\"}}",
+                    ErrorCodes.INVALID_MOUNT_PATH);
+        }
+    }
+
+    @Test
+    void mountPathsAreNormalised() throws Exception {
+        assertEquals("/mnt/data", parse(host("/a/./../mnt//data/", allowed.toString(), null)).volumes().get(0)
+                .mountPath());
+    }
+
+    @Test
+    void hostPathsLeavingTheAllowedRootsThroughALinkAreRefused() {
+        assertRefused(host("/d", allowed.resolve("esc").toString(), null), ErrorCodes.HOST_PATH_NOT_ALLOWED);
+        assertRefused(host("/d", allowed.toString(), "esc"), ErrorCodes.HOST_PATH_NOT_ALLOWED);
+        assertRefused(host("/d", allowed.toString(), "esc/new"), ErrorCodes.HOST_PATH_NOT_ALLOWED);
+        assertRefused(host("/d", "/etc", null), ErrorCodes.HOST_PATH_NOT_ALLOWED);
+    }
+}
