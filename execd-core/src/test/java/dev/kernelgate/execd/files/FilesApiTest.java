@@ -22,9 +22,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every file and directory route over HTTP, with upstream's shapes, statuses and codes. */
+/**
+ * Every file and directory route over HTTP, with upstream's shapes, statuses and codes. Without allowed roots
+ * here; {@link RootedFilesApiTest} runs the same with the test's directory as the allowed root.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FilesApiTest {
 
     @TempDir
@@ -33,16 +38,21 @@ class FilesApiTest {
     static Path home;
     static FilesServer server;
 
+    /** The allowed roots the server runs with. */
+    List<Path> allowedRoots() {
+        return List.of();
+    }
+
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         work = Files.createDirectories(root.resolve("work"));
         home = Files.createDirectories(root.resolve("home"));
-        PathPolicy policy = new PathPolicy(work, Map.of("HOME", home.toString(), "SUB", "sub"), List.of());
+        PathPolicy policy = new PathPolicy(work, Map.of("HOME", home.toString(), "SUB", "sub"), allowedRoots());
         server = new FilesServer(new FileService(policy, 0, ZoneId.systemDefault()));
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 
