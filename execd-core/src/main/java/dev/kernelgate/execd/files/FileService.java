@@ -225,8 +225,14 @@ public final class FileService {
             if (rooted == null) {
                 Files.readAttributes(root, BasicFileAttributes.class);
             } else {
-                at = rooted.open(root, true);
-                at.attributes();
+                // The root is described with lstat and a link there is not descended into (filepath.Walk), but
+                // a link to nothing is missing, as stat says.
+                at = rooted.open(root, false);
+                if (at.attributes().isSymbolicLink()) {
+                    try (PathWalker.Opened target = rooted.open(root, true)) {
+                        target.attributes();
+                    }
+                }
             }
         } catch (IOException e) {
             close(at);
