@@ -72,8 +72,12 @@ final class FileInfoReader {
         }
         String name;
         try {
-            UserPrincipal owner = (UserPrincipal) Files.getAttribute(path, "unix:owner", LinkOption.NOFOLLOW_LINKS);
-            name = owner.getName();
+            // The name is taken only from a read of the same owner: the path may have changed since.
+            Map<String, Object> a = Files.readAttributes(path, "unix:owner,uid", LinkOption.NOFOLLOW_LINKS);
+            if (!Integer.valueOf(uid).equals(a.get("uid"))) {
+                return Integer.toString(uid);
+            }
+            name = ((UserPrincipal) a.get("owner")).getName();
         } catch (IOException | RuntimeException e) {
             return Integer.toString(uid);
         }
@@ -88,8 +92,11 @@ final class FileInfoReader {
         }
         String name;
         try {
-            GroupPrincipal group = (GroupPrincipal) Files.getAttribute(path, "unix:group", LinkOption.NOFOLLOW_LINKS);
-            name = group.getName();
+            Map<String, Object> a = Files.readAttributes(path, "unix:group,gid", LinkOption.NOFOLLOW_LINKS);
+            if (!Integer.valueOf(gid).equals(a.get("gid"))) {
+                return Integer.toString(gid);
+            }
+            name = ((GroupPrincipal) a.get("group")).getName();
         } catch (IOException | RuntimeException e) {
             return Integer.toString(gid);
         }
