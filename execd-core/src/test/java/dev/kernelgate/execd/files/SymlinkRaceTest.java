@@ -42,7 +42,8 @@ class SymlinkRaceTest {
 
     /** How long each route is hammered while the swapper runs. */
     private static final Duration PER_ROUTE = Duration.ofSeconds(3);
-    private static final String SECRET = "OUTSIDE-SECRET decoy 0123456789 only outside\n";
+    /** Longer than any link target here, so its size in a listing cannot be a link's. */
+    private static final String SECRET = "OUTSIDE-SECRET decoy " + "s".repeat(300) + "\n";
 
     @TempDir
     Path base;
