@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -53,11 +54,7 @@ final class Downloads {
      * @param executor  where line mode and large multi-range bodies are produced
      */
     static Response download(Path path, String rawOffset, String rawLimit, String range, Executor executor) {
-        boolean lineMode = notEmpty(rawOffset) || notEmpty(rawLimit);
-        if (lineMode && notEmpty(range)) {
-            throw FsErrors.invalidRequest(
-                    "line-based reading (offset/limit) and byte range (Range header) are mutually exclusive");
-        }
+        boolean lineMode = checkModes(rawOffset, rawLimit, range);
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(path, BasicFileAttributes.class);
@@ -70,23 +67,72 @@ final class Downloads {
         if (attrs.isDirectory()) {
             throw FsErrors.runtime("error reading file " + path + ": is a directory");
         }
+        return serve(path, null, attrs, lineMode, rawOffset, rawLimit, range, executor);
+    }
+
+    /**
+     * As {@link #download(Path, String, String, String, Executor)} under allowed roots: the file is opened once,
+     * through the walker's handle and never through a link, and that open file is what is sent.
+     */
+    static Response download(RootedFiles rooted, Path path, String rawOffset, String rawLimit, String range,
+            Executor executor) {
+        boolean lineMode = checkModes(rawOffset, rawLimit, range);
+        BasicFileAttributes attrs;
+        FileChannel channel;
+        try (PathWalker.Opened at = rooted.open(path, true)) {
+            attrs = at.attributes();
+            if (attrs.isDirectory()) {
+                throw FsErrors.runtime("error reading file " + path + ": is a directory");
+            }
+            channel = RootedFiles.channel(at, Set.of(StandardOpenOption.READ));
+        } catch (IOException e) {
+            throw FsErrors.fileError(e);
+        }
+        try {
+            return serve(path, channel, attrs, lineMode, rawOffset, rawLimit, range, executor);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static boolean checkModes(String rawOffset, String rawLimit, String range) {
+        boolean lineMode = notEmpty(rawOffset) || notEmpty(rawLimit);
+        if (lineMode && notEmpty(range)) {
+            throw FsErrors.invalidRequest(
+                    "line-based reading (offset/limit) and byte range (Range header) are mutually exclusive");
+        }
+        return lineMode;
+    }
+
+    /** @param opened the file already open (then used, and closed, instead of {@code path}), or {@code null} */
+    private static Response serve(Path path, FileChannel opened, BasicFileAttributes attrs, boolean lineMode,
+            String rawOffset, String rawLimit, String range, Executor executor) {
         if (lineMode) {
             long offset = lineNumber("offset", rawOffset, 1);
             long limit = lineNumber("limit", rawLimit, -1);
-            return lines(path, offset, limit, executor);
+            return lines(path, opened, offset, limit, executor);
         }
         String disposition = contentDisposition(path.getFileName() == null ? "" : path.getFileName().toString());
-        Response.File whole = Responses.file(path, OCTET_STREAM).withHeader("Content-Disposition", disposition);
+        Response.File whole = (opened == null ? Responses.file(path, OCTET_STREAM)
+                : Responses.file(opened, path, attrs.lastModifiedTime().toMillis(), OCTET_STREAM))
+                .withHeader("Content-Disposition", disposition);
         if (!notEmpty(range)) {
             return whole;
         }
-        long size = attrs.size();
+        long size;
+        try {
+            size = opened == null ? attrs.size() : opened.size();
+        } catch (IOException e) {
+            throw FsErrors.fileError(e);
+        }
         ParsedRange parsed = parseRange(range, size);
         if (parsed == null) {
             throw FsErrors.of(416, ExecdErrorCode.UNKNOWN, "");
         }
         if (parsed.spans().isEmpty()) {
             if (parsed.pastEnd()) {
+                closeQuietly(opened);
                 return Responses.text(416, "invalid range: failed to overlap\n")
                         .withHeader("Content-Range", "bytes */" + size)
                         .withHeader("X-Content-Type-Options", "nosniff");
@@ -96,7 +142,21 @@ final class Downloads {
         if (SIMPLE_RANGE.matcher(range).matches()) {
             return whole; // the kit serves this single range zero-copy, 206 with Content-Range
         }
-        return firstRange(path, parsed.spans().get(0), size, disposition, executor);
+        return firstRange(path, opened, parsed.spans().get(0), size, disposition, executor);
+    }
+
+    private static FileChannel openRead(Path path, FileChannel opened) throws IOException {
+        return opened != null ? opened : FileChannel.open(path, StandardOpenOption.READ);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("close of a download failed", e);
+            }
+        }
     }
 
     /** Upstream's {@code ParseRange}; {@code null} for "invalid range" (→ 416 UNKNOWN). */
@@ -215,10 +275,11 @@ final class Downloads {
     }
 
     /** The first of several ranges: in memory when small (with a length), else streamed. */
-    private static Response firstRange(Path path, Span span, long size, String disposition, Executor executor) {
+    private static Response firstRange(Path path, FileChannel opened, Span span, long size, String disposition,
+            Executor executor) {
         if (span.length() <= SMALL_RANGE) {
             byte[] bytes = new byte[(int) span.length()];
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            try (FileChannel ch = openRead(path, opened)) {
                 ByteBuffer bb = ByteBuffer.wrap(bytes);
                 long pos = span.start();
                 while (bb.hasRemaining()) {
@@ -239,7 +300,7 @@ final class Downloads {
         return Responses.stream(206, OCTET_STREAM, out -> {
             BlockingBodyWriter writer = new BlockingBodyWriter(out);
             executor.execute(() -> {
-                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                try (FileChannel ch = openRead(path, opened)) {
                     long pos = span.start();
                     long end = span.start() + span.length();
                     while (pos < end) {
@@ -262,11 +323,11 @@ final class Downloads {
     }
 
     /** Line mode: lines {@code offset..offset+limit-1} (1-based) joined by {@code \n}, trailing CR/LF trimmed. */
-    private static Response lines(Path path, long offset, long limit, Executor executor) {
+    private static Response lines(Path path, FileChannel opened, long offset, long limit, Executor executor) {
         return Responses.stream(200, "text/plain; charset=utf-8", out -> {
             BlockingBodyWriter writer = new BlockingBodyWriter(out);
             executor.execute(() -> {
-                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                try (FileChannel ch = openRead(path, opened)) {
                     new LineSelector(offset, limit, writer).run(ch);
                     writer.end();
                 } catch (IOException | RuntimeException e) {

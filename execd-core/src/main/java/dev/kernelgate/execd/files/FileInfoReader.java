@@ -1,6 +1,7 @@
 package dev.kernelgate.execd.files;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -29,16 +30,29 @@ final class FileInfoReader {
 
     /** {@code lstat} semantics: a symlink is described, not followed. */
     FileInfo read(Path absolute) throws IOException {
-        Map<String, Object> a = Files.readAttributes(absolute, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        return read(absolute, absolute, null);
+    }
+
+    /**
+     * {@code lstat} of {@code actual}, described as {@code shown}; with an {@code expectedKey} (device and inode
+     * seen through a directory handle) the result is used only when it describes that same file, so a path
+     * swapped meanwhile is reported as changed rather than described.
+     */
+    FileInfo read(Path shown, Path actual, Object expectedKey) throws IOException {
+        Map<String, Object> a = Files.readAttributes(actual, expectedKey == null ? ATTRIBUTES
+                : ATTRIBUTES + ",fileKey", LinkOption.NOFOLLOW_LINKS);
+        if (expectedKey != null && !expectedKey.equals(a.get("fileKey"))) {
+            throw new FileSystemException(shown.toString(), null, "changed while being read");
+        }
         int uid = (Integer) a.get("uid");
         int gid = (Integer) a.get("gid");
         int mode = (Integer) a.get("mode");
         String type = Boolean.TRUE.equals(a.get("isSymbolicLink")) ? "symlink"
                 : Boolean.TRUE.equals(a.get("isDirectory")) ? "directory"
                 : Boolean.TRUE.equals(a.get("isRegularFile")) ? "file" : "other";
-        return new FileInfo(absolute.toString(), type, (Long) a.get("size"),
+        return new FileInfo(shown.toString(), type, (Long) a.get("size"),
                 format((FileTime) a.get("lastModifiedTime")), format((FileTime) a.get("ctime")),
-                userName(absolute, uid), groupName(absolute, gid), octalDigits(mode));
+                userName(actual, uid), groupName(actual, gid), octalDigits(mode));
     }
 
     /** {@code 0755} → {@code 755}: the permission bits written in octal, read back as a decimal int. */
@@ -58,8 +72,12 @@ final class FileInfoReader {
         }
         String name;
         try {
-            UserPrincipal owner = (UserPrincipal) Files.getAttribute(path, "unix:owner", LinkOption.NOFOLLOW_LINKS);
-            name = owner.getName();
+            // The name is taken only from a read of the same owner: the path may have changed since.
+            Map<String, Object> a = Files.readAttributes(path, "unix:owner,uid", LinkOption.NOFOLLOW_LINKS);
+            if (!Integer.valueOf(uid).equals(a.get("uid"))) {
+                return Integer.toString(uid);
+            }
+            name = ((UserPrincipal) a.get("owner")).getName();
         } catch (IOException | RuntimeException e) {
             return Integer.toString(uid);
         }
@@ -74,8 +92,11 @@ final class FileInfoReader {
         }
         String name;
         try {
-            GroupPrincipal group = (GroupPrincipal) Files.getAttribute(path, "unix:group", LinkOption.NOFOLLOW_LINKS);
-            name = group.getName();
+            Map<String, Object> a = Files.readAttributes(path, "unix:group,gid", LinkOption.NOFOLLOW_LINKS);
+            if (!Integer.valueOf(gid).equals(a.get("gid"))) {
+                return Integer.toString(gid);
+            }
+            name = ((GroupPrincipal) a.get("group")).getName();
         } catch (IOException | RuntimeException e) {
             return Integer.toString(gid);
         }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
@@ -47,6 +48,8 @@ public final class FileService {
     private final PathPolicy paths;
     private final FileInfoReader infos;
     private final long maxUploadBytes;
+    /** With allowed roots, the handle-based work that never follows a link out of them; else {@code null}. */
+    private final RootedFiles rooted;
 
     /** Production wiring: the process environment, the local time zone. */
     public FileService(ExecdConfig config) {
@@ -59,6 +62,12 @@ public final class FileService {
         this.paths = paths;
         this.maxUploadBytes = maxUploadBytes;
         this.infos = new FileInfoReader(zone);
+        this.rooted = paths.restricted() ? new RootedFiles(paths.walker(), infos) : null;
+    }
+
+    /** {@code null} without allowed roots. */
+    RootedFiles rooted() {
+        return rooted;
     }
 
     public PathPolicy paths() {
@@ -77,7 +86,13 @@ public final class FileService {
         for (String raw : requested) {
             Path path = paths.resolve(raw);
             try {
-                out.put(raw, infos.read(path));
+                if (rooted == null) {
+                    out.put(raw, infos.read(path));
+                } else {
+                    try (PathWalker.Opened at = rooted.open(path, false)) {
+                        out.put(raw, rooted.info(path, at));
+                    }
+                }
             } catch (IOException e) {
                 throw FsErrors.fileError(e);
             }
@@ -90,6 +105,12 @@ public final class FileService {
         for (String raw : requested) {
             Path path = paths.resolve(raw);
             try {
+                if (rooted != null) {
+                    if (!rooted.removeFile(path)) {
+                        throw FsErrors.runtime("error removing file " + raw + ". path is a directory: " + raw);
+                    }
+                    continue;
+                }
                 BasicFileAttributes a;
                 try {
                     a = Files.readAttributes(path, BasicFileAttributes.class);
@@ -100,6 +121,8 @@ public final class FileService {
                     throw FsErrors.runtime("error removing file " + raw + ". path is a directory: " + raw);
                 }
                 Files.deleteIfExists(path);
+            } catch (NoSuchFileException e) {
+                // a missing parent: nothing to remove
             } catch (IOException e) {
                 throw FsErrors.runtime("error removing file " + raw + ". failed to remove file: " + FsErrors.describe(e));
             }
@@ -114,6 +137,10 @@ public final class FileService {
             }
             Path src = paths.resolve(m.src());
             Path dest = paths.resolve(m.dest());
+            if (rooted != null) {
+                moveRooted(m, src, dest);
+                continue;
+            }
             if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
                 throw FsErrors.notFound("file not found. source path not found: " + m.src());
             }
@@ -141,12 +168,45 @@ public final class FileService {
         }
     }
 
+    /** {@link #move} through handles: the source and destination as walked are what {@code renameat} acts on. */
+    private void moveRooted(Move m, Path src, Path dest) {
+        try (PathWalker.Opened from = rooted.open(src, false)) {
+            if (from.attributesIfExists() == null) {
+                throw FsErrors.notFound("file not found. source path not found: " + m.src());
+            }
+            try {
+                if (dest.getParent() != null) {
+                    rooted.makeDirectories(dest.getParent());
+                }
+            } catch (IOException e) {
+                throw FsErrors.runtime("error accessing file: failed to create destination directory: "
+                        + FsErrors.describe(e));
+            }
+            try (PathWalker.Opened to = rooted.open(dest, false)) {
+                if (to.attributesIfExists() != null) {
+                    throw FsErrors.runtime("error accessing file: destination path already exists: " + m.dest());
+                }
+                from.dir().move(from.name(), to.dir(), to.name());
+            }
+        } catch (NoSuchFileException e) {
+            throw FsErrors.notFound("file not found. source path not found: " + m.src());
+        } catch (IOException e) {
+            throw FsErrors.runtime("error accessing file: failed to rename file: " + FsErrors.describe(e));
+        }
+    }
+
     /** chmod (unless mode is 0) and chown (unless owner and group are empty) of each path. */
     public void permissions(Map<String, Permission> requested) {
         for (Map.Entry<String, Permission> e : requested.entrySet()) {
             Path path = paths.resolveFollowing(e.getKey());
             try {
-                apply(path, e.getValue());
+                if (rooted == null) {
+                    apply(path, e.getValue());
+                } else {
+                    try (PathWalker.Opened at = rooted.open(path, true)) {
+                        apply(at.posixView(), path, e.getValue());
+                    }
+                }
             } catch (IOException | IllegalArgumentException failure) {
                 throw FsErrors.runtime("error changing permissions for " + e.getKey() + ". "
                         + FsErrors.describe(failure));
@@ -160,11 +220,32 @@ public final class FileService {
             throw FsErrors.missingQuery("path");
         }
         Path root = paths.resolveFollowing(dir);
+        PathWalker.Opened at = null;
         try {
-            Files.readAttributes(root, BasicFileAttributes.class);
+            if (rooted == null) {
+                Files.readAttributes(root, BasicFileAttributes.class);
+            } else {
+                // The root is described with lstat and a link there is not descended into (filepath.Walk), but
+                // a link to nothing is missing, as stat says.
+                at = rooted.open(root, false);
+                if (at.attributes().isSymbolicLink()) {
+                    try (PathWalker.Opened target = rooted.open(root, true)) {
+                        target.attributes();
+                    }
+                }
+            }
         } catch (IOException e) {
+            close(at);
             throw FsErrors.fileError(e);
         }
+        try {
+            return search(root, at, pattern);
+        } finally {
+            close(at);
+        }
+    }
+
+    private List<FileInfo> search(Path root, PathWalker.Opened at, String pattern) {
         Glob glob;
         try {
             glob = Glob.compile(pattern == null || pattern.isEmpty() ? "**" : pattern);
@@ -172,13 +253,24 @@ public final class FileService {
             throw FsErrors.runtime("error searching files. invalid pattern " + pattern + ": " + e.getMessage());
         }
         List<FileInfo> found = new ArrayList<>();
+        Visitor matching = (path, info) -> {
+            if (!"directory".equals(info.type()) && glob.matches(path.getFileName() == null ? ""
+                    : path.getFileName().toString())) {
+                found.add(info);
+            }
+        };
         try {
-            walkSorted(root, Integer.MAX_VALUE, true, (path, info) -> {
-                if (!"directory".equals(info.type()) && glob.matches(path.getFileName() == null ? ""
-                        : path.getFileName().toString())) {
-                    found.add(info);
+            if (at == null) {
+                walkSorted(root, Integer.MAX_VALUE, true, matching);
+            } else {
+                FileInfo top = rooted.info(root, at);
+                matching.visit(root, top);
+                if ("directory".equals(top.type())) {
+                    try (SecureDirectoryStream<Path> sub = at.openDirectory()) {
+                        rooted.walkChildren(sub, root, at.walked(), 0, Integer.MAX_VALUE, matching);
+                    }
                 }
-            });
+            }
         } catch (IOException e) {
             throw FsErrors.runtime("error searching files. error accessing path " + FsErrors.describe(e));
         }
@@ -199,10 +291,14 @@ public final class FileService {
         for (Map.Entry<String, Replacement> e : requested.entrySet()) {
             Path path = paths.resolveFollowing(e.getKey());
             try {
-                byte[] content = Files.readAllBytes(path);
                 byte[] old = e.getValue().old().getBytes(StandardCharsets.UTF_8);
                 byte[] replacement = e.getValue().replacement() == null ? new byte[0]
                         : e.getValue().replacement().getBytes(StandardCharsets.UTF_8);
+                if (rooted != null) {
+                    counts.put(e.getKey(), rooted.replace(path, old, replacement));
+                    continue;
+                }
+                byte[] content = Files.readAllBytes(path);
                 int[] count = new int[1];
                 byte[] updated = replaceAll(content, old, replacement, count);
                 Files.write(path, updated);
@@ -271,12 +367,27 @@ public final class FileService {
             }
         }
         Path root = paths.resolve(dir);
+        PathWalker.Opened at = null;
         BasicFileAttributes a;
         try {
-            a = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (rooted == null) {
+                a = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } else {
+                at = rooted.open(root, false);
+                a = at.attributes();
+            }
         } catch (IOException e) {
+            close(at);
             throw FsErrors.fileError(e);
         }
+        try {
+            return list(root, at, a, depth);
+        } finally {
+            close(at);
+        }
+    }
+
+    private List<FileInfo> list(Path root, PathWalker.Opened at, BasicFileAttributes a, int depth) {
         if (a.isSymbolicLink()) {
             throw FsErrors.invalidRequest("path is a symbolic link, refusing to traverse: " + root);
         }
@@ -288,7 +399,13 @@ public final class FileService {
             return entries;
         }
         try {
-            walkSorted(root, depth, false, (path, info) -> entries.add(info));
+            if (at == null) {
+                walkSorted(root, depth, false, (path, info) -> entries.add(info));
+            } else {
+                try (SecureDirectoryStream<Path> sub = at.openDirectory()) {
+                    rooted.walkChildren(sub, root, at.walked(), 0, depth, (path, info) -> entries.add(info));
+                }
+            }
         } catch (IOException e) {
             throw FsErrors.runtime("error listing directory " + root + ". " + FsErrors.describe(e));
         }
@@ -300,8 +417,17 @@ public final class FileService {
         for (Map.Entry<String, Permission> e : requested.entrySet()) {
             Path dir = paths.resolveFollowing(e.getKey());
             try {
+                if (rooted != null) {
+                    List<Path> created = rooted.makeDirectories(dir);
+                    if (!created.isEmpty() && created.get(created.size() - 1).equals(dir)) {
+                        try (PathWalker.Opened at = rooted.open(dir, false)) {
+                            apply(at.posixView(), dir, e.getValue());
+                        }
+                    }
+                    continue;
+                }
                 boolean existed = Files.exists(dir);
-                Files.createDirectories(dir);
+                Files.createDirectories(dir, RootedFiles.NEW_DIR_MODE);
                 if (!existed) {
                     apply(dir, e.getValue());
                 }
@@ -319,6 +445,10 @@ public final class FileService {
         for (String raw : requested) {
             Path path = paths.resolve(raw);
             try {
+                if (rooted != null) {
+                    rooted.removeAll(path);
+                    continue;
+                }
                 removeAll(path);
             } catch (IOException e) {
                 throw FsErrors.runtime("error removing directory " + raw + ". " + FsErrors.describe(e));
@@ -357,6 +487,16 @@ public final class FileService {
     }
 
     // ---- shared ----
+
+    private static void close(PathWalker.Opened at) {
+        if (at != null) {
+            try {
+                at.close();
+            } catch (IOException e) {
+                // a directory handle: nothing was written through it
+            }
+        }
+    }
 
     interface Visitor {
         void visit(Path path, FileInfo info);
@@ -402,7 +542,7 @@ public final class FileService {
         }
     }
 
-    private static int compareNames(Path a, Path b) {
+    static int compareNames(Path a, Path b) {
         byte[] x = a.getFileName().toString().getBytes(StandardCharsets.UTF_8);
         byte[] y = b.getFileName().toString().getBytes(StandardCharsets.UTF_8);
         return Arrays.compareUnsigned(x, y);
@@ -429,20 +569,29 @@ public final class FileService {
 
     /** chmod then chown, following links, as upstream's {@code ChmodFile}. */
     void apply(Path path, Permission p) throws IOException {
-        int bits = p.modeBits();
-        if (bits >= 0) {
-            Files.setPosixFilePermissions(path, permissions(bits));
-        }
-        applyOwnership(path, p.owner(), p.group());
+        apply(Files.getFileAttributeView(path, PosixFileAttributeView.class), path, p);
     }
 
-    static void applyOwnership(Path path, String owner, String group) throws IOException {
+    /** chmod then chown through {@code view} (a handle's view acts on exactly the file it names). */
+    static void apply(PosixFileAttributeView view, Path path, Permission p) throws IOException {
+        int bits = p.modeBits();
+        try {
+            if (bits >= 0) {
+                view.setPermissions(permissions(bits));
+            }
+        } catch (IOException e) {
+            throw PathWalker.named(e, path);
+        }
+        applyOwnership(view, path, p.owner(), p.group());
+    }
+
+    private static void applyOwnership(PosixFileAttributeView view, Path path, String owner, String group)
+            throws IOException {
         if (owner.isEmpty() && group.isEmpty()) {
             return;
         }
         UserPrincipal user = owner.isEmpty() ? null : lookupUser(owner);
         GroupPrincipal grp = group.isEmpty() ? null : lookupGroup(group);
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
         try {
             if (user != null) {
                 view.setOwner(user);
@@ -488,7 +637,7 @@ public final class FileService {
         }
         for (Path p : chain) {
             try {
-                Files.createDirectory(p);
+                Files.createDirectory(p, RootedFiles.NEW_DIR_MODE);
                 if (record) {
                     created.add(p);
                 }

@@ -176,7 +176,9 @@ public final class FilesHandler {
                 }
                 throw e;
             }
-            return Downloads.download(path, offset, limit, range, request.blockingExecutor());
+            RootedFiles rooted = service.rooted();
+            return rooted == null ? Downloads.download(path, offset, limit, range, request.blockingExecutor())
+                    : Downloads.download(rooted, path, offset, limit, range, request.blockingExecutor());
         });
     }
 }

@@ -24,6 +24,7 @@ public final class PathPolicy {
     private final Map<String, String> env;
     private final List<Path> roots;
     private final List<Path> realRoots;
+    private final PathWalker walker;
 
     /**
      * @param workDir      where relative paths resolve ({@code null}: the JVM's working directory)
@@ -40,8 +41,16 @@ public final class PathPolicy {
             lexical.add(abs);
             real.add(realOf(abs));
         }
-        this.roots = List.copyOf(lexical);
-        this.realRoots = List.copyOf(real);
+        // A root of "/" allows everything: no policy.
+        boolean everything = real.stream().anyMatch(r -> r.getParent() == null);
+        this.roots = everything ? List.of() : List.copyOf(lexical);
+        this.realRoots = everything ? List.of() : List.copyOf(real);
+        this.walker = new PathWalker(roots, realRoots);
+    }
+
+    /** Opens paths under the roots without following links out of them (only meaningful when restricted). */
+    PathWalker walker() {
+        return walker;
     }
 
     public Path workDir() {

@@ -17,7 +17,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -47,14 +50,17 @@ final class Uploads {
 
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
     private static final int MAX_METADATA_BYTES = 1024 * 1024;
+    /** A new file's mode unless the request names one (an overwrite keeps the old file's). */
     private static final FileAttribute<Set<PosixFilePermission>> NEW_FILE_MODE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx"));
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Written bytes after which the file is flushed in the background, so the final fsync has little left. */
     private static final long SYNC_EVERY_BYTES = 64L * 1024 * 1024;
 
     private final FileService files;
     private final PathPolicy paths;
+    /** With allowed roots: targets are opened through handles and a link at the target is replaced, never followed. */
+    private final RootedFiles rooted;
     private final long maxUploadBytes;
     private final Path spoolDir;
     private final ObjectReader json;
@@ -64,6 +70,7 @@ final class Uploads {
     Uploads(FileService files, Path spoolDir, ObjectMapper mapper, Executor syncExecutor) {
         this.files = files;
         this.paths = files.paths();
+        this.rooted = files.rooted();
         this.maxUploadBytes = files.maxUploadBytes();
         this.spoolDir = spoolDir;
         this.json = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -79,6 +86,9 @@ final class Uploads {
 
     /** A file part's bytes on disk, not yet at their destination. */
     private static final class Staged {
+        /** With allowed roots: the target's directory handle (held until the end) and the temporary file's name. */
+        PathWalker.Opened at;
+        Path tempName;
         Path temp;
         FileChannel channel;
         boolean nextToTarget;
@@ -221,7 +231,7 @@ final class Uploads {
             }
             return failed(e);
         }
-        if (Files.isDirectory(meta.target)) {
+        if (isDirectory(meta.target)) {
             return failed(FsErrors.runtime("error opening destination file " + meta.target + ". open "
                     + meta.target + ": is a directory"));
         }
@@ -240,6 +250,18 @@ final class Uploads {
         return meta;
     }
 
+    private boolean isDirectory(Path target) {
+        if (rooted == null) {
+            return Files.isDirectory(target);
+        }
+        try (PathWalker.Opened at = rooted.open(target, false)) {
+            BasicFileAttributes a = at.attributesIfExists();
+            return a != null && a.isDirectory();
+        } catch (IOException e) {
+            return false; // staging reports it
+        }
+    }
+
     /** A temporary file next to the destination (parents created), or in the spool dir before the metadata. */
     private Staged stage(Meta meta) {
         Staged s = new Staged();
@@ -251,10 +273,15 @@ final class Uploads {
             }
             Path dir = meta.target.getParent();
             try {
-                s.createdDirs.addAll(FileService.createDirectories(dir, true));
+                s.createdDirs.addAll(rooted == null ? FileService.createDirectories(dir, true)
+                        : rooted.makeDirectories(dir));
             } catch (IOException e) {
                 meta.error = FsErrors.runtime("error creating target directory " + dir + ". " + FsErrors.describe(e));
                 return null;
+            }
+            if (rooted != null) {
+                openNextTo(meta.target, s);
+                return s;
             }
             s.nextToTarget = true;
             s.temp = tempNextTo(meta.target);
@@ -278,6 +305,16 @@ final class Uploads {
         String name = target.getFileName().toString();
         String stem = name.length() > 180 ? name.substring(0, 180) : name;
         return target.resolveSibling("." + stem + ".upload-" + HexFormat.of().formatHex(r));
+    }
+
+    /** With allowed roots: the target's directory handle and a new temporary file created through it. */
+    private void openNextTo(Path target, Staged s) throws IOException {
+        s.at = rooted.open(target, false);
+        s.tempName = tempNextTo(s.at.walked()).getFileName();
+        s.temp = s.at.walked().resolveSibling(s.tempName);
+        s.channel = RootedFiles.channel(s.at.dir(), s.tempName, s.temp,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), NEW_FILE_MODE);
+        s.nextToTarget = true;
     }
 
     private void write(Staged s, ByteBuffer bytes, BodySource body) throws IOException {
@@ -311,6 +348,10 @@ final class Uploads {
 
     /** fsync, mode/owner, atomic rename over the destination, fsync of its directory. */
     private void commit(Meta meta, Staged s) throws StoreException {
+        if (rooted != null) {
+            commitRooted(meta, s);
+            return;
+        }
         Path target = meta.target;
         try {
             if (Files.isSymbolicLink(target) && Files.exists(target)) {
@@ -348,11 +389,63 @@ final class Uploads {
         }
     }
 
-    /** An overwrite keeps the old file's mode and owner, as upstream's in-place {@code O_TRUNC} write does. */
+    /**
+     * As {@link #commit} through the target directory's handle: the spooled bytes are copied into a temporary
+     * file made there, and {@code renameat} puts it in place of the target name (a link there is replaced).
+     */
+    private void commitRooted(Meta meta, Staged s) throws StoreException {
+        try {
+            if (!s.nextToTarget) {
+                Path spooled = s.temp;
+                s.channel.close();
+                try (FileChannel in = FileChannel.open(spooled, StandardOpenOption.READ)) {
+                    s.createdDirs.addAll(rooted.makeDirectories(meta.target.getParent()));
+                    openNextTo(meta.target, s);
+                    long pos = 0;
+                    long size = in.size();
+                    while (pos < size) {
+                        pos += s.channel.transferFrom(in, pos, size - pos);
+                    }
+                } finally {
+                    Files.deleteIfExists(spooled);
+                }
+            }
+            s.channel.force(true);
+            s.channel.close();
+            PosixFileAttributeView temp = s.at.dir().getFileAttributeView(s.tempName, PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes old = s.at.attributesIfExists();
+            if (old != null && old.isRegularFile()) {
+                PosixFileAttributes previous = s.at.posixView().readAttributes();
+                temp.setPermissions(previous.permissions());
+                try {
+                    temp.setOwner(previous.owner());
+                    temp.setGroup(previous.group());
+                } catch (IOException e) {
+                    log.debug("Could not keep the owner of {}", s.at.walked(), e);
+                }
+            }
+            FileService.apply(temp, s.temp, meta.permission);
+            s.at.dir().move(s.tempName, s.at.dir(), s.at.name());
+            s.committed = true;
+            syncDirectory(s.at.walked().getParent());
+            s.at.close();
+            s.at = null;
+        } catch (IOException | IllegalArgumentException e) {
+            IOException io = e instanceof IOException i ? i : new IOException(e.getMessage(), e);
+            throw new StoreException(io);
+        }
+    }
+
+    /**
+     * An overwrite of a regular file keeps its mode and owner, as upstream's in-place {@code O_TRUNC} write does;
+     * anything else (a new file, a dangling link replaced) gets the new file's mode.
+     */
     private static void keepExistingModeAndOwner(Path target, Path temp) {
         try {
-            Map<String, Object> old = Files.readAttributes(target, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
-            if (old.isEmpty()) {
+            Map<String, Object> old = Files.readAttributes(target, "unix:mode,uid,gid,isRegularFile",
+                    LinkOption.NOFOLLOW_LINKS);
+            if (old.isEmpty() || !Boolean.TRUE.equals(old.get("isRegularFile"))) {
                 return;
             }
             Files.setPosixFilePermissions(temp, FileService.permissions((Integer) old.get("mode") & 0777));
@@ -377,7 +470,7 @@ final class Uploads {
         }
     }
 
-    private static void cleanUp(List<Staged> staged) {
+    private void cleanUp(List<Staged> staged) {
         List<Path> dirs = new ArrayList<>();
         for (Staged s : staged) {
             if (s == null) {
@@ -392,9 +485,22 @@ final class Uploads {
             }
             if (s.temp != null && !s.committed) {
                 try {
-                    Files.deleteIfExists(s.temp);
+                    if (s.at != null && s.tempName != null) {
+                        s.at.dir().deleteFile(s.tempName);
+                    } else {
+                        Files.deleteIfExists(s.temp);
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // never made, or gone
                 } catch (IOException e) {
                     log.warn("Could not remove the partial upload {}", s.temp, e);
+                }
+            }
+            if (s.at != null) {
+                try {
+                    s.at.close();
+                } catch (IOException e) {
+                    log.debug("close of the handle of {} failed", s.temp, e);
                 }
             }
             if (!s.committed) {
@@ -402,6 +508,10 @@ final class Uploads {
             }
         }
         for (int i = dirs.size() - 1; i >= 0; i--) {
+            if (rooted != null) {
+                rooted.removeEmptyDirectory(dirs.get(i));
+                continue;
+            }
             try {
                 Files.deleteIfExists(dirs.get(i));
             } catch (IOException e) {

@@ -22,9 +22,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every file and directory route over HTTP, with upstream's shapes, statuses and codes. */
+/**
+ * Every file and directory route over HTTP, with upstream's shapes, statuses and codes. Without allowed roots
+ * here; {@link RootedFilesApiTest} runs the same with the test's directory as the allowed root.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FilesApiTest {
 
     @TempDir
@@ -33,16 +38,21 @@ class FilesApiTest {
     static Path home;
     static FilesServer server;
 
+    /** The allowed roots the server runs with. */
+    List<Path> allowedRoots() {
+        return List.of();
+    }
+
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         work = Files.createDirectories(root.resolve("work"));
         home = Files.createDirectories(root.resolve("home"));
-        PathPolicy policy = new PathPolicy(work, Map.of("HOME", home.toString(), "SUB", "sub"), List.of());
+        PathPolicy policy = new PathPolicy(work, Map.of("HOME", home.toString(), "SUB", "sub"), allowedRoots());
         server = new FilesServer(new FileService(policy, 0, ZoneId.systemDefault()));
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 
@@ -171,6 +181,55 @@ class FilesApiTest {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         }
+    }
+
+    @Test
+    void newFilesGetTheDefaultModeAndAnUploadOverADanglingLinkDoesNotTakeTheLinksMode() throws Exception {
+        Path d = Files.createDirectories(root.resolve("modes"));
+        Files.createSymbolicLink(d.resolve("dangling"), d.resolve("nowhere"));
+        byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+        assertEquals(200, server.upload(new Multipart().pair(d.resolve("dangling").toString(), null, data)
+                .pair(d.resolve("fresh.txt").toString(), null, data).end()).statusCode());
+        assertEquals(644, info(d.resolve("dangling")).get("mode").asInt(), "not the link's 0777");
+        assertEquals("file", info(d.resolve("dangling")).get("type").asText());
+        assertEquals(644, info(d.resolve("fresh.txt")).get("mode").asInt());
+        assertEquals(200, server.post("/directories", "{\"" + d.resolve("new/dir") + "\":{}}").statusCode());
+        assertEquals(755, info(d.resolve("new")).get("mode").asInt());
+        assertEquals(755, info(d.resolve("new/dir")).get("mode").asInt());
+    }
+
+    @Test
+    void linksBetweenPlacesInsideWork() throws Exception {
+        Path d = Files.createDirectories(root.resolve("linked/real"));
+        Files.writeString(d.resolve("f.txt"), "hello decoy\n");
+        Path dirLink = Files.createSymbolicLink(root.resolve("linked/dirlink"), Path.of("real"));
+        Path fileLink = Files.createSymbolicLink(root.resolve("linked/filelink"), Path.of("dirlink/../real/f.txt"));
+        assertEquals("hello decoy\n", server.get("/files/download?path=" + q(fileLink)).body());
+        assertEquals("hello decoy\n", server.get("/files/download?path=" + q(dirLink.resolve("f.txt"))).body());
+        assertEquals("{\"" + fileLink + "\":{\"replacedCount\":1}}", server.post("/files/replace?verbose=true",
+                "{\"" + fileLink + "\":{\"old\":\"decoy\",\"new\":\"there\"}}").body());
+        assertEquals("hello there\n", Files.readString(d.resolve("f.txt")));
+        assertEquals("file", info(dirLink.resolve("f.txt")).get("type").asText());
+        assertEquals("symlink", info(fileLink).get("type").asText());
+        // Search walks as upstream's filepath.Walk: a link is listed, never descended into, the root included.
+        assertEquals(List.of(), paths(server.get("/files/search?path=" + q(dirLink) + "&pattern=*.txt")));
+        assertEquals(List.of(d.resolve("f.txt").toString()),
+                paths(server.get("/files/search?path=" + q(dirLink.getParent()) + "&pattern=*.txt")));
+        assertEquals(200, server.post("/files/permissions", "{\"" + fileLink + "\":{\"mode\":600}}").statusCode());
+        assertEquals(600, info(d.resolve("f.txt")).get("mode").asInt());
+        assertEquals(200, server.post("/directories", "{\"" + dirLink.resolve("sub") + "\":{\"mode\":700}}")
+                .statusCode());
+        assertEquals(700, info(d.resolve("sub")).get("mode").asInt());
+        assertEquals(200, server.post("/files/mv", "[{\"src\":\"" + dirLink.resolve("f.txt") + "\",\"dest\":\""
+                + dirLink.resolve("sub/g.txt") + "\"}]").statusCode());
+        assertEquals("hello there\n", Files.readString(d.resolve("sub/g.txt")));
+        assertEquals(List.of(dirLink.resolve("sub/g.txt").toString()),
+                paths(server.get("/directories/list?path=" + q(dirLink.resolve("sub")))));
+        assertEquals(200, server.delete("/files?path=" + q(dirLink.resolve("sub/g.txt"))).statusCode());
+        assertFalse(Files.exists(d.resolve("sub/g.txt")));
+        assertEquals(200, server.delete("/directories?path=" + q(dirLink.resolve("sub"))).statusCode());
+        assertFalse(Files.exists(d.resolve("sub")));
+        assertTrue(Files.isSymbolicLink(dirLink));
     }
 
     @Test

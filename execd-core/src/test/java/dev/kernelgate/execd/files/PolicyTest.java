@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +95,39 @@ class PolicyTest {
         assertRefused(server.upload(new Multipart().pair(allowed.resolve("escape/x.txt").toString(), null,
                 "x".getBytes(StandardCharsets.UTF_8)).end()));
         assertFalse(Files.exists(outside.resolve("x.txt")));
+    }
+
+    @Test
+    void linksThatClimbOutAreRefusedWhereverTheyAre() throws Exception {
+        Files.createSymbolicLink(allowed.resolve("up"), Path.of(".."));
+        assertRefused(server.get("/files/download?path=" + q(allowed.resolve("up/outside/secret.txt"))));
+        assertRefused(server.post("/directories", "{\"" + allowed.resolve("up/made") + "\":{}}"));
+        assertRefused(server.post("/files/mv", "[{\"src\":\"" + allowed.resolve("up/outside/secret.txt")
+                + "\",\"dest\":\"" + allowed.resolve("got.txt") + "\"}]"));
+        assertFalse(Files.exists(root.resolve("made")));
+        assertEquals("secret", Files.readString(outside.resolve("secret.txt")));
+    }
+
+    @Test
+    void anUploadReplacesALinkRatherThanWritingThroughIt() throws Exception {
+        Files.writeString(allowed.resolve("target.txt"), "kept");
+        Path link = Files.createSymbolicLink(allowed.resolve("to-target"), Path.of("target.txt"));
+        assertEquals(200, server.upload(new Multipart().pair(link.toString(), null,
+                "new".getBytes(StandardCharsets.UTF_8)).end()).statusCode());
+        assertFalse(Files.isSymbolicLink(link));
+        assertEquals("new", Files.readString(link));
+        assertEquals("kept", Files.readString(allowed.resolve("target.txt")));
+    }
+
+    @Test
+    void directoriesAreMadeThroughHandlesWithoutLeavingStagingNames() throws Exception {
+        assertEquals(200, server.post("/directories", "{\"" + allowed.resolve("m1/m2") + "\":{\"mode\":700}}")
+                .statusCode());
+        assertTrue(Files.isDirectory(allowed.resolve("m1/m2")));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(allowed.resolve("m1/m2"))));
+        try (var files = Files.list(allowed)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".execd-mkdir-")));
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.netty.handler.stream.ChunkedNioFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -33,6 +34,16 @@ final class FileSender {
     }
 
     static void send(Exchange exchange, Response.File file) throws IOException {
+        if (file.opened() != null) {
+            FileChannel channel = file.opened().channel();
+            try {
+                sendOpen(exchange, file, channel, file.opened().modifiedMillis());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            return;
+        }
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(file.path(), BasicFileAttributes.class);
@@ -49,22 +60,23 @@ final class FileSender {
             throw HttpError.notFound(""); // vanished or unreadable since the stat
         }
         try {
-            sendOpen(exchange, file, raf, attrs.lastModifiedTime().toMillis());
+            sendOpen(exchange, file, raf.getChannel(), attrs.lastModifiedTime().toMillis());
         } catch (IOException | RuntimeException e) {
             raf.close();
             throw e;
         }
     }
 
-    private static void sendOpen(Exchange exchange, Response.File file, RandomAccessFile raf, long modifiedMillis)
+    /** The channel (a RandomAccessFile's channel closes the file too) is ours to close from here. */
+    private static void sendOpen(Exchange exchange, Response.File file, FileChannel channel, long modifiedMillis)
             throws IOException {
         Request request = exchange.request();
-        long size = raf.length();
+        long size = channel.size();
         String etag = "\"" + Long.toHexString(modifiedMillis) + "-" + Long.toHexString(size) + "\"";
         String lastModified = DateFormatter.format(new Date(modifiedMillis));
 
         if (notModified(request, etag, modifiedMillis)) {
-            raf.close();
+            channel.close();
             HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
             res.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.LAST_MODIFIED, lastModified);
             finish(exchange, res, file);
@@ -88,7 +100,7 @@ final class FileSender {
             h.set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
         }
         if (exchange.isHead() || length == 0) {
-            raf.close();
+            channel.close();
             finish(exchange, res, file);
             return;
         }
@@ -97,10 +109,10 @@ final class FileSender {
         ChannelHandlerContext ctx = exchange.ctx();
         ctx.write(res);
         if (exchange.isTls()) {
-            ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(raf.getChannel(), start, length, TLS_CHUNK)))
+            ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(channel, start, length, TLS_CHUNK)))
                     .addListener(exchange::completed);
         } else {
-            ctx.write(new DefaultFileRegion(raf.getChannel(), start, length));
+            ctx.write(new DefaultFileRegion(channel, start, length));
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(exchange::completed);
         }
     }

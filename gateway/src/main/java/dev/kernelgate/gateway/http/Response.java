@@ -1,5 +1,6 @@
 package dev.kernelgate.gateway.http;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -49,16 +50,31 @@ public sealed interface Response
         }
     }
 
-    /** @param contentType {@code null} picks one from the file name ({@link ContentTypes}) */
-    record File(Path path, String contentType, List<Header> headers) implements Response {
+    /**
+     * @param contentType {@code null} picks one from the file name ({@link ContentTypes})
+     * @param opened      {@code null} to open {@code path} when sending; else the file already open (then
+     *                    {@code path} only names it), so what is sent is exactly what the handler opened and checked
+     */
+    record File(Path path, String contentType, List<Header> headers, Opened opened) implements Response {
         public File {
             Objects.requireNonNull(path, "path");
             headers = List.copyOf(headers);
         }
 
+        public File(Path path, String contentType, List<Header> headers) {
+            this(path, contentType, headers, null);
+        }
+
         @Override
         public File withHeader(String headerName, String headerValue) {
-            return new File(path, contentType, Header.append(headers, headerName, headerValue));
+            return new File(path, contentType, Header.append(headers, headerName, headerValue), opened);
+        }
+    }
+
+    /** An open file to send (the sender closes it) and its modification time for Last-Modified / ETag. */
+    record Opened(FileChannel channel, long modifiedMillis) {
+        public Opened {
+            Objects.requireNonNull(channel, "channel");
         }
     }
 

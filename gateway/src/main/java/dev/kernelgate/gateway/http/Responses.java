@@ -1,6 +1,7 @@
 package dev.kernelgate.gateway.http;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -45,6 +46,11 @@ public final class Responses {
 
     public static Response.File file(Path path, String contentType) {
         return new Response.File(path, contentType, List.of());
+    }
+
+    /** A file already open (and closed by the sender); {@code name} gives the type when none is set. */
+    public static Response.File file(FileChannel channel, Path name, long modifiedMillis, String contentType) {
+        return new Response.File(name, contentType, List.of(), new Response.Opened(channel, modifiedMillis));
     }
 
     /** A chunked body produced by {@code body}; headers are sent with the first bytes. */

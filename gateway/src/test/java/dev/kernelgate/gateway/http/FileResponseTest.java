@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,5 +157,34 @@ class FileResponseTest {
         assertFalse(r.body()[r.body().length - 1] != 7);
         HttpResponse<byte[]> tail = get("/files/sub/big.data", "Range", "bytes=8388600-");
         assertEquals(17 + 8, tail.body().length);
+    }
+
+    @Test
+    void anOpenFileIsSentEvenWhenItsPathIsReplacedMeanwhile() throws Exception {
+        Path file = root.resolve("opened.txt");
+        Routes routes = Routes.builder().get("/open", r -> {
+            try {
+                Files.writeString(file, "the opened file");
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                long modified = Files.getLastModifiedTime(file).toMillis();
+                Path other = Files.writeString(root.resolve("other.txt"), "another file");
+                Files.move(other, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return Responses.file(channel, file, modified, null);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).build();
+        try (TestServer opened = new TestServer(routes)) {
+            HttpResponse<String> whole = opened.client.send(opened.request("/open").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("the opened file", whole.body());
+            assertEquals("text/plain", whole.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(whole.headers().firstValue("Last-Modified").isPresent());
+            HttpResponse<String> range = opened.client.send(opened.request("/open").header("Range", "bytes=4-9").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(206, range.statusCode());
+            assertEquals("opened", range.body());
+        }
+        assertEquals("another file", Files.readString(file));
     }
 }
