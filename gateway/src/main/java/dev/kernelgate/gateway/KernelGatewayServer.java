@@ -134,11 +134,7 @@ public final class KernelGatewayServer {
                 break;
             }
             try {
-                HttpServerConfig attempt = new HttpServerConfig(http.host(), port, http.tls(),
-                        http.maxRequestBodyBytes(), http.wsMaxMessageBytes(), http.idleTimeout(),
-                        http.wsPingInterval(), http.wsPingTimeout(), http.ioThreads(), http.maxInitialLineBytes(),
-                        http.maxHeaderBytes());
-                return new HttpServer(attempt, routes, blocking).start();
+                return new HttpServer(http.withPort(port), routes, blocking).start();
             } catch (RuntimeException e) {
                 log.info("port {} is not available: {}", port, e.getMessage());
                 last = e;
