@@ -121,7 +121,8 @@ public final class KernelGatewayServer {
     /** Binds the port, trying the next ones (port_retries) when it is taken, as the upstream server does. */
     private RunningServer bind(Routes routes, ExecutorService blocking) {
         HttpServerConfig http = HttpServerConfig.of(config.ip(), config.port())
-                .withWsPing(config.wsPingInterval(), null);
+                .withWsPing(config.wsPingInterval(), null)
+                .withLimits(config.connectionLimits());
         SslContext tls = tls();
         if (tls != null) {
             http = http.withTls(tls);
