@@ -34,10 +34,6 @@ final class ClientConnectionLimit {
         this.nanoClock = nanoClock;
     }
 
-    int max() {
-        return max;
-    }
-
     /** Counts a new connection from {@code address} and returns true, or returns false when it is one too many. */
     boolean admit(InetAddress address) {
         boolean[] admitted = new boolean[1];

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -45,6 +46,8 @@ final class RequestHeadDeadline {
 
     private final ServerContext server;
     private final long timeoutNanos;
+    private final Bytes bytes = new Bytes();
+    private final Heads heads = new Heads();
     private ChannelHandlerContext headsCtx;
     private ScheduledFuture<?> clock;
     /** No request head since connect or since the end of the previous request. */
@@ -64,12 +67,21 @@ final class RequestHeadDeadline {
 
     /** Goes before the HTTP codec. */
     ChannelHandler bytes() {
-        return new Bytes();
+        return bytes;
     }
 
     /** Goes right after the HTTP codec. */
     ChannelHandler heads() {
-        return new Heads();
+        return heads;
+    }
+
+    /** Upgraded: frames or tunnelled bytes from here on, which need neither handler. */
+    private void retire(ChannelPipeline pipeline) {
+        for (ChannelHandler handler : new ChannelHandler[] {bytes, heads}) {
+            if (pipeline.context(handler) != null) {
+                pipeline.remove(handler);
+            }
+        }
     }
 
     private void start(ChannelHandlerContext ctx) {
@@ -170,6 +182,7 @@ final class RequestHeadDeadline {
                 if (msg instanceof HttpResponse response && response.status().code() == 101) {
                     done = true; // WebSocket or proxied tunnel: no request heads from here on
                     stop();
+                    ctx.executor().execute(() -> retire(ctx.pipeline())); // not from inside this write
                 } else if (endsResponse(msg) && unanswered > 0 && --unanswered == 0 && awaitingHead && headStarted) {
                     start(ctx); // the client began its next head while this response was owed
                 }

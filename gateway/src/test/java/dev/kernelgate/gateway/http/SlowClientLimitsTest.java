@@ -12,9 +12,11 @@ import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -24,9 +26,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -273,6 +279,64 @@ class SlowClientLimitsTest {
             assertEquals("close", reply.header("connection"));
             assertTrue(reply.body().contains("was not complete within 1 s"), reply.body());
             assertTrue(millis >= 950 && millis < 4000, "answered after " + millis + " ms");
+            assertTrue(raw.closedByPeer());
+        }
+    }
+
+    /** After the 101 a WebSocket is frames, not requests: one silent for longer than the deadline stays open. */
+    @Test
+    void upgradedWebSocketIsNotTimed() throws Exception {
+        Routes routes = Routes.builder()
+                .ws("/ws", r -> WebSocketAcceptance.of(null, new WebSocketListener() {
+                    @Override
+                    public void onText(WebSocketSession session, String text) {
+                        session.sendText("echo:" + text);
+                    }
+                }).completed())
+                .build();
+        try (TestServer server = new TestServer(routes, config(new ConnectionLimits(Duration.ofSeconds(1), 0)))) {
+            BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+            AtomicBoolean closed = new AtomicBoolean();
+            WebSocket ws = server.client.newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                            texts.add(data.toString());
+                            w.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                            closed.set(true);
+                            return null;
+                        }
+
+                        @Override
+                        public void onError(WebSocket w, Throwable error) {
+                            closed.set(true);
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !closed.get());
+            ws.sendText("still here", true).get(5, TimeUnit.SECONDS);
+            assertEquals("echo:still here", texts.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    /** The port proxy's requests are timed like any other until their head is in. */
+    @Test
+    void proxiedRequestHeadsAreTimedToo() throws Exception {
+        Routes proxying = Routes.builder().proxy("/proxy/{port}").get("/ping", r -> Responses.text(200, "pong"))
+                .build();
+        try (TestServer target = new TestServer(routes(), config(ConnectionLimits.none()));
+             TestServer server = new TestServer(proxying, config(new ConnectionLimits(Duration.ofSeconds(1), 0)));
+             RawHttp raw = new RawHttp(server.port())) {
+            raw.write("GET /proxy/" + target.port() + "/ping HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Reply proxied = raw.readResponse();
+            assertEquals(200, proxied.status());
+            assertEquals("pong", proxied.body());
+            raw.write("GET /proxy/" + target.port() + "/ping HTTP/1.1\r\nHost: x\r\n");
+            assertEquals(408, raw.readResponse().status());
             assertTrue(raw.closedByPeer());
         }
     }
