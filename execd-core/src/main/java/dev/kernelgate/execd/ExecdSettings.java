@@ -32,7 +32,7 @@ public final class ExecdSettings {
         List<Path> roots = paths(env.get("EXECD_ALLOWED_ROOTS"));
         long maxUpload = size("EXECD_MAX_UPLOAD_BYTES", env.getOrDefault("EXECD_MAX_UPLOAD_BYTES", "0"));
         Duration headerTimeout = env.containsKey("EXECD_REQUEST_HEADER_TIMEOUT")
-                ? duration("EXECD_REQUEST_HEADER_TIMEOUT", env.get("EXECD_REQUEST_HEADER_TIMEOUT"))
+                ? headerTimeout("EXECD_REQUEST_HEADER_TIMEOUT", env.get("EXECD_REQUEST_HEADER_TIMEOUT"))
                 : ConnectionLimits.DEFAULT_HEADER_TIMEOUT;
         int perClient = env.containsKey("EXECD_MAX_CONNECTIONS_PER_CLIENT")
                 ? count("EXECD_MAX_CONNECTIONS_PER_CLIENT", env.get("EXECD_MAX_CONNECTIONS_PER_CLIENT"))
@@ -61,7 +61,7 @@ public final class ExecdSettings {
                 case "graceful-shutdown-timeout" -> grace = duration(name, value);
                 case "allowed-root" -> roots = append(roots, Path.of(value));
                 case "max-upload-bytes" -> maxUpload = size(name, value);
-                case "request-header-timeout" -> headerTimeout = duration(name, value);
+                case "request-header-timeout" -> headerTimeout = headerTimeout(name, value);
                 case "max-connections-per-client" -> perClient = count(name, value);
                 default -> {
                     if (!IGNORED.contains(name)) {
@@ -118,6 +118,14 @@ public final class ExecdSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a byte count, not '" + value + "'", e);
         }
+    }
+
+    private static Duration headerTimeout(String name, String value) {
+        Duration timeout = duration(name, value);
+        if (timeout.compareTo(ConnectionLimits.MAX_HEADER_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(name + " must be at most 24h, not '" + value + "'");
+        }
+        return timeout;
     }
 
     /** A connection count; 0 or negative means unlimited. */

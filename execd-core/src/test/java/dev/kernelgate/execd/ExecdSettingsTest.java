@@ -51,6 +51,9 @@ class ExecdSettingsTest {
         assertEquals(32, fromFlags.connectionLimits().maxPerClient());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecdSettings.parse(Map.of(),
                 List.of("--max-connections-per-client=lots"))).getMessage().contains("max-connections-per-client"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecdSettings.parse(
+                Map.of("EXECD_REQUEST_HEADER_TIMEOUT", "30h"), List.of())).getMessage()
+                .contains("EXECD_REQUEST_HEADER_TIMEOUT must be at most 24h"));
     }
 
     @Test

@@ -155,10 +155,18 @@ public final class GatewaySettings {
                 values.containsKey("drop_in_dirs")
                         ? list("drop_in_dirs").stream().map(Path::of).toList()
                         : List.of(Path.of("/etc/kernelgate/kernelspecs")),
-                new ConnectionLimits(
-                        seconds("request_header_timeout", ConnectionLimits.DEFAULT_HEADER_TIMEOUT.toSeconds()),
+                new ConnectionLimits(headerTimeout(),
                         integer("max_connections_per_client", ConnectionLimits.DEFAULT_MAX_PER_CLIENT,
                                 Integer.MIN_VALUE, Integer.MAX_VALUE)));
+    }
+
+    private Duration headerTimeout() {
+        Duration timeout = seconds("request_header_timeout", ConnectionLimits.DEFAULT_HEADER_TIMEOUT.toSeconds());
+        if (timeout.compareTo(ConnectionLimits.MAX_HEADER_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("request_header_timeout must be at most "
+                    + ConnectionLimits.MAX_HEADER_TIMEOUT.toSeconds() + " seconds");
+        }
+        return timeout;
     }
 
     /** Upstream enables listing only when KG_LIST_KERNELS is exactly "True"; a flag takes any boolean spelling. */

@@ -66,6 +66,8 @@ class GatewaySettingsTest {
         assertEquals(-1, fromFlags.connectionLimits().maxPerClient());
         assertTrue(rejected(Map.of(), "--KernelGatewayApp.request_header_timeout=-3").getMessage()
                 .contains("request_header_timeout"));
+        assertTrue(rejected(Map.of("KG_REQUEST_HEADER_TIMEOUT", "Infinity")).getMessage()
+                .contains("request_header_timeout must be at most 86400"));
         assertTrue(rejected(Map.of("KG_MAX_CONNECTIONS_PER_CLIENT", "many")).getMessage()
                 .contains("max_connections_per_client"));
     }

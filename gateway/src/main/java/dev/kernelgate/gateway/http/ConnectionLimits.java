@@ -28,11 +28,14 @@ public record ConnectionLimits(Duration headerTimeout, int maxPerClient) {
      * 200 WebSockets plus its REST clients, all from 127.0.0.1), yet a bound on what one host can take.
      */
     public static final int DEFAULT_MAX_PER_CLIENT = 256;
+    /** Longer than any sensible deadline, short enough to schedule (nanoseconds must not overflow). */
+    public static final Duration MAX_HEADER_TIMEOUT = Duration.ofDays(1);
 
     public ConnectionLimits {
         Objects.requireNonNull(headerTimeout, "headerTimeout");
-        if (headerTimeout.isNegative()) {
-            throw new IllegalArgumentException("headerTimeout must not be negative");
+        if (headerTimeout.isNegative() || headerTimeout.compareTo(MAX_HEADER_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("the request header timeout must be between 0 (off) and 1 day, not "
+                    + headerTimeout.toMillis() / 1000.0 + " s");
         }
     }
 

@@ -253,9 +253,9 @@ public final class ServerConfigLoader {
     private ConnectionLimits connectionLimits(JsonNode server, ConnectionLimits defaults) {
         double seconds = server.path("request_header_timeout_seconds")
                 .asDouble(defaults.headerTimeout().toMillis() / 1000.0);
-        if (seconds < 0) {
-            throw error("server.request_header_timeout_seconds", "must not be negative (0 turns it off), not "
-                    + seconds);
+        if (seconds < 0 || seconds > ConnectionLimits.MAX_HEADER_TIMEOUT.toSeconds()) {
+            throw error("server.request_header_timeout_seconds", "must be between 0 (off) and "
+                    + ConnectionLimits.MAX_HEADER_TIMEOUT.toSeconds() + ", not " + seconds);
         }
         long perClient = integer(server, "server", "max_connections_per_client", defaults.maxPerClient(),
                 Integer.MIN_VALUE, Integer.MAX_VALUE);

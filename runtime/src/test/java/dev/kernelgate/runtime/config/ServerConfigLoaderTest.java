@@ -143,6 +143,9 @@ class ServerConfigLoaderTest {
                 () -> ServerConfigLoader.parse(FILE, "[server]\nrequest_header_timeout_seconds = -1\n"));
         assertEquals("server.request_header_timeout_seconds", negative.key());
         assertEquals(2, negative.line());
+        ConfigException huge = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.parse(FILE, "[server]\nrequest_header_timeout_seconds = 1e300\n"));
+        assertEquals("server.request_header_timeout_seconds", huge.key());
         ConfigException text = assertThrows(ConfigException.class,
                 () -> ServerConfigLoader.parse(FILE, "[server]\nmax_connections_per_client = \"many\"\n"));
         assertEquals("server.max_connections_per_client", text.key());
