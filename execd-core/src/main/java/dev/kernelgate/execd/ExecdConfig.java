@@ -1,5 +1,6 @@
 package dev.kernelgate.execd;
 
+import dev.kernelgate.gateway.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,14 +16,23 @@ import java.util.List;
  * @param allowedRoots     optional policy: file routes only reach paths under these roots (empty = anywhere)
  * @param maxUploadBytes   optional policy: largest accepted upload (0 = unlimited)
  * @param workDir          directory relative paths resolve against, and where command output files live
+ * @param connectionLimits request-head deadline and connections per client address (ours, not upstream's)
  */
 public record ExecdConfig(String host, int port, String accessToken, Path envsFile, Path logFile,
                           Duration graceShutdown, List<Path> allowedRoots, long maxUploadBytes, Path workDir,
-                          Path commandOutputDir) {
+                          Path commandOutputDir, ConnectionLimits connectionLimits) {
     public static final int DEFAULT_PORT = 44772;
 
     public ExecdConfig {
         accessToken = accessToken == null ? "" : accessToken;
         allowedRoots = List.copyOf(allowedRoots);
+        java.util.Objects.requireNonNull(connectionLimits, "connectionLimits");
+    }
+
+    /** With the default connection limits. */
+    public ExecdConfig(String host, int port, String accessToken, Path envsFile, Path logFile, Duration graceShutdown,
+                       List<Path> allowedRoots, long maxUploadBytes, Path workDir, Path commandOutputDir) {
+        this(host, port, accessToken, envsFile, logFile, graceShutdown, allowedRoots, maxUploadBytes, workDir,
+                commandOutputDir, ConnectionLimits.defaults());
     }
 }

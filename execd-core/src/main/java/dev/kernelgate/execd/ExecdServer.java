@@ -142,7 +142,8 @@ public final class ExecdServer {
                 RunningServer s = bound.get();
                 return s == null ? -1 : s.port();
             });
-            HttpServerConfig http = HttpServerConfig.of(config.host(), config.port());
+            HttpServerConfig http = HttpServerConfig.of(config.host(), config.port())
+                    .withLimits(config.connectionLimits());
             RunningServer server = new HttpServer(tls == null ? http : http.withTls(tls), routes, blocking).start();
             bound.set(server);
             log.info("execd is listening on {}:{} (Kernel Gateway API on the same port)", config.host(),

@@ -1,5 +1,6 @@
 package dev.kernelgate.execd;
 
+import dev.kernelgate.gateway.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,12 @@ public final class ExecdSettings {
         Duration grace = duration("EXECD_API_GRACE_SHUTDOWN", env.getOrDefault("EXECD_API_GRACE_SHUTDOWN", "1s"));
         List<Path> roots = paths(env.get("EXECD_ALLOWED_ROOTS"));
         long maxUpload = size("EXECD_MAX_UPLOAD_BYTES", env.getOrDefault("EXECD_MAX_UPLOAD_BYTES", "0"));
+        Duration headerTimeout = env.containsKey("EXECD_REQUEST_HEADER_TIMEOUT")
+                ? headerTimeout("EXECD_REQUEST_HEADER_TIMEOUT", env.get("EXECD_REQUEST_HEADER_TIMEOUT"))
+                : ConnectionLimits.DEFAULT_HEADER_TIMEOUT;
+        int perClient = env.containsKey("EXECD_MAX_CONNECTIONS_PER_CLIENT")
+                ? count("EXECD_MAX_CONNECTIONS_PER_CLIENT", env.get("EXECD_MAX_CONNECTIONS_PER_CLIENT"))
+                : ConnectionLimits.DEFAULT_MAX_PER_CLIENT;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("-")) {
@@ -54,6 +61,8 @@ public final class ExecdSettings {
                 case "graceful-shutdown-timeout" -> grace = duration(name, value);
                 case "allowed-root" -> roots = append(roots, Path.of(value));
                 case "max-upload-bytes" -> maxUpload = size(name, value);
+                case "request-header-timeout" -> headerTimeout = headerTimeout(name, value);
+                case "max-connections-per-client" -> perClient = count(name, value);
                 default -> {
                     if (!IGNORED.contains(name)) {
                         throw new IllegalArgumentException("unknown flag --" + name);
@@ -66,7 +75,8 @@ public final class ExecdSettings {
         Path workDir = Path.of("").toAbsolutePath();
         Path outputDir = Path.of(System.getProperty("java.io.tmpdir"));
         return new ExecdConfig(host, port, token, envs == null || envs.isBlank() ? null : Path.of(envs),
-                log == null || log.isBlank() ? null : Path.of(log), grace, roots, maxUpload, workDir, outputDir);
+                log == null || log.isBlank() ? null : Path.of(log), grace, roots, maxUpload, workDir, outputDir,
+                new ConnectionLimits(headerTimeout, perClient));
     }
 
     private static int port(String value) {
@@ -107,6 +117,24 @@ public final class ExecdSettings {
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a byte count, not '" + value + "'", e);
+        }
+    }
+
+    private static Duration headerTimeout(String name, String value) {
+        Duration timeout = duration(name, value);
+        if (timeout.compareTo(ConnectionLimits.MAX_HEADER_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(name + " must be at most 24h, not '" + value + "'");
+        }
+        return timeout;
+    }
+
+    /** A connection count; 0 or negative means unlimited. */
+    private static int count(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number (0 = unlimited), not '" + value + "'",
+                    e);
         }
     }
 

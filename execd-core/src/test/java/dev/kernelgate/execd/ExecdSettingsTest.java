@@ -37,6 +37,26 @@ class ExecdSettingsTest {
     }
 
     @Test
+    void connectionLimitsComeFromFlagsOrVariables() {
+        ExecdConfig defaults = ExecdSettings.parse(Map.of(), List.of());
+        assertEquals(Duration.ofSeconds(10), defaults.connectionLimits().headerTimeout());
+        assertEquals(256, defaults.connectionLimits().maxPerClient());
+        ExecdConfig fromEnv = ExecdSettings.parse(Map.of("EXECD_REQUEST_HEADER_TIMEOUT", "1500ms",
+                "EXECD_MAX_CONNECTIONS_PER_CLIENT", "0"), List.of());
+        assertEquals(Duration.ofMillis(1500), fromEnv.connectionLimits().headerTimeout());
+        assertEquals(0, fromEnv.connectionLimits().maxPerClient());
+        ExecdConfig fromFlags = ExecdSettings.parse(Map.of("EXECD_MAX_CONNECTIONS_PER_CLIENT", "9"),
+                List.of("--request-header-timeout", "0", "--max-connections-per-client=32"));
+        assertEquals(Duration.ZERO, fromFlags.connectionLimits().headerTimeout());
+        assertEquals(32, fromFlags.connectionLimits().maxPerClient());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecdSettings.parse(Map.of(),
+                List.of("--max-connections-per-client=lots"))).getMessage().contains("max-connections-per-client"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecdSettings.parse(
+                Map.of("EXECD_REQUEST_HEADER_TIMEOUT", "30h"), List.of())).getMessage()
+                .contains("EXECD_REQUEST_HEADER_TIMEOUT must be at most 24h"));
+    }
+
+    @Test
     void badInputNamesTheSetting() {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> ExecdSettings.parse(Map.of(), List.of("--port=http"))).getMessage().contains("--port"));

@@ -1,5 +1,6 @@
 package dev.kernelgate.gateway;
 
+import dev.kernelgate.gateway.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.List;
  * @param wsPingInterval  zero disables server pings
  * @param cullIdleTimeout zero disables culling of idle kernels
  * @param iopubMsgRateLimit  messages/s per connection above which IOPub output is dropped; 0 (default) = never
+ * @param connectionLimits   request-head deadline and connections per client address (ours, not upstream's)
  */
 public record GatewayConfig(String ip, int port, int portRetries, String baseUrl, String authToken,
                             String allowCredentials, String allowHeaders, String allowMethods, String allowOrigin,
@@ -21,7 +23,7 @@ public record GatewayConfig(String ip, int port, int portRetries, String baseUrl
                             List<String> envProcessWhitelist, List<String> envWhitelist, Path certfile, Path keyfile,
                             Path clientCa, Duration wsPingInterval, Duration cullIdleTimeout, Duration cullInterval,
                             boolean cullConnected, boolean cullBusy, double iopubMsgRateLimit,
-                            List<Path> kernelDirs, List<Path> dropInDirs) {
+                            List<Path> kernelDirs, List<Path> dropInDirs, ConnectionLimits connectionLimits) {
 
     public GatewayConfig {
         envProcessWhitelist = List.copyOf(envProcessWhitelist);
@@ -60,6 +62,6 @@ public record GatewayConfig(String ip, int port, int portRetries, String baseUrl
                 allowMethods, allowOrigin, exposeHeaders, maxAge, maxKernels, listKernels, defaultKernelName,
                 forceKernelName, prespawnCount, envProcessWhitelist, envWhitelist, certfile, keyfile, clientCa,
                 wsPingInterval, cullIdleTimeout, cullInterval, cullConnected, cullBusy, iopubMsgRateLimit,
-                kernelDirs, dropInDirs);
+                kernelDirs, dropInDirs, connectionLimits);
     }
 }

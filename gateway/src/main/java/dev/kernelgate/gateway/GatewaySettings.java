@@ -1,5 +1,6 @@
 package dev.kernelgate.gateway;
 
+import dev.kernelgate.gateway.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,9 @@ public final class GatewaySettings {
             {"cull_connected", "KG_CULL_CONNECTED"}, {"cull_busy", "KG_CULL_BUSY"},
             {"iopub_msg_rate_limit", "KG_IOPUB_MSG_RATE_LIMIT"},
             {"kernel_dirs", "KG_KERNEL_DIRS"}, {"drop_in_dirs", "KG_DROP_IN_DIRS"},
+            // Ours: connection guards (see ConnectionLimits).
+            {"request_header_timeout", "KG_REQUEST_HEADER_TIMEOUT"},
+            {"max_connections_per_client", "KG_MAX_CONNECTIONS_PER_CLIENT"},
             // Accepted for launch-script compatibility; only the defaults are supported.
             {"api", "KG_API"}, {"trust_xheaders", "KG_TRUST_XHEADERS"}, {"ssl_version", "KG_SSL_VERSION"},
         };
@@ -150,7 +154,19 @@ public final class GatewaySettings {
                 list("kernel_dirs").stream().map(Path::of).toList(),
                 values.containsKey("drop_in_dirs")
                         ? list("drop_in_dirs").stream().map(Path::of).toList()
-                        : List.of(Path.of("/etc/kernelgate/kernelspecs")));
+                        : List.of(Path.of("/etc/kernelgate/kernelspecs")),
+                new ConnectionLimits(headerTimeout(),
+                        integer("max_connections_per_client", ConnectionLimits.DEFAULT_MAX_PER_CLIENT,
+                                Integer.MIN_VALUE, Integer.MAX_VALUE)));
+    }
+
+    private Duration headerTimeout() {
+        Duration timeout = seconds("request_header_timeout", ConnectionLimits.DEFAULT_HEADER_TIMEOUT.toSeconds());
+        if (timeout.compareTo(ConnectionLimits.MAX_HEADER_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("request_header_timeout must be at most "
+                    + ConnectionLimits.MAX_HEADER_TIMEOUT.toSeconds() + " seconds");
+        }
+        return timeout;
     }
 
     /** Upstream enables listing only when KG_LIST_KERNELS is exactly "True"; a flag takes any boolean spelling. */

@@ -121,7 +121,8 @@ public final class KernelGatewayServer {
     /** Binds the port, trying the next ones (port_retries) when it is taken, as the upstream server does. */
     private RunningServer bind(Routes routes, ExecutorService blocking) {
         HttpServerConfig http = HttpServerConfig.of(config.ip(), config.port())
-                .withWsPing(config.wsPingInterval(), null);
+                .withWsPing(config.wsPingInterval(), null)
+                .withLimits(config.connectionLimits());
         SslContext tls = tls();
         if (tls != null) {
             http = http.withTls(tls);
@@ -134,11 +135,7 @@ public final class KernelGatewayServer {
                 break;
             }
             try {
-                HttpServerConfig attempt = new HttpServerConfig(http.host(), port, http.tls(),
-                        http.maxRequestBodyBytes(), http.wsMaxMessageBytes(), http.idleTimeout(),
-                        http.wsPingInterval(), http.wsPingTimeout(), http.ioThreads(), http.maxInitialLineBytes(),
-                        http.maxHeaderBytes());
-                return new HttpServer(attempt, routes, blocking).start();
+                return new HttpServer(http.withPort(port), routes, blocking).start();
             } catch (RuntimeException e) {
                 log.info("port {} is not available: {}", port, e.getMessage());
                 last = e;

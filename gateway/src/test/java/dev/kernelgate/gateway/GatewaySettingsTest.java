@@ -53,6 +53,26 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void connectionLimitsComeFromFlagsOrVariables() {
+        GatewayConfig defaults = parse(Map.of());
+        assertEquals(Duration.ofSeconds(10), defaults.connectionLimits().headerTimeout());
+        assertEquals(256, defaults.connectionLimits().maxPerClient());
+        GatewayConfig fromEnv = parse(Map.of("KG_REQUEST_HEADER_TIMEOUT", "2.5", "KG_MAX_CONNECTIONS_PER_CLIENT", "0"));
+        assertEquals(Duration.ofMillis(2500), fromEnv.connectionLimits().headerTimeout());
+        assertEquals(0, fromEnv.connectionLimits().maxPerClient());
+        GatewayConfig fromFlags = parse(Map.of(), "--KernelGatewayApp.request_header_timeout=0",
+                "--KernelGatewayApp.max_connections_per_client=-1");
+        assertEquals(Duration.ZERO, fromFlags.connectionLimits().headerTimeout());
+        assertEquals(-1, fromFlags.connectionLimits().maxPerClient());
+        assertTrue(rejected(Map.of(), "--KernelGatewayApp.request_header_timeout=-3").getMessage()
+                .contains("request_header_timeout"));
+        assertTrue(rejected(Map.of("KG_REQUEST_HEADER_TIMEOUT", "Infinity")).getMessage()
+                .contains("request_header_timeout must be at most 86400"));
+        assertTrue(rejected(Map.of("KG_MAX_CONNECTIONS_PER_CLIENT", "many")).getMessage()
+                .contains("max_connections_per_client"));
+    }
+
+    @Test
     void everyKgVariableIsRead() {
         GatewayConfig c = parse(Map.ofEntries(
                 Map.entry("KG_IP", "0.0.0.0"), Map.entry("KG_PORT", "9999"), Map.entry("KG_PORT_RETRIES", "3"),

@@ -166,7 +166,8 @@ public final class LifecycleServer {
                 }
             }, expirySweep.toMillis(), expirySweep.toMillis(), TimeUnit.MILLISECONDS);
 
-            HttpServerConfig httpConfig = HttpServerConfig.of(server.host(), server.port());
+            HttpServerConfig httpConfig = HttpServerConfig.of(server.host(), server.port())
+                    .withLimits(server.connectionLimits());
             if (tls != null) {
                 httpConfig = httpConfig.withTls(tls);
             }

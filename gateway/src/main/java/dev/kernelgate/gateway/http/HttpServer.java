@@ -40,6 +40,11 @@ public final class HttpServer {
         this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
     }
 
+    private ClientConnectionLimit perClientLimit() {
+        ConnectionLimits limits = config.limits();
+        return limits.perClientLimit() ? new ClientConnectionLimit(limits.maxPerClient(), System::nanoTime) : null;
+    }
+
     /** Binds and starts serving. Throws {@link UncheckedIOException} when the address cannot be bound. */
     public RunningServer start() {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kernelgate-http-accept"),
@@ -55,7 +60,7 @@ public final class HttpServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ServerChannelInitializer(context, channels));
+                .childHandler(new ServerChannelInitializer(context, channels, perClientLimit()));
         ChannelFuture bind = bootstrap.bind(new InetSocketAddress(config.host(), config.port())).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

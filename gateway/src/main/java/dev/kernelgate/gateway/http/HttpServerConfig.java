@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param ioThreads            worker event-loop threads; 0 lets Netty choose (2 x cores)
  * @param maxInitialLineBytes  longest request line (414 above)
  * @param maxHeaderBytes       largest header block (431 above)
+ * @param limits               request-head deadline and per-client connection limit
  */
 public record HttpServerConfig(
         String host,
@@ -32,7 +33,8 @@ public record HttpServerConfig(
         Duration wsPingTimeout,
         int ioThreads,
         int maxInitialLineBytes,
-        int maxHeaderBytes) {
+        int maxHeaderBytes,
+        ConnectionLimits limits) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final int DEFAULT_WS_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -42,6 +44,7 @@ public record HttpServerConfig(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(wsPingInterval, "wsPingInterval");
+        Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -55,40 +58,54 @@ public record HttpServerConfig(
         }
     }
 
-    /** Plain HTTP on {@code host:port} with the defaults (10 MiB bodies, 30 s WS pings, 5 min idle). */
+    /**
+     * Plain HTTP on {@code host:port} with the defaults (10 MiB bodies, 30 s WS pings, 5 min idle, 10 s for a request
+     * head, 256 connections per client address).
+     */
     public static HttpServerConfig of(String host, int port) {
         return new HttpServerConfig(host, port, null, DEFAULT_MAX_BODY_BYTES, DEFAULT_WS_MAX_MESSAGE_BYTES,
-                Duration.ofMinutes(5), Duration.ofSeconds(30), null, 0, 16 * 1024, 32 * 1024);
+                Duration.ofMinutes(5), Duration.ofSeconds(30), null, 0, 16 * 1024, 32 * 1024,
+                ConnectionLimits.defaults());
     }
 
     public HttpServerConfig withTls(SslContext context) {
         return new HttpServerConfig(host, port, context, maxRequestBodyBytes, wsMaxMessageBytes, idleTimeout,
-                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes);
+                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes, limits);
     }
 
     public HttpServerConfig withMaxRequestBodyBytes(long bytes) {
         return new HttpServerConfig(host, port, tls, bytes, wsMaxMessageBytes, idleTimeout,
-                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes);
+                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes, limits);
     }
 
     public HttpServerConfig withWsMaxMessageBytes(int bytes) {
         return new HttpServerConfig(host, port, tls, maxRequestBodyBytes, bytes, idleTimeout,
-                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes);
+                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes, limits);
     }
 
     public HttpServerConfig withIdleTimeout(Duration timeout) {
         return new HttpServerConfig(host, port, tls, maxRequestBodyBytes, wsMaxMessageBytes, timeout,
-                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes);
+                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes, limits);
     }
 
     public HttpServerConfig withWsPing(Duration interval, Duration timeout) {
         return new HttpServerConfig(host, port, tls, maxRequestBodyBytes, wsMaxMessageBytes, idleTimeout,
-                interval, timeout, ioThreads, maxInitialLineBytes, maxHeaderBytes);
+                interval, timeout, ioThreads, maxInitialLineBytes, maxHeaderBytes, limits);
     }
 
     public HttpServerConfig withIoThreads(int threads) {
         return new HttpServerConfig(host, port, tls, maxRequestBodyBytes, wsMaxMessageBytes, idleTimeout,
-                wsPingInterval, wsPingTimeout, threads, maxInitialLineBytes, maxHeaderBytes);
+                wsPingInterval, wsPingTimeout, threads, maxInitialLineBytes, maxHeaderBytes, limits);
+    }
+
+    public HttpServerConfig withPort(int newPort) {
+        return new HttpServerConfig(host, newPort, tls, maxRequestBodyBytes, wsMaxMessageBytes, idleTimeout,
+                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes, limits);
+    }
+
+    public HttpServerConfig withLimits(ConnectionLimits newLimits) {
+        return new HttpServerConfig(host, port, tls, maxRequestBodyBytes, wsMaxMessageBytes, idleTimeout,
+                wsPingInterval, wsPingTimeout, ioThreads, maxInitialLineBytes, maxHeaderBytes, newLimits);
     }
 
     /** The pong deadline actually applied. */

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The proxy's own answers (refused token, bad port, unreachable target), in the face's format: the failure is
  * mapped as the kit maps every failure ({@link Failures}), rendered by the face's {@link ErrorRenderer}, and
- * decorated like any other response (CORS).
+ * decorated like any other response (CORS). The connection guards' last answers (408, 503) are written here too
+ * ({@link ConnectionGuardReplies}).
  */
 final class ProxyReplies {
 

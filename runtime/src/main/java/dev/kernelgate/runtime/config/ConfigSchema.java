@@ -33,7 +33,8 @@ final class ConfigSchema {
     static {
         keys("server", Kind.STRING, "host", "api_key", "eip", "loop", "http", "tls_cert_file", "tls_key_file");
         keys("server", Kind.INT, "port", "max_sandbox_timeout_seconds", "min_sandbox_timeout_seconds",
-                "timeout_keep_alive", "limit_concurrency", "backlog", "thread_pool_size");
+                "timeout_keep_alive", "limit_concurrency", "backlog", "thread_pool_size", "max_connections_per_client");
+        keys("server", Kind.NUMBER, "request_header_timeout_seconds");
         keys("server", Kind.BOOL, "tls_self_signed");
         keys("log", Kind.STRING, "level", "file_path", "access_file_path");
         keys("log", Kind.BOOL, "file_enabled");

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.kernelgate.gateway.http.ConnectionLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +127,7 @@ public final class ServerConfigLoader {
                 (int) integer(s, "server", "backlog", sd.backlog(), 1),
                 (int) integer(s, "server", "thread_pool_size", sd.threadPoolSize(), 1),
                 text(s, "loop", sd.loop()), text(s, "http", sd.http()), cert, key,
-                s.path("tls_self_signed").asBoolean(false));
+                s.path("tls_self_signed").asBoolean(false), connectionLimits(s, sd.connectionLimits()));
 
         LogSettings ld = LogSettings.defaults();
         JsonNode l = root.path("log");
@@ -246,6 +248,18 @@ public final class ServerConfigLoader {
                     : "must be between " + min + " and " + max + ", not " + n);
         }
         return n;
+    }
+
+    private ConnectionLimits connectionLimits(JsonNode server, ConnectionLimits defaults) {
+        double seconds = server.path("request_header_timeout_seconds")
+                .asDouble(defaults.headerTimeout().toMillis() / 1000.0);
+        if (seconds < 0 || seconds > ConnectionLimits.MAX_HEADER_TIMEOUT.toSeconds()) {
+            throw error("server.request_header_timeout_seconds", "must be between 0 (off) and "
+                    + ConnectionLimits.MAX_HEADER_TIMEOUT.toSeconds() + ", not " + seconds);
+        }
+        long perClient = integer(server, "server", "max_connections_per_client", defaults.maxPerClient(),
+                Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return new ConnectionLimits(Duration.ofMillis(Math.round(seconds * 1000)), (int) perClient);
     }
 
     private static List<String> strings(JsonNode array) {

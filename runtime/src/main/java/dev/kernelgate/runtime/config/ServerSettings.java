@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime.config;
 
+import dev.kernelgate.gateway.http.ConnectionLimits;
 import java.nio.file.Path;
 
 /**
@@ -12,15 +13,17 @@ import java.nio.file.Path;
  * @param tlsCertFile              PEM certificate chain, or null for plain HTTP
  * @param tlsKeyFile               PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC)
  * @param tlsSelfSigned            generate a development certificate at start
+ * @param connectionLimits         {@code request_header_timeout_seconds} and {@code max_connections_per_client}
+ *                                 (ours, not upstream's)
  */
 public record ServerSettings(String host, int port, String apiKey, String eip, Long maxSandboxTimeoutSeconds,
                              long minSandboxTimeoutSeconds, int timeoutKeepAlive, int limitConcurrency, int backlog,
                              int threadPoolSize, String loop, String http, Path tlsCertFile, Path tlsKeyFile,
-                             boolean tlsSelfSigned) {
+                             boolean tlsSelfSigned, ConnectionLimits connectionLimits) {
 
     public static ServerSettings defaults() {
         return new ServerSettings("0.0.0.0", 8080, null, null, null, 60, 30, 1024, 2048, 200, "auto", "auto", null,
-                null, false);
+                null, false, ConnectionLimits.defaults());
     }
 
     public boolean tls() {
@@ -30,22 +33,24 @@ public record ServerSettings(String host, int port, String apiKey, String eip, L
     public ServerSettings withListen(String h, int p) {
         return new ServerSettings(h, p, apiKey, eip, maxSandboxTimeoutSeconds, minSandboxTimeoutSeconds,
                 timeoutKeepAlive, limitConcurrency, backlog, threadPoolSize, loop, http, tlsCertFile, tlsKeyFile,
-                tlsSelfSigned);
+                tlsSelfSigned, connectionLimits);
     }
 
     public ServerSettings withApiKey(String key) {
         return new ServerSettings(host, port, key, eip, maxSandboxTimeoutSeconds, minSandboxTimeoutSeconds,
                 timeoutKeepAlive, limitConcurrency, backlog, threadPoolSize, loop, http, tlsCertFile, tlsKeyFile,
-                tlsSelfSigned);
+                tlsSelfSigned, connectionLimits);
     }
 
     public ServerSettings withTls(Path cert, Path key, boolean selfSigned) {
         return new ServerSettings(host, port, apiKey, eip, maxSandboxTimeoutSeconds, minSandboxTimeoutSeconds,
-                timeoutKeepAlive, limitConcurrency, backlog, threadPoolSize, loop, http, cert, key, selfSigned);
+                timeoutKeepAlive, limitConcurrency, backlog, threadPoolSize, loop, http, cert, key, selfSigned,
+                connectionLimits);
     }
 
     public ServerSettings withTimeouts(long minSeconds, Long maxSeconds) {
         return new ServerSettings(host, port, apiKey, eip, maxSeconds, minSeconds, timeoutKeepAlive,
-                limitConcurrency, backlog, threadPoolSize, loop, http, tlsCertFile, tlsKeyFile, tlsSelfSigned);
+                limitConcurrency, backlog, threadPoolSize, loop, http, tlsCertFile, tlsKeyFile, tlsSelfSigned,
+                connectionLimits);
     }
 }

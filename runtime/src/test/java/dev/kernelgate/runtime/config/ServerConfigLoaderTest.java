@@ -131,6 +131,27 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void connectionLimitsAreServerKeys() {
+        ServerConfig defaults = ServerConfigLoader.parse(FILE, "[server]\nport = 8080\n");
+        assertEquals(java.time.Duration.ofSeconds(10), defaults.server().connectionLimits().headerTimeout());
+        assertEquals(256, defaults.server().connectionLimits().maxPerClient());
+        ServerConfig set = ServerConfigLoader.parse(FILE,
+                "[server]\nrequest_header_timeout_seconds = 2.5\nmax_connections_per_client = 0\n");
+        assertEquals(java.time.Duration.ofMillis(2500), set.server().connectionLimits().headerTimeout());
+        assertEquals(0, set.server().connectionLimits().maxPerClient());
+        ConfigException negative = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.parse(FILE, "[server]\nrequest_header_timeout_seconds = -1\n"));
+        assertEquals("server.request_header_timeout_seconds", negative.key());
+        assertEquals(2, negative.line());
+        ConfigException huge = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.parse(FILE, "[server]\nrequest_header_timeout_seconds = 1e300\n"));
+        assertEquals("server.request_header_timeout_seconds", huge.key());
+        ConfigException text = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.parse(FILE, "[server]\nmax_connections_per_client = \"many\"\n"));
+        assertEquals("server.max_connections_per_client", text.key());
+    }
+
+    @Test
     void invalidTomlNamesItsLine() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ServerConfigLoader.parse(FILE, "[server]\nport = 8080\nhost = \n"));
