@@ -188,7 +188,9 @@ final class ChannelsSession implements KernelConnection.Listener {
     private void attach(Socket socket) {
         Socket previous;
         int queued;
+        boolean reconnect;
         synchronized (this) {
+            reconnect = attachedOnce;
             if (ended) {
                 previous = null;
                 queued = -1;
@@ -209,7 +211,7 @@ final class ChannelsSession implements KernelConnection.Listener {
             log.info("kernel {} session {}: replacing stale connection", kernel.id(), sessionId);
             previous.ws.close(1000, "replaced by a new connection of the same session");
         }
-        if (queued > 0) {
+        if (queued > 0 && reconnect) {
             log.info("kernel {} session {}: replaying {} buffered messages", kernel.id(), sessionId, queued);
         }
         socket.scheduleDrain();

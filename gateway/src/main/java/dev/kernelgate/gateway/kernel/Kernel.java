@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +85,8 @@ public final class Kernel {
     // Owned by the reactor thread.
     private ZMQ.Socket shell;
     private ZMQ.Socket control;
-    /** A SUB subscribed ahead of the next connection; reactor thread. */
-    private SpareSubscription spare;
+    /** Connections the kernel's IOPub SUB fans out to, in the order they opened; reactor thread. */
+    private final List<KernelConnection> iopubSubscribers = new ArrayList<>();
     private final SignatureHistory history = new SignatureHistory();
     private final MessageFactory messages = MessageFactory.withRandomSession("kernelgate");
     private final Map<String, CompletableFuture<WireMessage>> pendingReplies = new HashMap<>();
@@ -270,11 +271,6 @@ public final class Kernel {
     }
 
     private CompletableFuture<Void> relaunch() {
-        reactor.execute(() -> {
-            if (spare != null) {
-                spare.unprove();
-            }
-        });
         ready = new CompletableFuture<>();
         CompletableFuture<Void> generation = ready;
         return CompletableFuture.runAsync(this::launch, blocking).thenCompose(ignored -> generation);
@@ -319,8 +315,7 @@ public final class Kernel {
             socketsOpened = true;
             shell = reactor.open(SocketType.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);
             control = reactor.open(SocketType.DEALER, connection.endpoint(Channel.CONTROL), null, this::onReply);
-            openIopub(this::onIopub);
-            openSpare(); // subscribed alongside the probe's SUB, so the probe's own traffic proves it
+            reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, this::onIopub);
         }
         Probe p = new Probe(generation, iopubCount);
         probe = p;
@@ -389,29 +384,14 @@ public final class Kernel {
         reactor.schedule(delay, () -> sendProbe(p));
     }
 
-    /** Reactor thread: a SUB on this kernel's IOPub (subscribed to everything), owned by the reactor. */
-    ZMQ.Socket openIopub(ZmqReactor.FrameHandler handler) {
-        return reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, handler);
+    /** Reactor thread: {@code c} receives every IOPub message from now on. */
+    void subscribeIopub(KernelConnection c) {
+        iopubSubscribers.add(c);
     }
 
-    private void openSpare() {
-        if (spare == null) {
-            spare = SpareSubscription.open(this);
-        }
-    }
-
-    /**
-     * Reactor thread: hands the spare IOPub SUB to a connection when its subscription is proven live (frames go to
-     * {@code handler} from now on) and subscribes a new spare; null when there is no proven spare.
-     */
-    ZMQ.Socket takeProvenIopub(ZmqReactor.FrameHandler handler) {
-        if (spare == null || !spare.proven()) {
-            return null;
-        }
-        ZMQ.Socket adopted = spare.adopt(handler);
-        spare = null;
-        openSpare();
-        return adopted;
+    /** Reactor thread. */
+    void unsubscribeIopub(KernelConnection c) {
+        iopubSubscribers.remove(c);
     }
 
     // ---- messages on the manager's own sockets (reactor thread) ---------------------------------------------
@@ -432,6 +412,9 @@ public final class Kernel {
         if (probe != null) {
             probeProgress(probe);
         }
+        for (int i = 0; i < iopubSubscribers.size(); i++) {
+            iopubSubscribers.get(i).onIopub(m);
+        }
     }
 
     private void onReply(List<byte[]> frames) {
@@ -449,9 +432,21 @@ public final class Kernel {
         try {
             return ZmqCodec.decode(frames, signer, history);
         } catch (WireException e) {
-            log.warn("kernel {}: dropped a {} message: {}", id, channel, e.getMessage());
+            // IOPub is shared by every connection: name the session the message claims to answer (unverified).
+            log.warn("kernel {} session {}: dropped a {} message: {}", id, claimedParentSession(frames), channel,
+                    e.getMessage());
             return null;
         }
+    }
+
+    private static String claimedParentSession(List<byte[]> frames) {
+        for (int i = 0; i + 3 < frames.size(); i++) {
+            if (java.util.Arrays.equals(frames.get(i), ZmqCodec.DELIMITER)) {
+                String session = Json.peekString(frames.get(i + 3), "session");
+                return session == null ? "(none)" : session;
+            }
+        }
+        return "(none)";
     }
 
     private CompletableFuture<WireMessage> requestOnReactor(ZMQ.Socket socket, String msgType, ObjectNode content) {

@@ -1,37 +1,28 @@
 package dev.kernelgate.gateway.kernel;
 
 import dev.kernelgate.wire.Channel;
-import dev.kernelgate.wire.Json;
-import dev.kernelgate.wire.Message;
-import dev.kernelgate.wire.MessageFactory;
 import dev.kernelgate.wire.SignatureHistory;
 import dev.kernelgate.wire.WireException;
 import dev.kernelgate.wire.WireMessage;
 import dev.kernelgate.wire.ZmqCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
 /**
- * One client's view of a kernel: its own shell, control and stdin DEALERs (ZMQ identity = the session id, so
- * the kernel routes input_request back here) and an IOPub SUB. Every socket belongs to the kernel's reactor.
- * The connection opens only once its IOPub subscription is proven live, so no early output is lost.
+ * One client's view of a kernel: its own shell, control and stdin DEALERs (ZMQ identity = the session id, so the
+ * kernel routes input_request back here) and the kernel's IOPub, which the kernel's one SUB socket fans out to every
+ * connection. That SUB is proven live before the kernel counts as ready (and again after each restart), so a
+ * connection sees every broadcast from the moment it opens: no per-connection subscription can join late, and many
+ * clients opening at once cost the kernel no extra round trips. Every socket belongs to the kernel's reactor.
  */
 public final class KernelConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KernelConnection.class);
-    /** Short first: a SUB usually subscribes within a few ms, and the proof is on every WebSocket open. */
-    private static final long FIRST_NUDGE_RETRY_MS = 2;
-    private static final long MAX_NUDGE_RETRY_MS = 500;
-    /** IOPub silent this long while shell answers nudges: dial a fresh SUB socket (and again after as long). */
-    private static final long REDIAL_AFTER_NANOS = 2_000_000_000L;
 
     /** Receives what the kernel sends to this connection, on the kernel's reactor thread: never block. */
     public interface Listener {
@@ -53,7 +44,7 @@ public final class KernelConnection implements AutoCloseable {
     private final KernelListener restarts = new KernelListener() {
         @Override
         public void onRestarted(Kernel k) {
-            k.reactor().execute(KernelConnection.this::reprove);
+            k.reactor().execute(KernelConnection.this::releaseHeld);
         }
     };
     private volatile boolean closed;
@@ -62,19 +53,12 @@ public final class KernelConnection implements AutoCloseable {
     private ZMQ.Socket shell;
     private ZMQ.Socket control;
     private ZMQ.Socket stdin;
-    private ZMQ.Socket iopub;
     private final SignatureHistory history = new SignatureHistory();
-    private final Set<String> nudgeIds = new HashSet<>();
-    private final List<Runnable> beforeOpen = new ArrayList<>();
-    private MessageFactory nudges;
-    private long nudgeDelay = FIRST_NUDGE_RETRY_MS;
-    /** After a kernel restart: our SUB reconnects on its own, but its subscription must be proven again. */
-    private boolean reproving;
-    private int reproveRound;
-    /** When the current IOPub proof began, whether a nudge got its shell or control reply, SUB dials since. */
-    private long provingSince;
-    private boolean nudgeAnswered;
-    private int redials;
+    /**
+     * Requests held until the sockets are open, or while the kernel restarts: a new process answers before the
+     * kernel's IOPub is proven again, so output of a request sent meanwhile could be lost. Sent in order afterwards.
+     */
+    private final List<Runnable> held = new ArrayList<>();
 
     KernelConnection(Kernel kernel, String sessionId, Listener listener) {
         this.kernel = kernel;
@@ -113,8 +97,8 @@ public final class KernelConnection implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (shell == null || reproving) {
-                beforeOpen.add(() -> sendNow(channel, message));
+            if (shell == null || !held.isEmpty() || kernel.state() == Kernel.State.RESTARTING) {
+                held.add(() -> sendNow(channel, message));
                 return;
             }
             sendNow(channel, message);
@@ -161,147 +145,47 @@ public final class KernelConnection implements AutoCloseable {
         byte[] identity = sessionId.getBytes(StandardCharsets.UTF_8);
         ZmqReactor r = kernel.reactor();
         var info = kernel.connectionInfo();
-        ZMQ.Socket proven = kernel.takeProvenIopub(this::onIopub);
-        iopub = proven != null ? proven : openIopub();
         shell = r.open(SocketType.DEALER, info.endpoint(Channel.SHELL), identity, f -> onReply(Channel.SHELL, f));
         control = r.open(SocketType.DEALER, info.endpoint(Channel.CONTROL), identity,
                 f -> onReply(Channel.CONTROL, f));
         stdin = r.open(SocketType.DEALER, info.endpoint(Channel.STDIN), identity, f -> onReply(Channel.STDIN, f));
-        nudges = new MessageFactory(sessionId, "kernelgate");
-        if (proven != null) {
-            opened.complete(this); // the kernel's spare SUB was subscribed and proven ahead of us
-        } else {
-            startProving();
-            nudge();
+        kernel.subscribeIopub(this);
+        opened.complete(this);
+        if (kernel.state() != Kernel.State.RESTARTING) {
+            releaseHeld();
         }
-        long timeout = kernel.config().kernelInfoTimeout().toMillis();
-        r.schedule(timeout, () -> {
-            if (!opened.isDone()) {
-                opened.completeExceptionally(new TimeoutException("kernel " + kernel.id()
-                        + " did not prove its IOPub subscription within " + timeout + " ms"));
-                close();
-            }
-        });
-        beforeOpen.forEach(Runnable::run);
-        beforeOpen.clear();
     }
 
-    /**
-     * Sends kernel_info on shell and control until a message arrives on our IOPub socket (ZMQ's slow joiner:
-     * a SUB misses whatever is published before its subscription lands). Replies to nudges are not forwarded.
-     */
-    private void nudge() {
-        if ((opened.isDone() && !reproving) || closed) {
+    /** The kernel is ready (opened, or restarted and its IOPub proven again): sends what waited, in order. */
+    private void releaseHeld() {
+        if (closed || shell == null) {
             return;
         }
-        for (ZMQ.Socket socket : new ZMQ.Socket[] {shell, control}) {
-            Message m = nudges.request("kernel_info_request", Json.object());
-            nudgeIds.add(m.header().msgId());
-            sendRaw(socket, m.toWire());
-        }
-        long silent = System.nanoTime() - provingSince;
-        if (nudgeAnswered && silent > (redials + 1) * REDIAL_AFTER_NANOS) {
-            redialIopub(silent);
-        }
-        long delay = nudgeDelay;
-        nudgeDelay = Math.min(nudgeDelay * 2, MAX_NUDGE_RETRY_MS);
-        kernel.reactor().schedule(delay, this::nudge);
+        List<Runnable> waiting = new ArrayList<>(held);
+        held.clear();
+        waiting.forEach(Runnable::run);
     }
 
-    private void startProving() {
-        provingSince = System.nanoTime();
-        nudgeAnswered = false;
-        redials = 0;
-    }
-
-    private ZMQ.Socket openIopub() {
-        return kernel.openIopub(this::onIopub);
-    }
-
-    /**
-     * The kernel answers our nudges on shell but nothing reaches our SUB: its subscription did not land (seen
-     * rarely under load). A fresh SUB socket subscribes again; no output is lost that a client could expect,
-     * since nothing is forwarded before IOPub is proven.
-     */
-    private void redialIopub(long silentNanos) {
-        redials++;
-        log.warn("kernel {} session {}: IOPub silent for {} ms while shell answers; dialling a new IOPub socket",
-                kernel.id(), sessionId, silentNanos / 1_000_000);
-        kernel.reactor().close(iopub);
-        iopub = openIopub();
-    }
-
-    private void onIopub(List<byte[]> frames) {
-        WireMessage m = decode(frames, Channel.IOPUB);
-        if (m == null) {
-            return;
+    /** A broadcast from the kernel's IOPub, decoded and verified once for all connections. */
+    void onIopub(WireMessage m) {
+        if (!closed) {
+            listener.onMessage(Channel.IOPUB, m);
         }
-        if (!opened.isDone()) {
-            opened.complete(this);
-        }
-        if (reproving) {
-            reproved();
-        }
-        if (nudgeIds.contains(m.parentMsgId())) {
-            return;
-        }
-        listener.onMessage(Channel.IOPUB, m);
-    }
-
-    /**
-     * The kernel restarted (same ports): the SUB socket reconnects by itself, but a new process publishes before
-     * the re-sent subscription lands, so output of the first requests after a restart could be lost. Hold the
-     * client's requests and nudge until IOPub answers again, as on first open.
-     */
-    private void reprove() {
-        if (closed || shell == null || reproving) {
-            return;
-        }
-        reproving = true;
-        int round = ++reproveRound;
-        nudgeDelay = FIRST_NUDGE_RETRY_MS;
-        startProving();
-        nudge();
-        long timeout = kernel.config().kernelInfoTimeout().toMillis();
-        kernel.reactor().schedule(timeout, () -> {
-            if (reproving && round == reproveRound && !closed) {
-                log.warn("kernel {} session {}: IOPub not proven within {} ms after a restart; sending anyway",
-                        kernel.id(), sessionId, timeout);
-                reproved();
-            }
-        });
-    }
-
-    private void reproved() {
-        reproving = false;
-        List<Runnable> held = new ArrayList<>(beforeOpen);
-        beforeOpen.clear();
-        held.forEach(Runnable::run);
     }
 
     private void onReply(Channel channel, List<byte[]> frames) {
-        WireMessage m = decode(frames, channel);
-        if (m == null) {
-            return;
-        }
-        if (nudgeIds.contains(m.parentMsgId())) {
-            nudgeAnswered = true;
-            return;
-        }
-        listener.onMessage(channel, m);
-    }
-
-    private WireMessage decode(List<byte[]> frames, Channel channel) {
         if (closed) {
-            return null;
+            return;
         }
+        WireMessage m;
         try {
-            return ZmqCodec.decode(frames, kernel.signer(), history);
+            m = ZmqCodec.decode(frames, kernel.signer(), history);
         } catch (WireException e) {
             log.warn("kernel {} session {}: dropped a {} message: {}", kernel.id(), sessionId, channel.wireName(),
                     e.getMessage());
-            return null;
+            return;
         }
+        listener.onMessage(channel, m);
     }
 
     private void sendNow(Channel channel, WireMessage message) {
@@ -315,22 +199,19 @@ public final class KernelConnection implements AutoCloseable {
             log.warn("kernel {} session {}: cannot send on channel {}", kernel.id(), sessionId, channel.wireName());
             return;
         }
-        sendRaw(socket, message);
-    }
-
-    private void sendRaw(ZMQ.Socket socket, WireMessage message) {
         if (!ZmqReactor.send(socket, ZmqCodec.encode(message, kernel.signer()))) {
             log.warn("kernel {} session {}: send failed", kernel.id(), sessionId);
         }
     }
 
     private void closeSockets() {
+        kernel.unsubscribeIopub(this);
         ZmqReactor r = kernel.reactor();
-        for (ZMQ.Socket s : new ZMQ.Socket[] {shell, control, stdin, iopub}) {
+        for (ZMQ.Socket s : new ZMQ.Socket[] {shell, control, stdin}) {
             if (s != null) {
                 r.close(s);
             }
         }
-        shell = control = stdin = iopub = null;
+        shell = control = stdin = null;
     }
 }
