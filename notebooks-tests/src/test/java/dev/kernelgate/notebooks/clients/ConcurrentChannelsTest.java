@@ -49,16 +49,15 @@ class ConcurrentChannelsTest {
         gateway.close();
     }
 
-    @ParameterizedTest(name = "{0} connections at once, {1} framing, {2} rounds")
-    @CsvSource({"2, legacy, 20", "10, legacy, 20", "50, legacy, 20", "2, binary, 20", "10, binary, 20",
-        "50, binary, 5", "2, v1, 20", "10, v1, 20", "50, v1, 5"})
+    @ParameterizedTest(name = "{0} connections at once, {1} framing, 20 rounds")
+    @CsvSource({"2, legacy", "10, legacy", "50, legacy", "2, binary", "10, binary", "50, binary", "2, v1", "10, v1",
+        "50, v1"})
     @Timeout(600)
-    void connectionsOpenedAtOnceOnOneKernelEachGetEverything(int connections, String framing, int rounds)
-            throws Exception {
+    void connectionsOpenedAtOnceOnOneKernelEachGetEverything(int connections, String framing) throws Exception {
         List<String> kernels = startKernels(1);
         try {
-            JsonNode totals = run(kernels, connections, 1, rounds, framing);
-            assertEquals(rounds * connections, totals.path("replies").asInt(), totals.toString());
+            JsonNode totals = run(kernels, connections, 1, 20, framing);
+            assertEquals(20 * connections, totals.path("replies").asInt(), totals.toString());
             assertEquals(0, totals.path("misrouted").asInt(), totals.toString());
         } finally {
             shutdown(kernels);
