@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
 import dev.kernelgate.wire.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,9 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,12 +28,7 @@ class ExecdServerTest {
 
     @BeforeAll
     static void start() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("EXECD_ACCESS_TOKEN", TOKEN);
-        ExecdConfig config = ExecdSettings.parse(env, List.of("--port=0", "--host=127.0.0.1"));
-        KernelManagerConfig kernels = KernelManagerConfig.defaults(env).withRuntimeDir(dir.resolve("runtime"))
-                .withKernelOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kernels.log").toFile()));
-        execd = new ExecdServer(config, env, kernels).start();
+        execd = TestExecd.start(dir, TOKEN);
     }
 
     @AfterAll

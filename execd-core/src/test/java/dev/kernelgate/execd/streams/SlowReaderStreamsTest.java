@@ -3,10 +3,8 @@ package dev.kernelgate.execd.streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kernelgate.execd.ExecdConfig;
 import dev.kernelgate.execd.ExecdServer;
-import dev.kernelgate.execd.ExecdSettings;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.execd.TestExecd;
 import dev.kernelgate.wire.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,12 +38,7 @@ class SlowReaderStreamsTest {
 
     @BeforeAll
     static void start() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("EXECD_ACCESS_TOKEN", TOKEN);
-        ExecdConfig config = ExecdSettings.parse(env, List.of("--port=0", "--host=127.0.0.1"));
-        KernelManagerConfig kernels = KernelManagerConfig.defaults(env).withRuntimeDir(dir.resolve("runtime"))
-                .withKernelOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kernels.log").toFile()));
-        execd = new ExecdServer(config, env, kernels).start();
+        execd = TestExecd.start(dir, TOKEN);
     }
 
     @AfterAll
