@@ -128,7 +128,12 @@ final class CreateRequestParser {
         if (!timeout.isIntegralNumber()) {
             throw ErrorCodes.unprocessable("timeout must be an integer number of seconds.");
         }
-        long seconds = timeout.asLong();
+        // asLong() would wrap a number beyond 64 bits into an arbitrary (possibly valid-looking) timeout
+        if (!timeout.canConvertToLong()) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "timeout " + timeout.asText()
+                    + " is out of range.");
+        }
+        long seconds = timeout.longValue();
         if (seconds < policy.minTimeoutSeconds()) {
             throw ErrorCodes.unprocessable("timeout must be at least " + policy.minTimeoutSeconds()
                     + " seconds, not " + seconds + ".");
@@ -136,6 +141,11 @@ final class CreateRequestParser {
         if (policy.maxTimeoutSeconds() != null && seconds > policy.maxTimeoutSeconds()) {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "timeout " + seconds
                     + " exceeds the server's max_sandbox_timeout_seconds (" + policy.maxTimeoutSeconds() + ").");
+        }
+        long latest = Instant.MAX.getEpochSecond() - now.getEpochSecond();
+        if (seconds > latest) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "timeout " + seconds
+                    + " is too large: at most " + latest + " seconds.");
         }
         return now.plusSeconds(seconds);
     }
