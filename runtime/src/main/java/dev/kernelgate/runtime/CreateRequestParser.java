@@ -160,6 +160,10 @@ final class CreateRequestParser {
             switch (e.getKey()) {
                 case "cpu" -> {
                     cpu = ResourceQuantity.cpuMillis(v);
+                    if (cpu == ResourceQuantity.TOO_LARGE) {
+                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
+                                "resourceLimits.cpu '" + v + "' is too large.");
+                    }
                     if (cpu < 0) {
                         throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
                                 "resourceLimits.cpu '" + v + "' is not a CPU quantity such as 500m or 2.");
@@ -167,6 +171,10 @@ final class CreateRequestParser {
                 }
                 case "memory" -> {
                     memory = ResourceQuantity.bytes(v);
+                    if (memory == ResourceQuantity.TOO_LARGE) {
+                        throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
+                                "resourceLimits.memory '" + v + "' is too large.");
+                    }
                     if (memory < 0) {
                         throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
                                 "resourceLimits.memory '" + v + "' is not a memory quantity such as 512Mi or 2Gi.");

@@ -21,6 +21,12 @@ final class ResourceQuantity {
             Map.entry("Gi", BigDecimal.valueOf(1L << 30)), Map.entry("Ti", BigDecimal.valueOf(1L << 40)),
             Map.entry("Pi", BigDecimal.valueOf(1L << 50)));
 
+    /** What {@link #cpuMillis} and {@link #bytes} return for a quantity beyond a 64-bit count. */
+    static final long TOO_LARGE = -2;
+    private static final BigDecimal MAX_LONG = BigDecimal.valueOf(Long.MAX_VALUE);
+    /** Exponents above this are clamped: the value is beyond any count already, and 1e999999999 would take ages. */
+    private static final int MAX_EXPONENT = 100;
+
     private ResourceQuantity() {
     }
 
@@ -35,19 +41,21 @@ final class ResourceQuantity {
         }
         BigDecimal number = new BigDecimal(m.group(1));
         if (m.group(2) != null) {
-            return number.scaleByPowerOfTen(Integer.parseInt(m.group(2).substring(1)));
+            String exponent = m.group(2).substring(1).replaceFirst("^0+(?=.)", "");
+            return number.scaleByPowerOfTen(exponent.length() > 3 ? MAX_EXPONENT
+                    : Math.min(Integer.parseInt(exponent), MAX_EXPONENT));
         }
         BigDecimal factor = SUFFIXES.get(m.group(3));
         return factor == null ? null : number.multiply(factor);
     }
 
-    /** CPU in millicores, or -1 when malformed or not positive. */
+    /** CPU in millicores, -1 when malformed or not positive, {@link #TOO_LARGE} beyond a long. */
     static long cpuMillis(String text) {
         BigDecimal cores = parse(text);
         if (cores == null || cores.signum() <= 0) {
             return -1;
         }
-        return cores.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        return count(cores.movePointRight(3));
     }
 
     /** Memory in bytes, or -1 when malformed or not positive ({@code "m"}, milli-bytes, is refused). */
@@ -56,6 +64,11 @@ final class ResourceQuantity {
         if (value == null || value.signum() <= 0 || text.trim().endsWith("m")) {
             return -1;
         }
-        return value.setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        return count(value);
+    }
+
+    private static long count(BigDecimal value) {
+        BigDecimal whole = value.setScale(0, java.math.RoundingMode.CEILING);
+        return whole.compareTo(MAX_LONG) > 0 ? TOO_LARGE : whole.longValueExact();
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -34,10 +33,8 @@ class CreateRequestParserFuzzTest {
         JsonNode body;
         try {
             body = mapper.readTree(input);
-        } catch (JacksonException expected) {
-            return;
-        } catch (IOException e) {
-            throw new AssertionError(e);
+        } catch (IOException notJson) {
+            return; // the HTTP kit answers 400 before the parser sees it
         }
         check(capped, body);
         check(uncapped, body);

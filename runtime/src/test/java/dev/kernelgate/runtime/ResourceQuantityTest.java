@@ -1,7 +1,9 @@
 package dev.kernelgate.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ResourceQuantityTest {
@@ -25,5 +27,17 @@ class ResourceQuantityTest {
         assertEquals(-1, ResourceQuantity.bytes("2GB"));
         assertEquals(-1, ResourceQuantity.bytes("100m"));
         assertEquals(-1, ResourceQuantity.bytes("lots"));
+    }
+
+    @Test
+    void quantitiesBeyondALongAreTooLargeNotAnOverflow() {
+        assertEquals(ResourceQuantity.TOO_LARGE, ResourceQuantity.bytes("99999999999999999999Mi"));
+        assertEquals(ResourceQuantity.TOO_LARGE, ResourceQuantity.cpuMillis("9999999999999999999"));
+        assertEquals(Long.MAX_VALUE, ResourceQuantity.bytes("9223372036854775807"));
+        // an exponent beyond an int, and one that would make a billion-digit number
+        assertEquals(ResourceQuantity.TOO_LARGE, ResourceQuantity.cpuMillis("1e99999999999"));
+        assertEquals(ResourceQuantity.TOO_LARGE,
+                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> ResourceQuantity.bytes("1e999999999")));
+        assertEquals(-1, ResourceQuantity.bytes("0e99999999999"));
     }
 }
