@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,5 +44,16 @@ class ResourceQuantityTest {
         assertRefused(() -> ResourceQuantity.bytes("f", "lots"), "not a memory quantity");
         assertRefused(() -> ResourceQuantity.bytes("f", "9223372036854775808"), "more than");
         assertRefused(() -> ResourceQuantity.bytes("f", "1e99999999999"), "more than");
+    }
+
+    @Test
+    void theFuzzersQuantitiesAreRefusedQuickly() {
+        assertRefused(() -> ResourceQuantity.bytes("f", "99999999999999999999Mi"), "more than");
+        assertRefused(() -> ResourceQuantity.cpuMillis("f", "9999999999999999999"), "more than");
+        assertRefused(() -> ResourceQuantity.cpuMillis("f", "1e99999999999"), "more than");
+        // would build a billion-digit number if rounded before the comparison
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> assertRefused(() -> ResourceQuantity.bytes("f", "1e999999999"), "more than"));
+        assertRefused(() -> ResourceQuantity.bytes("f", "0e99999999999"), "not a memory quantity");
     }
 }

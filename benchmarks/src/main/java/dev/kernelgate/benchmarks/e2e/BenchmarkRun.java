@@ -22,11 +22,16 @@ import java.util.Set;
  * tests can run it.
  *
  * <pre>
- * benchmarks/run [--smoke] [--out DIR] [--only rtt,iopub,start,concurrency,execd,sandbox]
+ * benchmarks/run [--smoke] [--out DIR] [--only rtt,iopub,start,concurrency,execd,sandbox,fuzz]
  * </pre>
+ *
+ * <p>{@code fuzz} (only when named) runs {@code benchmarks/fuzz}, which writes its own {@code FUZZ.md}: a fuzz-only
+ * run leaves {@code RESULTS.md} as it is.
  */
 public final class BenchmarkRun {
     static final List<String> SCENARIOS = List.of("rtt", "iopub", "start", "concurrency", "execd", "sandbox");
+    /** Scenarios that run only when {@code --only} names them: fuzzing takes far longer than the rest. */
+    static final List<String> ON_REQUEST = List.of("fuzz");
 
     /** Parsed command line. */
     public record Options(boolean smoke, Path out, Set<String> only) {
@@ -40,15 +45,26 @@ public final class BenchmarkRun {
                     case "--out" -> out = Path.of(value(args, ++i, "--out")).toAbsolutePath();
                     case "--only" -> {
                         only = new LinkedHashSet<>(List.of(value(args, ++i, "--only").split(",")));
-                        if (!SCENARIOS.containsAll(only)) {
-                            throw new IllegalArgumentException("--only takes some of " + SCENARIOS);
+                        if (!all().containsAll(only)) {
+                            throw new IllegalArgumentException("--only takes some of " + all());
                         }
                     }
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                            + "'; usage: [--smoke] [--out DIR] [--only " + String.join(",", SCENARIOS) + "]");
+                            + "'; usage: [--smoke] [--out DIR] [--only " + String.join(",", all()) + "]");
                 }
             }
             return new Options(smoke, out, only);
+        }
+
+        private static List<String> all() {
+            List<String> all = new java.util.ArrayList<>(SCENARIOS);
+            all.addAll(ON_REQUEST);
+            return all;
+        }
+
+        /** Whether any of the end-to-end scenarios (the ones RESULTS.md reports) is selected. */
+        boolean endToEnd() {
+            return only.stream().anyMatch(SCENARIOS::contains);
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -111,10 +127,18 @@ public final class BenchmarkRun {
             if (only.contains("sandbox")) {
                 step(bench, results, "sandbox start (local runtime)", () -> SandboxStart.local(bench, results));
             }
+            if (only.contains("fuzz")) {
+                step(bench, results, "fuzz", () -> Fuzzing.run(repo, options.smoke(), options.out(), progress));
+            }
         } finally {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
+        if (!options.endToEnd()) {
+            progress.printf("[bench] fuzzing only: RESULTS.md left as it is (%.1f min)%n", minutes);
+            deleteTree(work);
+            return new Output(options.out().resolve(Fuzzing.REPORT), results);
+        }
         String header = header(started, minutes, options, sizes, servers);
         Path report = Report.write(results, sizes, options.out(), header);
         progress.printf("[bench] wrote %s (%.1f min)%n", report, minutes);
@@ -151,7 +175,8 @@ public final class BenchmarkRun {
                 + "- Machine: " + ProcFs.machine() + ".\n"
                 + "- Kernelgate: `./kernelgate` launcher, JVM flags `" + servers.launcherJvmFlags() + "`.\n"
                 + "- Reference: " + referenceVersions() + ".\n"
-                + "- Reproduce: `benchmarks/run` (full, a few minutes) or `benchmarks/run --smoke`.\n";
+                + "- Reproduce: `benchmarks/run` (full, a few minutes) or `benchmarks/run --smoke`.\n"
+                + "- Fuzzing: see [" + Fuzzing.REPORT + "](" + Fuzzing.REPORT + ") (`benchmarks/run --only fuzz`).\n";
     }
 
     private static String referenceVersions() {

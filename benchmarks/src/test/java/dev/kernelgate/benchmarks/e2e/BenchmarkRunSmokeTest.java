@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +87,18 @@ class BenchmarkRunSmokeTest {
         assertTrue(e.getMessage().contains("rtt"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BenchmarkRun.Options.parse(new String[] {"--out"}, repo));
         assertThrows(IllegalArgumentException.class, () -> BenchmarkRun.Options.parse(new String[] {"-x"}, repo));
+    }
+
+    @Test
+    void fuzzRunsOnlyWhenNamedAndAloneLeavesResultsAlone() {
+        Path repo = Servers.findRepo();
+        BenchmarkRun.Options defaults = BenchmarkRun.Options.parse(new String[0], repo);
+        assertFalse(defaults.only().contains("fuzz"));
+        assertTrue(defaults.endToEnd());
+        BenchmarkRun.Options fuzz = BenchmarkRun.Options.parse(new String[] {"--only", "fuzz"}, repo);
+        assertEquals(Set.of("fuzz"), fuzz.only());
+        assertFalse(fuzz.endToEnd());
+        assertTrue(BenchmarkRun.Options.parse(new String[] {"--only", "rtt,fuzz"}, repo).endToEnd());
     }
 
     @Test

@@ -126,7 +126,7 @@ public final class Routes {
         for (Route r : candidates) {
             String rm = r.isWebSocket() ? "GET" : r.method();
             allowed.add(rm);
-            if (rm.equals("GET")) {
+            if (rm.equals("GET") && !r.isWebSocket()) { // HEAD falls back to GET routes only, never a WebSocket
                 allowed.add("HEAD");
             }
             exempt &= r.options().authExempt();

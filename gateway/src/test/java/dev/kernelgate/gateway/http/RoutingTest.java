@@ -146,4 +146,12 @@ class RoutingTest {
                 .ws("/y", r -> null).build().describe();
         assertEquals(List.of("GET /b/x", "WS /b/y"), routes);
     }
+
+    @Test
+    void headOnAWebSocketOnlyPathIs405WithoutHeadInAllow() {
+        // HEAD never falls back to a WebSocket route, so Allow must not offer it (it listed HEAD before)
+        Routes routes = Routes.builder().ws("/ws", r -> null).build();
+        Resolution resolution = routes.resolve(io.netty.handler.codec.http.HttpMethod.HEAD, "/ws", false);
+        assertEquals(new Resolution.MethodNotAllowed(java.util.Set.of("GET", "OPTIONS"), false), resolution);
+    }
 }

@@ -241,13 +241,13 @@ public final class ServerConfigLoader {
         if (!v.isIntegralNumber()) {
             return fallback;
         }
-        long n = v.asLong();
-        if (n < min || n > max) {
+        // beyond 64 bits asLong() would wrap the number into an arbitrary value
+        if (!v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
             throw error(tableName + "." + key, max == Long.MAX_VALUE
-                    ? "must be at least " + min + ", not " + n
-                    : "must be between " + min + " and " + max + ", not " + n);
+                    ? "must be at least " + min + ", not " + v.asText()
+                    : "must be between " + min + " and " + max + ", not " + v.asText());
         }
-        return n;
+        return v.asLong();
     }
 
     private ConnectionLimits connectionLimits(JsonNode server, ConnectionLimits defaults) {

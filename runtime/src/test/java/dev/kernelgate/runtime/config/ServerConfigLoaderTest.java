@@ -94,6 +94,16 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void anIntegerBeyond64BitsIsRefusedNotWrapped() {
+        // 2^64 + 80 used to wrap to port 80
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.parse(FILE, "[server]\nport = 18446744073709551696\n"));
+        assertEquals("server.port", e.key());
+        assertEquals(2, e.line());
+        assertTrue(e.getMessage().contains("18446744073709551696"), e.getMessage());
+    }
+
+    @Test
     void anUnknownTableIsRefusedToo() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ServerConfigLoader.parse(FILE, "[server]\nport = 1\n\n[dockr]\nhost_ip = \"x\"\n"));
