@@ -24,9 +24,9 @@ class CreateRequestParserFuzzTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private final ObjectMapper mapper = new ObjectMapper();
     private final CreateRequestParser capped =
-            new CreateRequestParser(new CreateRequestParser.Policy(60, 86_400L, List.of(Path.of("/data"))));
+            new CreateRequestParser(new CreateRequestParser.Policy(60, 86_400L, new dev.kernelgate.runtime.spi.HostPathPolicy(List.of(Path.of("/data")))));
     private final CreateRequestParser uncapped =
-            new CreateRequestParser(new CreateRequestParser.Policy(60, null, List.of(Path.of("/data"))));
+            new CreateRequestParser(new CreateRequestParser.Policy(60, null, new dev.kernelgate.runtime.spi.HostPathPolicy(List.of(Path.of("/data")))));
 
     @FuzzTest(maxDuration = "2h", maxExecutions = 1_000_000)
     void parse(byte[] input) {

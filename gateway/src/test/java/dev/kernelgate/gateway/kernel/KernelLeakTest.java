@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -64,9 +66,7 @@ class KernelLeakTest {
                 try (Stream<Path> files = Files.list(dir.resolve("runtime"))) {
                     assertEquals(0, files.count(), "connection files");
                 }
-                Set<Integer> listening = listeningPorts();
-                listening.retainAll(kernelPorts);
-                assertEquals(Set.of(), listening, "kernel ports still listening");
+                assertEquals(Set.of(), listeningPortsOfThisTestsKernels(kernelPorts), "kernel ports still listening");
                 long fds = openFds();
                 assertTrue(fds <= baselineFds + FD_SLACK, "open fds " + fds + " vs baseline " + baselineFds);
             });
@@ -102,8 +102,12 @@ class KernelLeakTest {
     }
 
     /** Ports in LISTEN state on this machine, from /proc/net/tcp and tcp6. */
-    private static Set<Integer> listeningPorts() throws IOException {
-        Set<Integer> ports = new HashSet<>();
+    /**
+     * Which of {@code kernelPorts} a process of this test still listens on: a process started with a connection file
+     * under this test's dir. (The machine may run other kernels that were given one of these port numbers since.)
+     */
+    private Set<Integer> listeningPortsOfThisTestsKernels(Set<Integer> kernelPorts) throws IOException {
+        Map<String, Integer> portByInode = new HashMap<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             Path path = Path.of(table);
             if (!Files.exists(path)) {
@@ -111,12 +115,41 @@ class KernelLeakTest {
             }
             for (String line : Files.readAllLines(path)) {
                 String[] cols = line.trim().split("\\s+");
-                if (cols.length > 3 && "0A".equals(cols[3])) {
+                if (cols.length > 9 && "0A".equals(cols[3])) {
                     String local = cols[1];
-                    ports.add(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16));
+                    int port = Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16);
+                    if (kernelPorts.contains(port)) {
+                        portByInode.put("socket:[" + cols[9] + "]", port);
+                    }
                 }
             }
         }
-        return ports;
+        Set<Integer> leaked = new HashSet<>();
+        if (portByInode.isEmpty()) {
+            return leaked;
+        }
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+                    for (Path fd : fds.toList()) {
+                        Integer port = portByInode.get(readLinkQuietly(fd));
+                        if (port != null && Files.readString(proc.resolve("cmdline")).contains(dir.toString())) {
+                            leaked.add(port);
+                        }
+                    }
+                } catch (IOException | SecurityException e) {
+                    // the process is gone, or not ours to read
+                }
+            }
+        }
+        return leaked;
+    }
+
+    private static String readLinkQuietly(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "";
+        }
     }
 }
