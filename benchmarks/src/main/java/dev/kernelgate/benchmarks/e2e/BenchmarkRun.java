@@ -22,22 +22,29 @@ import java.util.Set;
  * tests can run it.
  *
  * <pre>
- * benchmarks/run [--smoke] [--out DIR] [--only rtt,iopub,start,concurrency,execd,sandbox]
+ * benchmarks/run [--smoke] [--out DIR] [--only rtt,iopub,start,concurrency,execd,sandbox,soak] [--soak-seconds N]
  * </pre>
  */
 public final class BenchmarkRun {
-    static final List<String> SCENARIOS = List.of("rtt", "iopub", "start", "concurrency", "execd", "sandbox");
+    /** What a run without {@code --only} does; the soak (10 minutes) runs only when asked for. */
+    static final List<String> DEFAULT_SCENARIOS = List.of("rtt", "iopub", "start", "concurrency", "execd",
+            "sandbox");
+    static final List<String> SCENARIOS = List.of("rtt", "iopub", "start", "concurrency", "execd", "sandbox",
+            "soak");
 
     /** Parsed command line. */
-    public record Options(boolean smoke, Path out, Set<String> only) {
+    public record Options(boolean smoke, Path out, Set<String> only, int soakSeconds) {
         static Options parse(String[] args, Path repo) {
             boolean smoke = false;
+            int soakSeconds = 0;
             Path out = repo.resolve("benchmarks");
-            Set<String> only = new LinkedHashSet<>(SCENARIOS);
+            Set<String> only = new LinkedHashSet<>(DEFAULT_SCENARIOS);
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--smoke" -> smoke = true;
                     case "--out" -> out = Path.of(value(args, ++i, "--out")).toAbsolutePath();
+                    case "--soak-seconds" -> soakSeconds = positive(value(args, ++i, "--soak-seconds"),
+                            "--soak-seconds");
                     case "--only" -> {
                         only = new LinkedHashSet<>(List.of(value(args, ++i, "--only").split(",")));
                         if (!SCENARIOS.containsAll(only)) {
@@ -45,10 +52,23 @@ public final class BenchmarkRun {
                         }
                     }
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                            + "'; usage: [--smoke] [--out DIR] [--only " + String.join(",", SCENARIOS) + "]");
+                            + "'; usage: [--smoke] [--out DIR] [--only " + String.join(",", SCENARIOS)
+                            + "] [--soak-seconds N]");
                 }
             }
-            return new Options(smoke, out, only);
+            return new Options(smoke, out, only, soakSeconds);
+        }
+
+        private static int positive(String value, String flag) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(flag + " takes a positive number of seconds, not '" + value + "'");
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -74,7 +94,9 @@ public final class BenchmarkRun {
         }
         Output output = run(repo, options, System.err);
         System.out.println(output.report());
-        if (!output.results().failures.isEmpty() || output.results().lostOrMisrouted() > 0) {
+        Soak.Result soak = output.results().soak;
+        if (!output.results().failures.isEmpty() || output.results().lostOrMisrouted() > 0
+                || (soak != null && !soak.passed())) {
             System.exit(1);
         }
     }
@@ -111,14 +133,31 @@ public final class BenchmarkRun {
             if (only.contains("sandbox")) {
                 step(bench, results, "sandbox start (local runtime)", () -> SandboxStart.local(bench, results));
             }
+            if (only.contains("soak")) {
+                step(bench, results, "soak", () -> results.soak = Soak.run(bench,
+                        java.time.Duration.ofSeconds(options.soakSeconds() > 0 ? options.soakSeconds()
+                                : sizes.soakSeconds())));
+            }
         } finally {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
         String header = header(started, minutes, options, sizes, servers);
-        Path report = Report.write(results, sizes, options.out(), header);
+        Path report = null;
+        if (results.soak != null) {
+            report = SoakReport.write(results.soak, options.out(), started, sizes, servers);
+        }
+        if (!options.only().equals(Set.of("soak"))) {
+            report = Report.write(results, sizes, options.out(), header);
+        } else if (report != null) {
+            // The soak alone leaves the other sections of RESULTS.md as they are and only links its own file.
+            SoakReport.linkFrom(options.out().resolve("RESULTS.md"));
+        } else {
+            results.failures.forEach(f -> progress.println("[bench] " + f));
+            report = options.out().resolve(SoakReport.FILE);
+        }
         progress.printf("[bench] wrote %s (%.1f min)%n", report, minutes);
-        if (results.failures.isEmpty()) {
+        if (results.failures.isEmpty() && (results.soak == null || results.soak.passed())) {
             deleteTree(work);
         } else {
             progress.printf("[bench] server logs kept in %s%n", work);
