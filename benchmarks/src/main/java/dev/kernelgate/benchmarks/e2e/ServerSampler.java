@@ -21,7 +21,7 @@ final class ServerSampler implements AutoCloseable {
         RSS("resident set", "MiB", 32),
         HEAP("heap after full GC", "MiB", 8),
         THREADS("threads", "", 8),
-        FDS("file descriptors", "", 16);
+        FDS("file descriptors", "", 32);
 
         final String label;
         final String unit;

@@ -1,5 +1,6 @@
 package dev.kernelgate.benchmarks.e2e;
 
+import dev.kernelgate.wire.SignatureHistory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +22,13 @@ final class Soak {
     static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
     static final int KERNEL_CLIENTS = 3;
     private static final int KERNELS = 2;
+    private static final Duration FILL_TIMEOUT = Duration.ofMinutes(5);
 
     /** What the soak measured. Times in seconds since the load started. */
     record Result(double seconds, double warmupSeconds, double windowSeconds, int clients,
                   List<SoakTally.Counts> counts, long misrouted, List<String> errors, List<Drift> drifts,
                   Map<ServerSampler.Metric, List<ServerSampler.Point>> series, List<String> samplerErrors,
-                  long serverWarnings) {
+                  long serverWarnings, String filled) {
         long served() {
             return counts.stream().mapToLong(SoakTally.Counts::served).sum();
         }
@@ -65,8 +67,9 @@ final class Soak {
                 kernels.add(bench.rest().startKernel(execd, "python3"));
             }
             String context = ExecdScenario.context(bench, execd);
-            SoakTally tally = new SoakTally();
             URI base = URI.create(execd.httpBase());
+            String filled = fillSignatureHistories(bench, execd, kernels, base, context, timer);
+            SoakTally tally = new SoakTally();
             List<SoakClient> clients = new ArrayList<>();
             for (int c = 0; c < KERNEL_CLIENTS; c++) {
                 clients.add(new KernelSoakClient(bench.group(), execd, kernels, "ws" + c, tally, OPERATION_TIMEOUT,
@@ -125,8 +128,52 @@ final class Soak {
                 bench.rest().deleteKernel(execd, id);
             }
             return new Result(seconds, warmup, window, clients.size(), tally.counts(), tally.misrouted(),
-                    tally.errors(), drifts, series, samplerErrors, execd.warnings());
+                    tally.errors(), drifts, series, samplerErrors, execd.warnings(), filled);
         }
+    }
+
+    /**
+     * The server keeps the signatures of the messages each kernel and each kernel connection received, to refuse a
+     * replay (as jupyter_client does): up to {@link SignatureHistory#DEFAULT_CAPACITY} per history, about 5 MiB
+     * once full. Filling them is bounded growth, not a leak, but at the soak's rate it takes minutes and would read
+     * as one; so before the load each kernel prints one flushed line per message, more than a history holds,
+     * through a WebSocket (the kernel's own history) and through {@code /code} (the context's connection).
+     */
+    private static String fillSignatureHistories(Bench bench, ServerProcess execd, List<String> kernels, URI base,
+                                               String context, OperationTimer timer) throws Exception {
+        // A margin: in a flood like this the kernel's IOPub socket drops what queues beyond its high-water mark when
+        // the reader falls behind (seen on this busy machine: 1,509 of 66,536 lines), and a dropped message never
+        // reaches a history. The soak's own operations are not floods, and count every message.
+        int lines = SignatureHistory.DEFAULT_CAPACITY * 5 / 4;
+        List<String> arrivals = new ArrayList<>();
+        String flood = "for i in range(" + lines + "):\n    print(i, flush=True)";
+        long start = System.nanoTime();
+        for (String kernel : kernels) {
+            try (WsSession session = WsSession.open(bench.group(), execd, kernel, true)) {
+                Outcome outcome = session.execute(flood, FILL_TIMEOUT);
+                arrivals.add(Long.toString(outcome.stdoutLines()));
+                if (outcome.stdoutLines() < SignatureHistory.DEFAULT_CAPACITY) {
+                    throw new java.io.IOException("filling the signature history of kernel " + kernel + ": only "
+                            + outcome.stdoutLines() + " of " + lines + " lines arrived");
+                }
+            }
+        }
+        try (RawHttpClient http = new RawHttpClient(base.getHost(), base.getPort())) {
+            String code = dev.kernelgate.wire.Json.MAPPER.getNodeFactory().textNode(flood).toString();
+            var response = timer.run(FILL_TIMEOUT, http, () -> http.postJson("/code", "{\"context\":{\"id\":\""
+                    + context + "\",\"language\":\"python\"},\"code\":" + code + "}"));
+            int arrived = ExecdEvents.parse(response.body()).stdoutLines().size();
+            arrivals.add(Integer.toString(arrived));
+            if (response.status() != 200 || arrived < SignatureHistory.DEFAULT_CAPACITY) {
+                throw new java.io.IOException("filling the signature history of the code context: status "
+                        + response.status() + ", only " + arrived + " of " + lines + " lines arrived");
+            }
+        }
+        String filled = String.format(java.util.Locale.ROOT, "%d flushed lines per kernel; arrived: %s "
+                + "(WebSocket, WebSocket, /code); %.0f s", lines, String.join(", ", arrivals),
+                (System.nanoTime() - start) / 1e9);
+        bench.log("soak: signature histories filled: %s", filled);
+        return filled;
     }
 
     private static void loop(SoakClient client, long deadline) {
