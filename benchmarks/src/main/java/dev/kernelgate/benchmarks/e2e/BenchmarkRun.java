@@ -22,27 +22,31 @@ import java.util.Set;
  * tests can run it.
  *
  * <pre>
- * benchmarks/run [--smoke] [--out DIR] [--only rtt,iopub,start,concurrency,execd,sandbox,fuzz]
+ * benchmarks/run [--smoke] [--out DIR] [--only rtt,iopub,start,concurrency,execd,sandbox,fuzz,soak] [--soak-seconds N]
  * </pre>
  *
  * <p>{@code fuzz} (only when named) runs {@code benchmarks/fuzz}, which writes its own {@code FUZZ.md}: a fuzz-only
  * run leaves {@code RESULTS.md} as it is.
  */
 public final class BenchmarkRun {
+    /** What a run without {@code --only} does. */
     static final List<String> SCENARIOS = List.of("rtt", "iopub", "start", "concurrency", "execd", "sandbox");
-    /** Scenarios that run only when {@code --only} names them: fuzzing takes far longer than the rest. */
-    static final List<String> ON_REQUEST = List.of("fuzz");
+    /** Run only when {@code --only} names them: fuzzing and the 10-minute soak take far longer than the rest. */
+    static final List<String> ON_REQUEST = List.of("fuzz", "soak");
 
     /** Parsed command line. */
-    public record Options(boolean smoke, Path out, Set<String> only) {
+    public record Options(boolean smoke, Path out, Set<String> only, int soakSeconds) {
         static Options parse(String[] args, Path repo) {
             boolean smoke = false;
+            int soakSeconds = 0;
             Path out = repo.resolve("benchmarks");
             Set<String> only = new LinkedHashSet<>(SCENARIOS);
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--smoke" -> smoke = true;
                     case "--out" -> out = Path.of(value(args, ++i, "--out")).toAbsolutePath();
+                    case "--soak-seconds" -> soakSeconds = positive(value(args, ++i, "--soak-seconds"),
+                            "--soak-seconds");
                     case "--only" -> {
                         only = new LinkedHashSet<>(List.of(value(args, ++i, "--only").split(",")));
                         if (!all().containsAll(only)) {
@@ -50,10 +54,23 @@ public final class BenchmarkRun {
                         }
                     }
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                            + "'; usage: [--smoke] [--out DIR] [--only " + String.join(",", all()) + "]");
+                            + "'; usage: [--smoke] [--out DIR] [--only " + String.join(",", all())
+                            + "] [--soak-seconds N]");
                 }
             }
-            return new Options(smoke, out, only);
+            return new Options(smoke, out, only, soakSeconds);
+        }
+
+        private static int positive(String value, String flag) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(flag + " takes a positive number of seconds, not '" + value + "'");
         }
 
         private static List<String> all() {
@@ -90,7 +107,9 @@ public final class BenchmarkRun {
         }
         Output output = run(repo, options, System.err);
         System.out.println(output.report());
-        if (!output.results().failures.isEmpty() || output.results().lostOrMisrouted() > 0) {
+        Soak.Result soak = output.results().soak;
+        if (!output.results().failures.isEmpty() || output.results().lostOrMisrouted() > 0
+                || (soak != null && !soak.passed())) {
             System.exit(1);
         }
     }
@@ -130,24 +149,39 @@ public final class BenchmarkRun {
             if (only.contains("fuzz")) {
                 step(bench, results, "fuzz", () -> Fuzzing.run(repo, options.smoke(), options.out(), progress));
             }
+            if (only.contains("soak")) {
+                step(bench, results, "soak", () -> results.soak = Soak.run(bench,
+                        java.time.Duration.ofSeconds(options.soakSeconds() > 0 ? options.soakSeconds()
+                                : sizes.soakSeconds())));
+            }
         } finally {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
-        if (!options.endToEnd()) {
-            progress.printf("[bench] fuzzing only: RESULTS.md left as it is (%.1f min)%n", minutes);
-            deleteTree(work);
-            return new Output(options.out().resolve(Fuzzing.REPORT), results);
+        Path report = null;
+        if (results.soak != null) {
+            report = SoakReport.write(results.soak, options.out(), started, sizes, servers);
         }
-        String header = header(started, minutes, options, sizes, servers);
-        Path report = Report.write(results, sizes, options.out(), header);
+        if (options.endToEnd()) {
+            report = Report.write(results, sizes, options.out(), header(started, minutes, options, sizes, servers));
+        } else if (report != null) {
+            // The soak or fuzzing alone leave RESULTS.md's sections as they are; the soak only links its own file.
+            SoakReport.linkFrom(options.out().resolve("RESULTS.md"));
+        } else {
+            results.failures.forEach(f -> progress.println("[bench] " + f));
+            report = options.out().resolve(only(options, "soak") ? SoakReport.FILE : Fuzzing.REPORT);
+        }
         progress.printf("[bench] wrote %s (%.1f min)%n", report, minutes);
-        if (results.failures.isEmpty()) {
+        if (results.failures.isEmpty() && (results.soak == null || results.soak.passed())) {
             deleteTree(work);
         } else {
             progress.printf("[bench] server logs kept in %s%n", work);
         }
         return new Output(report, results);
+    }
+
+    private static boolean only(Options options, String scenario) {
+        return options.only().contains(scenario);
     }
 
     /** One scenario; a failure is reported in the results and the run goes on with the others. */

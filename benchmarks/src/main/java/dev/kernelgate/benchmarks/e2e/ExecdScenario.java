@@ -114,7 +114,7 @@ final class ExecdScenario {
     }
 
     /** A python code context (an ipykernel of the embedded gateway); returns its id. */
-    private static String context(Bench bench, ServerProcess execd) throws Exception {
+    static String context(Bench bench, ServerProcess execd) throws Exception {
         HttpResponse<String> response = bench.rest().http().send(HttpRequest.newBuilder(
                         URI.create(execd.httpBase() + "/code/context")).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString("{\"language\":\"python\"}"))

@@ -13,6 +13,17 @@ final class ProcFs {
         return statusKb(pid, "VmRSS:") * 1024;
     }
 
+    static long threads(long pid) throws IOException {
+        return statusKb(pid, "Threads:");
+    }
+
+    /** Open file descriptors of {@code pid}. */
+    static long fds(long pid) throws IOException {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        }
+    }
+
     static long peakRssBytes(long pid) throws IOException {
         return statusKb(pid, "VmHWM:") * 1024;
     }
@@ -43,6 +54,7 @@ final class ProcFs {
         return total;
     }
 
+    /** The first number of a /proc/PID/status field (kB for sizes, a count for Threads). */
     private static long statusKb(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith(field)) {

@@ -20,8 +20,11 @@ import java.util.Locale;
  * thread hand-offs of its own that would be counted against the server).
  */
 final class RawHttpClient implements AutoCloseable {
-    /** A response: status and body. */
-    record Response(int status, String body) {
+    /** A response: status and body bytes. */
+    record Response(int status, byte[] bytes) {
+        String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
     }
 
     private final String host;
@@ -51,6 +54,10 @@ final class RawHttpClient implements AutoCloseable {
 
     Response postJson(String path, String json) throws IOException {
         return send("POST", path, json);
+    }
+
+    Response get(String path) throws IOException {
+        return send("GET", path, "");
     }
 
     Response delete(String path) throws IOException {
@@ -125,7 +132,7 @@ final class RawHttpClient implements AutoCloseable {
         } else if (length >= 0) {
             body.write(in.readNBytes((int) length));
         }
-        return new Response(code, body.toString(StandardCharsets.UTF_8));
+        return new Response(code, body.toByteArray());
     }
 
     private String line() throws IOException {

@@ -34,6 +34,7 @@ final class Report {
         report.execd();
         report.memory();
         report.sandboxStarts();
+        report.soak(dir);
         report.failures();
         Path file = dir.resolve("RESULTS.md");
         Files.createDirectories(dir);
@@ -217,6 +218,13 @@ final class Report {
         for (Distribution d : results.sandboxStarts) {
             md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),
                     ms(d.percentile(100))));
+        }
+    }
+
+    /** The soak writes a file of its own (it runs alone, for 10 minutes); linked here once it exists. */
+    private void soak(Path dir) {
+        if (Files.exists(dir.resolve(SoakReport.FILE))) {
+            md.append(SoakReport.LINK_SECTION);
         }
     }
 

@@ -20,6 +20,8 @@ final class RequestTracker {
         final CompletableFuture<Outcome> done = new CompletableFuture<>();
         long lines;
         long displays;
+        /** The text/plain of the execute_result, if one arrived. */
+        String result;
         String status;
         boolean replied;
         boolean idle;
@@ -72,6 +74,7 @@ final class RequestTracker {
                 }
             }
             case "display_data" -> p.displays++;
+            case "execute_result" -> p.result = resultText(m.content());
             case "status" -> p.idle |= "idle".equals(Json.peekString(m.content(), "execution_state"));
             default -> {
                 if (channel == Channel.SHELL && type.endsWith("_reply")) {
@@ -83,6 +86,14 @@ final class RequestTracker {
         if (p.replied && p.idle && !p.done.isDone()) {
             pending.remove(parent);
             p.done.complete(new Outcome((arrivedNanos - p.sentNanos) / 1e6, p.lines, p.displays, p.status));
+        }
+    }
+
+    private static String resultText(byte[] content) {
+        try {
+            return Json.MAPPER.readTree(content).path("data").path("text/plain").asText();
+        } catch (java.io.IOException e) {
+            return "(undecodable: " + e.getMessage() + ")";
         }
     }
 }

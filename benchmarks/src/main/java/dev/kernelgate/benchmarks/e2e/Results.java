@@ -13,6 +13,8 @@ final class Results {
     final List<Distribution> starts = new ArrayList<>();
     final List<ConcurrencyAndMemory.Result> concurrency = new ArrayList<>();
     ExecdScenario.Result execd;
+    /** The soak, when it ran ({@code --only soak}). */
+    Soak.Result soak;
     /** Lifecycle server: create → the sandbox's execd answers /ping, per runtime and mode. */
     final List<Distribution> sandboxStarts = new ArrayList<>();
     final List<String> failures = new ArrayList<>();

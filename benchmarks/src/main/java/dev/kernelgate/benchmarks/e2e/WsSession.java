@@ -20,11 +20,22 @@ final class WsSession implements KernelSession {
 
     /** Connects and waits for a kernel_info reply (the kernel answers and the server forwards). */
     static WsSession open(EventLoopGroup group, ServerProcess server, String kernelId, boolean v1) throws Exception {
+        return open(group, server, kernelId, v1, Duration.ofSeconds(60));
+    }
+
+    /** As {@link #open(EventLoopGroup, ServerProcess, String, boolean)}, waiting {@code timeout} for the reply. */
+    static WsSession open(EventLoopGroup group, ServerProcess server, String kernelId, boolean v1, Duration timeout)
+            throws Exception {
         RequestTracker tracker = new RequestTracker();
         WsKernelClient client = WsKernelClient.connect(group, server.wsBase(), kernelId, server.token(), v1,
                 tracker::onMessage);
         WsSession session = new WsSession(client, tracker);
-        session.kernelInfo(Duration.ofSeconds(60));
+        try {
+            session.kernelInfo(timeout);
+        } catch (Exception e) {
+            session.close();
+            throw e;
+        }
         return session;
     }
 

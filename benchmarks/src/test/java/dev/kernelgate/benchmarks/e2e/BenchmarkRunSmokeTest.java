@@ -87,6 +87,12 @@ class BenchmarkRunSmokeTest {
         assertTrue(e.getMessage().contains("rtt"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BenchmarkRun.Options.parse(new String[] {"--out"}, repo));
         assertThrows(IllegalArgumentException.class, () -> BenchmarkRun.Options.parse(new String[] {"-x"}, repo));
+        assertThrows(IllegalArgumentException.class,
+                () -> BenchmarkRun.Options.parse(new String[] {"--soak-seconds", "0"}, repo));
+        assertEquals(90, BenchmarkRun.Options.parse(new String[] {"--only", "soak", "--soak-seconds", "90"}, repo)
+                .soakSeconds());
+        // The soak runs only when asked for: a plain run stays a few minutes long.
+        assertFalse(BenchmarkRun.Options.parse(new String[0], repo).only().contains("soak"));
     }
 
     @Test

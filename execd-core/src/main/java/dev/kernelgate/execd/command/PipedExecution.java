@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * pipe still open has had its reader waiting in {@code read} — the pipe empty — for {@link #QUIET_NANOS} since the
  * exit. A reader held up by a slow client is not waiting on its pipe, so however slowly the client reads, every byte
  * written before the exit is delivered; the reader then keeps draining (and discarding) what the leftover process
- * writes until it closes the pipe, so that process never blocks on a full pipe.
+ * writes until it closes the pipe, so that process never blocks on a full pipe. A reader in {@code read} that the
+ * scheduler shows runnable ({@link ReaderThread}) has been woken by data and waits only for a CPU: not quiet.
  */
 final class PipedExecution implements ExitSweeper.Watched {
 
@@ -122,6 +123,7 @@ final class PipedExecution implements ExitSweeper.Watched {
     }
 
     private void pump(InputStream in, OutputLineSplitter splitter, PipeReader reader) {
+        reader.thread = ReaderThread.current();
         byte[] buffer = new byte[CHUNK];
         try {
             int n;
@@ -219,6 +221,8 @@ final class PipedExecution implements ExitSweeper.Watched {
         /** When the reader entered {@code read} with nothing delivered since; 0 while it is busy. */
         volatile long waitingSince;
         volatile boolean closed;
+        /** The thread in {@code read}, to ask the scheduler whether data woke it; null where unknown. */
+        volatile ReaderThread thread;
 
         /** How long this pipe has been empty with its reader waiting, counted from no earlier than the exit. */
         long quietFor(long exitSeenAt) {
@@ -228,6 +232,10 @@ final class PipedExecution implements ExitSweeper.Watched {
             long since = waitingSince;
             if (since == 0) {
                 return 0;
+            }
+            ReaderThread t = thread;
+            if (t != null && t.runnable()) {
+                return 0; // woken by data, not yet on a CPU (a loaded machine): the pipe is not empty
             }
             return System.nanoTime() - Math.max(since, exitSeenAt);
         }
