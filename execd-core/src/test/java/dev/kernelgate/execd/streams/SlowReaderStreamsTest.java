@@ -100,7 +100,9 @@ class SlowReaderStreamsTest {
         for (JsonNode e : events) {
             if ("stdout".equals(e.path("type").asText())) {
                 String text = e.path("text").asText();
-                stdout.append(text.endsWith("\n") ? text : text + "\n"); // /command events are lines without \n
+                // /command and /session send one line per event, without its newline; /code sends the kernel's
+                // stream texts as they come, which may split a line.
+                stdout.append(text).append(route.equals("/code") ? "" : "\n");
             }
         }
         String[] lines = stdout.toString().split("\n");
