@@ -3,10 +3,7 @@ package dev.kernelgate.execd.streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kernelgate.execd.ExecdConfig;
 import dev.kernelgate.execd.ExecdServer;
-import dev.kernelgate.execd.ExecdSettings;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
 import dev.kernelgate.wire.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,12 +37,7 @@ class SlowReaderStreamsTest {
 
     @BeforeAll
     static void start() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("EXECD_ACCESS_TOKEN", TOKEN);
-        ExecdConfig config = ExecdSettings.parse(env, List.of("--port=0", "--host=127.0.0.1"));
-        KernelManagerConfig kernels = KernelManagerConfig.defaults(env).withRuntimeDir(dir.resolve("runtime"))
-                .withKernelOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kernels.log").toFile()));
-        execd = new ExecdServer(config, env, kernels).start();
+        execd = TestExecd.start(dir, TOKEN);
     }
 
     @AfterAll
@@ -109,7 +99,9 @@ class SlowReaderStreamsTest {
         for (JsonNode e : events) {
             if ("stdout".equals(e.path("type").asText())) {
                 String text = e.path("text").asText();
-                stdout.append(text.endsWith("\n") ? text : text + "\n"); // /command events are lines without \n
+                // /command and /session events are lines without their \n; /code's are the kernel's stream texts,
+                // which may end in the middle of a line
+                stdout.append("/code".equals(route) || text.endsWith("\n") ? text : text + "\n");
             }
         }
         String[] lines = stdout.toString().split("\n");
