@@ -63,6 +63,11 @@ final class PacedKernelSocket implements WebSocket.Listener, AutoCloseable {
         }
         socket.ws = builder.buildAsync(URI.create(wsUrl + "/api/kernels/" + kernelId + "/channels?session_id="
                 + session), socket).get(60, TimeUnit.SECONDS);
+        String negotiated = socket.ws.getSubprotocol();
+        if (!(v1 ? V1 : "").equals(negotiated)) {
+            socket.ws.abort();
+            throw new IllegalStateException("negotiated subprotocol '" + negotiated + "', v1 offered: " + v1);
+        }
         return socket;
     }
 
