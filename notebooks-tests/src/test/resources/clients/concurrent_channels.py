@@ -157,6 +157,8 @@ def main():
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--framing", choices=["legacy", "binary", "v1"], default="legacy")
     p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--start-at", type=float, default=0,
+                   help="epoch ms at which the first round dials (to open alongside other clients)")
     a = p.parse_args()
     kernels = a.kernels.split(",")
     total = {"requests": 0, "replies": 0, "misrouted": 0, "failed_connections": 0}
@@ -173,6 +175,8 @@ def main():
                 threads.append(Connection(a, k, lab, round_ids, opened, all_open, release, results))
         for t in threads:
             t.start()
+        if r == 0 and a.start_at:
+            time.sleep(max(0.0, a.start_at / 1000 - time.time()))  # a start time shared with other clients
         opened.set()  # every connection dials at this instant
         # A connection that is through waits for the release before closing, so none goes away while others of
         # the round still expect its broadcasts; each one's own timeout bounds the wait.

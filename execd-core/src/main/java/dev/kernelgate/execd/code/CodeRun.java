@@ -23,11 +23,14 @@ final class CodeRun implements ExecutionListener {
 
     private final CodeContext context;
     private final EventStreamWriter events;
+    /** Everything after init goes through here: bounded for a client slower than the kernel. */
+    private final BoundedEvents output;
     private final long started = System.nanoTime();
 
     CodeRun(CodeContext context, EventStreamWriter events) {
         this.context = context;
         this.events = events;
+        this.output = new BoundedEvents(events, BoundedEvents.DEFAULT_MAX_BYTES);
     }
 
     void start(String code) {
@@ -49,30 +52,30 @@ final class CodeRun implements ExecutionListener {
     private void finish(ExecuteResult result, Throwable error) {
         context.release();
         if (error != null) {
-            events.send(StreamEvent.error("ContextCancelled", String.valueOf(error.getMessage()), List.of()));
+            output.send(StreamEvent.error("ContextCancelled", String.valueOf(error.getMessage()), List.of()));
         } else if ("aborted".equals(result.status())) {
-            events.send(StreamEvent.error("ExecutionAborted", "the kernel aborted this request", List.of()));
+            output.send(StreamEvent.error("ExecutionAborted", "the kernel aborted this request", List.of()));
         }
-        events.end(StreamEvent.complete((System.nanoTime() - started) / 1_000_000));
+        output.end(StreamEvent.complete((System.nanoTime() - started) / 1_000_000));
     }
 
     @Override
     public void onOutput(Message message) {
         ObjectNode content = message.content();
         switch (message.msgType()) {
-            case "stream" -> events.send("stderr".equals(content.path("name").asText())
+            case "stream" -> output.send("stderr".equals(content.path("name").asText())
                     ? StreamEvent.stderr(content.path("text").asText())
                     : StreamEvent.stdout(content.path("text").asText()));
             case "execute_result" -> {
-                events.send(StreamEvent.executionCount(content.path("execution_count").asInt()));
-                events.send(StreamEvent.result(results(content)));
+                output.send(StreamEvent.executionCount(content.path("execution_count").asInt()));
+                output.send(StreamEvent.result(results(content)));
             }
-            case "display_data", "update_display_data" -> events.send(StreamEvent.result(results(content)));
+            case "display_data", "update_display_data" -> output.send(StreamEvent.result(results(content)));
             case "error" -> {
-                events.send(StreamEvent.status("error"));
+                output.send(StreamEvent.status("error"));
                 List<String> traceback = new ArrayList<>();
                 content.path("traceback").forEach(t -> traceback.add(t.asText()));
-                events.send(StreamEvent.error(content.path("ename").asText(), content.path("evalue").asText(),
+                output.send(StreamEvent.error(content.path("ename").asText(), content.path("evalue").asText(),
                         traceback));
             }
             default -> {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SlowReaderStreamsTest {
     private static final String TOKEN = "slow-reader-token";
     private static final int RATE = 50 * 1024;
-    private static final int LINES = 200_000;
+    private static final int LINES = 200_000; // ~12 MB of events each: far more than a pipe and the socket buffers hold
 
     @TempDir
     static Path dir;

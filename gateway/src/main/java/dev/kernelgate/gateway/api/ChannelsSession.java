@@ -17,7 +17,6 @@ import dev.kernelgate.wire.WsFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
@@ -31,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * messages queue here in order and are written by the attached WebSocket's event loop, which checks that its socket
  * is still open in the same step as it writes: a message is either written before the socket's close frame or
  * stays queued for the next WebSocket of the session, never lost in between. While the socket's outbound buffer is
- * full, messages wait here too (and so are replayed after a disconnect instead of dying in that buffer).
+ * full, messages wait here too (and so are replayed after a disconnect instead of dying in that buffer). What waits
+ * is bounded ({@link PendingOutput}): past the bound the oldest output gives way to a notice saying so.
  */
 final class ChannelsSession implements KernelConnection.Listener {
     private static final Logger log = LoggerFactory.getLogger(ChannelsSession.class);
@@ -53,7 +53,7 @@ final class ChannelsSession implements KernelConnection.Listener {
 
     // Guarded by this.
     private Socket live;
-    private final ArrayDeque<ChannelMessage> pending = new ArrayDeque<>();
+    private final PendingOutput pending;
     private boolean ended;
     /** Whether a socket ever attached: only a session that had one and lost it buffers for a reconnect. */
     private boolean attachedOnce;
@@ -64,6 +64,7 @@ final class ChannelsSession implements KernelConnection.Listener {
         this.kernels = kernels;
         this.onEnd = onEnd;
         this.rateLimit = new IopubRateLimit(kernels.config().iopubMsgRateLimit(), sessionId);
+        this.pending = new PendingOutput(PendingOutput.DEFAULT_MAX_BYTES, sessionId);
     }
 
     String key() {

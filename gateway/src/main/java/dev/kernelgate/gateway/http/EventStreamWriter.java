@@ -29,7 +29,12 @@ public final class EventStreamWriter {
      * serialized fails here) and sends it. False once the stream is over.
      */
     public boolean send(Object event) {
-        return sendJson(out.json().write(event));
+        return sendJson(encode(event));
+    }
+
+    /** {@code event} in the face's JSON, as {@link #send} would write it (for a caller that queues events). */
+    public byte[] encode(Object event) {
+        return out.json().write(event);
     }
 
     /** Sends an already serialized JSON object. */
