@@ -3,7 +3,7 @@ package dev.kernelgate.cli;
 import dev.kernelgate.execd.ExecdConfig;
 import dev.kernelgate.execd.ExecdServer;
 import dev.kernelgate.execd.ExecdSettings;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

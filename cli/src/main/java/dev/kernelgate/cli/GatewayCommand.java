@@ -3,7 +3,7 @@ package dev.kernelgate.cli;
 import dev.kernelgate.gateway.GatewayConfig;
 import dev.kernelgate.gateway.GatewaySettings;
 import dev.kernelgate.gateway.KernelGatewayServer;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package dev.kernelgate.cli;
 
 import dev.kernelgate.kernelspecs.BundledKernels;
+import dev.kernelgate.kernelspecs.JavaKernelSpec;
 import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
-import dev.kernelgate.kernelspecs.java.JavaKernelSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

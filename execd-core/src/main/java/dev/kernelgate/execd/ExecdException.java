@@ -1,6 +1,6 @@
 package dev.kernelgate.execd;
 
-import dev.kernelgate.gateway.http.HttpError;
+import dev.kernelgate.http.HttpError;
 
 /** Builds execd's {@code {"code","message"}} errors with upstream's status codes. */
 public final class ExecdException {

@@ -12,14 +12,14 @@ import dev.kernelgate.gateway.api.ChannelsHandler;
 import dev.kernelgate.gateway.api.KernelSpecsHandler;
 import dev.kernelgate.gateway.api.KernelsHandler;
 import dev.kernelgate.gateway.api.SessionsHandler;
-import dev.kernelgate.gateway.http.CodeMessageErrorRenderer;
-import dev.kernelgate.gateway.http.ProxyOptions;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.http.RouteOptions;
-import dev.kernelgate.gateway.http.Routes;
-import dev.kernelgate.gateway.http.Responses;
-import dev.kernelgate.gateway.http.TokenAuth;
-import dev.kernelgate.gateway.http.TokenExtractor;
+import dev.kernelgate.http.CodeMessageErrorRenderer;
+import dev.kernelgate.http.ProxyOptions;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.http.Responses;
+import dev.kernelgate.http.RouteOptions;
+import dev.kernelgate.http.Routes;
+import dev.kernelgate.http.TokenAuth;
+import dev.kernelgate.http.TokenExtractor;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntSupplier;
 
@@ -88,7 +88,7 @@ public final class ExecdRoutes {
         return routes.notFound(ExecdRoutes::notFound).build();
     }
 
-    private static Response notFound(dev.kernelgate.gateway.http.Request request) {
+    private static Response notFound(dev.kernelgate.http.Request request) {
         return Responses.bytes(404, "text/plain; charset=utf-8", NOT_FOUND);
     }
 }

@@ -1,7 +1,5 @@
 package dev.kernelgate.execd;
 
-import dev.kernelgate.gateway.DaemonThreads;
-import dev.kernelgate.gateway.Resources;
 import dev.kernelgate.execd.code.CodeContexts;
 import dev.kernelgate.execd.code.CodeHandler;
 import dev.kernelgate.execd.command.BashSessions;
@@ -22,11 +20,13 @@ import dev.kernelgate.gateway.api.ChannelsHandler;
 import dev.kernelgate.gateway.api.KernelSpecsHandler;
 import dev.kernelgate.gateway.api.KernelsHandler;
 import dev.kernelgate.gateway.api.SessionsHandler;
-import dev.kernelgate.gateway.http.HttpServer;
-import dev.kernelgate.gateway.http.HttpServerConfig;
-import dev.kernelgate.gateway.http.RunningServer;
-import dev.kernelgate.gateway.kernel.KernelManager;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.http.HttpServer;
+import dev.kernelgate.http.HttpServerConfig;
+import dev.kernelgate.http.Resources;
+import dev.kernelgate.http.RunningServer;
+import dev.kernelgate.kernels.DaemonThreads;
+import dev.kernelgate.kernels.KernelManager;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import dev.kernelgate.kernelspecs.BundledKernels;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
 import dev.kernelgate.kernelspecs.KernelSpecSearchPath;

@@ -1,6 +1,6 @@
 package dev.kernelgate.execd;
 
-import dev.kernelgate.gateway.http.ConnectionLimits;
+import dev.kernelgate.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package dev.kernelgate.execd;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kernelgate.gateway.http.ConnectionLimitsProbe;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.http.ConnectionLimitsProbe;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

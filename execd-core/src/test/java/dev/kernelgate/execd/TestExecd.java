@@ -1,6 +1,6 @@
 package dev.kernelgate.execd;
 
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.kernelgate.gateway;
 
-import dev.kernelgate.gateway.http.ConnectionLimits;
+import dev.kernelgate.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,10 +51,6 @@ public record GatewayConfig(String ip, int port, int portRetries, String baseUrl
 
     public boolean tls() {
         return certfile != null;
-    }
-
-    public static GatewayConfig defaults() {
-        return GatewaySettings.parse(java.util.Map.of(), List.of());
     }
 
     public GatewayConfig withPort(int newPort) {

@@ -1,6 +1,6 @@
 package dev.kernelgate.gateway;
 
-import dev.kernelgate.gateway.http.ConnectionLimits;
+import dev.kernelgate.http.ConnectionLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +54,11 @@ public final class GatewaySettings {
     private final java.util.Set<String> fromFlags = new java.util.HashSet<>();
 
     private GatewaySettings() {
+    }
+
+    /** The configuration with no flags and no {@code KG_*} variables. */
+    public static GatewayConfig defaults() {
+        return parse(Map.of(), List.of());
     }
 
     /** Settings from the environment and the command line; throws {@link IllegalArgumentException} on bad input. */

@@ -6,12 +6,12 @@ import dev.kernelgate.gateway.api.GatewayErrors;
 import dev.kernelgate.gateway.api.KernelSpecsHandler;
 import dev.kernelgate.gateway.api.KernelsHandler;
 import dev.kernelgate.gateway.api.SessionsHandler;
-import dev.kernelgate.gateway.http.Cors;
-import dev.kernelgate.gateway.http.OriginCheck;
-import dev.kernelgate.gateway.http.RouteOptions;
-import dev.kernelgate.gateway.http.Routes;
-import dev.kernelgate.gateway.http.TokenAuth;
-import dev.kernelgate.gateway.http.TokenExtractor;
+import dev.kernelgate.http.Cors;
+import dev.kernelgate.http.OriginCheck;
+import dev.kernelgate.http.RouteOptions;
+import dev.kernelgate.http.Routes;
+import dev.kernelgate.http.TokenAuth;
+import dev.kernelgate.http.TokenExtractor;
 
 /** The whole Kernel Gateway API (jupyter-websocket personality) in one table, in upstream's match order. */
 public final class KernelGatewayRoutes {

@@ -1,10 +1,10 @@
 package dev.kernelgate.gateway;
 
-import dev.kernelgate.gateway.kernel.Kernel;
-import dev.kernelgate.gateway.kernel.KernelManager;
-import dev.kernelgate.gateway.kernel.KernelStartRequest;
+import dev.kernelgate.kernels.Kernel;
+import dev.kernelgate.kernels.KernelManager;
+import dev.kernelgate.kernels.KernelStartRequest;
+import dev.kernelgate.kernelspecs.JavaKernelSpec;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
-import dev.kernelgate.kernelspecs.java.JavaKernelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.kernelgate.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kernelgate.gateway.http.ConnectionLimitsProbe;
+import dev.kernelgate.http.ConnectionLimitsProbe;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kernelgate.gateway.kernel.KernelManager;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelManager;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
 import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
 import java.nio.file.Files;
@@ -104,15 +104,15 @@ class KernelServiceTest {
     void withoutPythonTheDefaultKernelIsTheBundledJavaKernel() throws Exception {
         Path javaOnly = dir.resolve("java-only");
         writeSpec(javaOnly, "java", "java");
-        assertEquals("java", service(GatewayConfig.defaults(), javaOnly).kernelName(null));
+        assertEquals("java", service(GatewaySettings.defaults(), javaOnly).kernelName(null));
         assertEquals("ir", service(GatewaySettings.parse(Map.of("KG_DEFAULT_KERNEL_NAME", "ir"), List.of()), javaOnly)
                 .kernelName(null), "a configured default is kept");
 
         Path both = dir.resolve("both");
         writeSpec(both, "java", "java");
         writeSpec(both, "python3", "python");
-        assertEquals("python3", service(GatewayConfig.defaults(), both).kernelName(null));
-        assertEquals("python3", service(GatewayConfig.defaults()).kernelName(null), "no spec at all: upstream's");
+        assertEquals("python3", service(GatewaySettings.defaults(), both).kernelName(null));
+        assertEquals("python3", service(GatewaySettings.defaults()).kernelName(null), "no spec at all: upstream's");
     }
 
     private static void writeSpec(Path kernelsDir, String name, String language) throws Exception {
@@ -174,6 +174,6 @@ class KernelServiceTest {
     void anUnknownKernelspecFailsTheStart() {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> service(Map.of()).start(new KernelService.StartRequest("no-such-kernel", Map.of(), null)).get());
-        assertInstanceOf(dev.kernelgate.gateway.kernel.KernelStartException.class, e.getCause());
+        assertInstanceOf(dev.kernelgate.kernels.KernelStartException.class, e.getCause());
     }
 }

@@ -82,7 +82,7 @@ class SwaggerSpecTest {
 
     /** {@code "GET /api/kernels/{}"} for every route of the table (WebSocket routes are GETs). */
     private static Set<String> routeTable() {
-        GatewayConfig config = GatewayConfig.defaults();
+        GatewayConfig config = GatewaySettings.defaults();
         List<String> described = KernelGatewayRoutes.builder(config, new ApiHandler(),
                 new KernelsHandler(config, null), new ChannelsHandler(null), new KernelSpecsHandler(null, null),
                 new SessionsHandler(config, null)).build().describe();

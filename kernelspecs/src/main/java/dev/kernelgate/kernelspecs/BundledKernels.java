@@ -1,6 +1,5 @@
 package dev.kernelgate.kernelspecs;
 
-import dev.kernelgate.kernelspecs.java.JavaKernelSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

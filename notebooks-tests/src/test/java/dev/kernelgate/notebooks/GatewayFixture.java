@@ -3,7 +3,7 @@ package dev.kernelgate.notebooks;
 import dev.kernelgate.gateway.GatewayConfig;
 import dev.kernelgate.gateway.GatewaySettings;
 import dev.kernelgate.gateway.KernelGatewayServer;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.kernelgate.runtime;
 
-import dev.kernelgate.gateway.http.CodeMessageErrorRenderer;
-import dev.kernelgate.gateway.http.ErrorRenderer;
-import dev.kernelgate.gateway.http.HttpError;
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.Response;
+import dev.kernelgate.http.CodeMessageErrorRenderer;
+import dev.kernelgate.http.ErrorRenderer;
+import dev.kernelgate.http.HttpError;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.Response;
 import dev.kernelgate.runtime.spi.SandboxException;
 
 /**

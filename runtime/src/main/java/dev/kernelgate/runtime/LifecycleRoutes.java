@@ -1,11 +1,11 @@
 package dev.kernelgate.runtime;
 
-import dev.kernelgate.gateway.http.HttpError;
-import dev.kernelgate.gateway.http.RouteOptions;
-import dev.kernelgate.gateway.http.Routes;
-import dev.kernelgate.gateway.http.Responses;
-import dev.kernelgate.gateway.http.TokenAuth;
-import dev.kernelgate.gateway.http.TokenExtractor;
+import dev.kernelgate.http.HttpError;
+import dev.kernelgate.http.Responses;
+import dev.kernelgate.http.RouteOptions;
+import dev.kernelgate.http.Routes;
+import dev.kernelgate.http.TokenAuth;
+import dev.kernelgate.http.TokenExtractor;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -1,10 +1,10 @@
 package dev.kernelgate.runtime;
 
-import dev.kernelgate.gateway.DaemonThreads;
-import dev.kernelgate.gateway.Resources;
-import dev.kernelgate.gateway.http.HttpServer;
-import dev.kernelgate.gateway.http.HttpServerConfig;
-import dev.kernelgate.gateway.http.RunningServer;
+import dev.kernelgate.http.HttpServer;
+import dev.kernelgate.http.HttpServerConfig;
+import dev.kernelgate.http.Resources;
+import dev.kernelgate.http.RunningServer;
+import dev.kernelgate.kernels.DaemonThreads;
 import dev.kernelgate.runtime.config.ServerConfig;
 import dev.kernelgate.runtime.config.ServerSettings;
 import dev.kernelgate.runtime.spi.HostPathPolicy;

@@ -1,9 +1,9 @@
 package dev.kernelgate.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.http.Responses;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.http.Responses;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxState;
 import java.net.URLDecoder;

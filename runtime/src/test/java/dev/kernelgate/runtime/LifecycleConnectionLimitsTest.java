@@ -2,7 +2,7 @@ package dev.kernelgate.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kernelgate.gateway.http.ConnectionLimitsProbe;
+import dev.kernelgate.http.ConnectionLimitsProbe;
 import dev.kernelgate.runtime.config.LocalSettings;
 import dev.kernelgate.runtime.config.ServerConfig;
 import dev.kernelgate.runtime.config.ServerConfigLoader;

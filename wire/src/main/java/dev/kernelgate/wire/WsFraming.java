@@ -8,8 +8,4 @@ public interface WsFraming {
     WsFrame encode(ChannelMessage message);
 
     ChannelMessage decode(WsFrame frame) throws MalformedMessageException;
-
-    static WsFraming forSubprotocol(String subprotocol) {
-        return V1Framing.SUBPROTOCOL.equals(subprotocol) ? new V1Framing() : new LegacyFraming();
-    }
 }

@@ -98,8 +98,8 @@ class WsFramingTest {
         assertArrayEquals(m.header(), back.message().header());
         assertArrayEquals(m.content(), back.message().content());
         assertArrayEquals(b("buf"), back.message().buffers().get(0));
-        assertEquals(V1Framing.SUBPROTOCOL, WsFraming.forSubprotocol(V1Framing.SUBPROTOCOL).subprotocol());
-        assertNull(WsFraming.forSubprotocol(null).subprotocol());
+        assertEquals(V1Framing.SUBPROTOCOL, WsFramings.forSubprotocol(V1Framing.SUBPROTOCOL).subprotocol());
+        assertNull(WsFramings.forSubprotocol(null).subprotocol());
     }
 
     @Test

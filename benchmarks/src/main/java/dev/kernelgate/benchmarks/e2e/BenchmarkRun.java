@@ -13,7 +13,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -135,22 +134,22 @@ public final class BenchmarkRun {
                 KernelComparisons.run(bench, repo, only, results);
             }
             if (only.contains("concurrency")) {
-                step(bench, results, "concurrency (Kernelgate)",
+                Steps.run(bench, results, "concurrency (Kernelgate)",
                         () -> results.concurrency.add(ConcurrencyAndMemory.kernelgate(bench)));
-                step(bench, results, "concurrency (jupyter_server)",
+                Steps.run(bench, results, "concurrency (jupyter_server)",
                         () -> results.concurrency.add(ConcurrencyAndMemory.jupyterServer(bench)));
             }
             if (only.contains("execd")) {
-                step(bench, results, "execd", () -> results.execd = ExecdScenario.run(bench));
+                Steps.run(bench, results, "execd", () -> results.execd = ExecdScenario.run(bench));
             }
             if (only.contains("sandbox")) {
-                step(bench, results, "sandbox start (local runtime)", () -> SandboxStart.local(bench, results));
+                Steps.run(bench, results, "sandbox start (local runtime)", () -> SandboxStart.local(bench, results));
             }
             if (only.contains("fuzz")) {
-                step(bench, results, "fuzz", () -> Fuzzing.run(repo, options.smoke(), options.out(), progress));
+                Steps.run(bench, results, "fuzz", () -> Fuzzing.run(repo, options.smoke(), options.out(), progress));
             }
             if (only.contains("soak")) {
-                step(bench, results, "soak", () -> results.soak = Soak.run(bench,
+                Steps.run(bench, results, "soak", () -> results.soak = Soak.run(bench,
                         java.time.Duration.ofSeconds(options.soakSeconds() > 0 ? options.soakSeconds()
                                 : sizes.soakSeconds())));
             }
@@ -184,21 +183,6 @@ public final class BenchmarkRun {
         return options.only().contains(scenario);
     }
 
-    /** One scenario; a failure is reported in the results and the run goes on with the others. */
-    static void step(Bench bench, Results results, String name, Step step) {
-        bench.log("%s ...", name);
-        try {
-            step.run();
-        } catch (Exception e) {
-            bench.log("%s failed: %s", name, e);
-            results.failures.add(name + ": " + e);
-        }
-    }
-
-    @FunctionalInterface
-    interface Step {
-        void run() throws Exception;
-    }
 
     private static String header(String started, double minutes, Options options, Sizes sizes, Servers servers)
             throws IOException {
@@ -232,9 +216,5 @@ public final class BenchmarkRun {
         } catch (IOException ignored) {
             // a temp dir left behind is harmless
         }
-    }
-
-    static Map<String, String> prespawnSettings(String kernel) {
-        return Map.of("KG_PRESPAWN_COUNT", "1", "KG_DEFAULT_KERNEL_NAME", kernel);
     }
 }

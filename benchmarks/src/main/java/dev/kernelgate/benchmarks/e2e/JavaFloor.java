@@ -1,9 +1,9 @@
 package dev.kernelgate.benchmarks.e2e;
 
-import dev.kernelgate.gateway.kernel.Kernel;
-import dev.kernelgate.gateway.kernel.KernelManager;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
-import dev.kernelgate.gateway.kernel.KernelStartRequest;
+import dev.kernelgate.kernels.Kernel;
+import dev.kernelgate.kernels.KernelManager;
+import dev.kernelgate.kernels.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelStartRequest;
 import dev.kernelgate.kernelspecs.BundledKernels;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
 import dev.kernelgate.kernelspecs.KernelSpecSearchPath;

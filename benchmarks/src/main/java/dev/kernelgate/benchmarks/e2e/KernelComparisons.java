@@ -3,7 +3,6 @@ package dev.kernelgate.benchmarks.e2e;
 import dev.kernelgate.wire.ConnectionFile;
 import dev.kernelgate.wire.ConnectionInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +30,7 @@ final class KernelComparisons {
         Path work = bench.servers().work();
 
         if (rtt || iopub) {
-            BenchmarkRun.step(bench, results, "direct ZMQ, jupyter_client, ipykernel", () -> {
+            Steps.run(bench, results, "direct ZMQ, jupyter_client, ipykernel", () -> {
                 PythonFloor.Result floor = PythonFloor.run(repo, work, PYTHON, rtt ? sizes.rttWarmup() : 0,
                         rtt ? sizes.rttSamples() : 0, iopub ? IopubCase.codes(pyCases) : Map.of());
                 if (rtt) {
@@ -42,7 +41,7 @@ final class KernelComparisons {
                 }
             });
         }
-        BenchmarkRun.step(bench, results, "Java floor, Kernelgate and jupyter_server", () -> {
+        Steps.run(bench, results, "Java floor, Kernelgate and jupyter_server", () -> {
             try (ServerProcess kg = bench.servers().kernelgate("kernelgate", Map.of());
                  ServerProcess js = bench.servers().jupyterServer("jupyter_server-stock", false)) {
                 for (String kernel : List.of(PYTHON, JAVA)) {
@@ -76,10 +75,10 @@ final class KernelComparisons {
             }
         });
         if (start) {
-            BenchmarkRun.step(bench, results, "Kernelgate, prespawned kernels", () -> {
+            Steps.run(bench, results, "Kernelgate, prespawned kernels", () -> {
                 for (String kernel : List.of(PYTHON, JAVA)) {
                     try (ServerProcess pooled = bench.servers().kernelgate("kernelgate-prespawn-" + kernel,
-                            BenchmarkRun.prespawnSettings(kernel))) {
+                            prespawnSettings(kernel))) {
                         results.starts.add(KernelStart.prespawned(bench, pooled, kernel,
                                 "Kernelgate, prespawned (" + kernel + ")"));
                     }
@@ -87,7 +86,7 @@ final class KernelComparisons {
             });
         }
         if (iopub) {
-            BenchmarkRun.step(bench, results, "jupyter_server, rate limit off", () -> {
+            Steps.run(bench, results, "jupyter_server, rate limit off", () -> {
                 try (ServerProcess js = bench.servers().jupyterServer("jupyter_server-no-limit", true)) {
                     results.iopub.addAll(IopubThroughput.overWebSocket(bench, js, PYTHON, false, Paths.JS_NO_LIMIT,
                             pyCases, ""));
@@ -128,5 +127,9 @@ final class KernelComparisons {
                 bench.rest().deleteKernel(js, jsId);
             }
         }
+    }
+
+    private static Map<String, String> prespawnSettings(String kernel) {
+        return Map.of("KG_PRESPAWN_COUNT", "1", "KG_DEFAULT_KERNEL_NAME", kernel);
     }
 }

@@ -1,7 +1,7 @@
 package dev.kernelgate.execd.code;
 
 import dev.kernelgate.execd.StreamEvent;
-import dev.kernelgate.gateway.http.EventStreamWriter;
+import dev.kernelgate.http.EventStreamWriter;
 import java.util.ArrayDeque;
 
 /**

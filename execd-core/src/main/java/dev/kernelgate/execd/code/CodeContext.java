@@ -1,6 +1,6 @@
 package dev.kernelgate.execd.code;
 
-import dev.kernelgate.gateway.kernel.KernelClient;
+import dev.kernelgate.kernels.KernelClient;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A code context: one kernel of the embedded manager and the client that runs code in it, one run at a time. */

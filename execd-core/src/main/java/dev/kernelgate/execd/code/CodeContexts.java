@@ -2,11 +2,11 @@ package dev.kernelgate.execd.code;
 
 import dev.kernelgate.execd.ExecdErrorCode;
 import dev.kernelgate.execd.ExecdException;
-import dev.kernelgate.gateway.kernel.Kernel;
-import dev.kernelgate.gateway.kernel.KernelClient;
-import dev.kernelgate.gateway.kernel.KernelManager;
-import dev.kernelgate.gateway.kernel.KernelStartException;
-import dev.kernelgate.gateway.kernel.KernelStartRequest;
+import dev.kernelgate.kernels.Kernel;
+import dev.kernelgate.kernels.KernelClient;
+import dev.kernelgate.kernels.KernelManager;
+import dev.kernelgate.kernels.KernelStartException;
+import dev.kernelgate.kernels.KernelStartRequest;
 import dev.kernelgate.kernelspecs.KernelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ public final class CodeContexts implements AutoCloseable {
     private CompletableFuture<CodeContext> start(String language, String cwd, KernelStartRequest request) {
         String id = UUID.randomUUID().toString();
         return manager.startAndWait(request)
-                .thenCompose(Kernel::newClient)
+                .thenCompose(KernelClient::connect)
                 .orTimeout(startTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((client, error) -> {
                     if (error != null) {

@@ -1,7 +1,7 @@
 package dev.kernelgate.execd.command;
 
 import dev.kernelgate.execd.ExecdErrorCode;
-import dev.kernelgate.gateway.http.HttpError;
+import dev.kernelgate.http.HttpError;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 

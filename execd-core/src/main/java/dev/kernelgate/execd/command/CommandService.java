@@ -1,8 +1,8 @@
 package dev.kernelgate.execd.command;
 
-import dev.kernelgate.gateway.DaemonThreads;
 import dev.kernelgate.execd.ExecdConfig;
 import dev.kernelgate.execd.ExecdErrorCode;
+import dev.kernelgate.kernels.DaemonThreads;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package dev.kernelgate.execd.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.http.Responses;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.http.Responses;
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package dev.kernelgate.execd.files;
 
-import dev.kernelgate.gateway.http.BodyWriter;
+import dev.kernelgate.http.BodyWriter;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InterruptedIOException;

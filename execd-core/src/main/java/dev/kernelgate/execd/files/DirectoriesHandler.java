@@ -1,8 +1,8 @@
 package dev.kernelgate.execd.files;
 
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.http.Responses;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.http.Responses;
 import java.util.List;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package dev.kernelgate.execd.files;
 
 import dev.kernelgate.execd.ExecdErrorCode;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.http.Responses;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.http.Responses;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;

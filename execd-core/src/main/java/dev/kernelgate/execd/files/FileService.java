@@ -1,7 +1,7 @@
 package dev.kernelgate.execd.files;
 
 import dev.kernelgate.execd.ExecdConfig;
-import dev.kernelgate.gateway.http.HttpError;
+import dev.kernelgate.http.HttpError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -24,7 +24,6 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -253,7 +252,7 @@ public final class FileService {
             throw FsErrors.runtime("error searching files. invalid pattern " + pattern + ": " + e.getMessage());
         }
         List<FileInfo> found = new ArrayList<>();
-        Visitor matching = (path, info) -> {
+        EntryVisitor matching = (path, info) -> {
             if (!"directory".equals(info.type()) && glob.matches(path.getFileName() == null ? ""
                     : path.getFileName().toString())) {
                 found.add(info);
@@ -300,7 +299,7 @@ public final class FileService {
                 }
                 byte[] content = Files.readAllBytes(path);
                 int[] count = new int[1];
-                byte[] updated = replaceAll(content, old, replacement, count);
+                byte[] updated = ContentReplacement.replaceAll(content, old, replacement, count);
                 Files.write(path, updated);
                 counts.put(e.getKey(), count[0]);
             } catch (IOException failure) {
@@ -310,40 +309,6 @@ public final class FileService {
         return counts;
     }
 
-    static byte[] replaceAll(byte[] content, byte[] old, byte[] replacement, int[] count) {
-        java.io.ByteArrayOutputStream out = null;
-        int from = 0;
-        int i = indexOf(content, old, 0);
-        while (i >= 0) {
-            if (out == null) {
-                out = new java.io.ByteArrayOutputStream(content.length + 16);
-            }
-            out.write(content, from, i - from);
-            out.write(replacement, 0, replacement.length);
-            count[0]++;
-            from = i + old.length;
-            i = indexOf(content, old, from);
-        }
-        if (out == null) {
-            return content;
-        }
-        out.write(content, from, content.length - from);
-        return out.toByteArray();
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        int last = haystack.length - needle.length;
-        byte first = needle[0];
-        for (int i = from; i <= last; i++) {
-            if (haystack[i] != first) {
-                continue;
-            }
-            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
-                return i;
-            }
-        }
-        return -1;
-    }
 
     // ---- directories ----
 
@@ -498,16 +463,12 @@ public final class FileService {
         }
     }
 
-    interface Visitor {
-        void visit(Path path, FileInfo info);
-    }
-
     /**
      * Pre-order walk in name order (UTF-8 byte order, as Go's {@code os.ReadDir}), not following links, down to
      * {@code maxDepth} levels below {@code root}. With {@code includeRoot} the root itself is visited first
      * (Go's {@code filepath.Walk}).
      */
-    void walkSorted(Path root, int maxDepth, boolean includeRoot, Visitor visitor) throws IOException {
+    void walkSorted(Path root, int maxDepth, boolean includeRoot, EntryVisitor visitor) throws IOException {
         if (includeRoot) {
             FileInfo info = infos.read(root);
             visitor.visit(root, info);
@@ -518,7 +479,7 @@ public final class FileService {
         walkChildren(root, 0, maxDepth, visitor);
     }
 
-    private void walkChildren(Path dir, int depth, int maxDepth, Visitor visitor) throws IOException {
+    private void walkChildren(Path dir, int depth, int maxDepth, EntryVisitor visitor) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path child : stream) {
@@ -527,7 +488,7 @@ public final class FileService {
         } catch (NoSuchFileException e) {
             return; // vanished meanwhile
         }
-        children.sort(FileService::compareNames);
+        children.sort(NameOrder::compare);
         for (Path child : children) {
             FileInfo info;
             try {
@@ -542,11 +503,6 @@ public final class FileService {
         }
     }
 
-    static int compareNames(Path a, Path b) {
-        byte[] x = a.getFileName().toString().getBytes(StandardCharsets.UTF_8);
-        byte[] y = b.getFileName().toString().getBytes(StandardCharsets.UTF_8);
-        return Arrays.compareUnsigned(x, y);
-    }
 
     /** Lookups of owner and group names; a missing name is an error (upstream after 06-12). */
     static UserPrincipal lookupUser(String name) throws IOException {

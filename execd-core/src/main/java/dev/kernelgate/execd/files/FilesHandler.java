@@ -1,11 +1,11 @@
 package dev.kernelgate.execd.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kernelgate.gateway.http.BodySource;
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.http.Responses;
-import dev.kernelgate.gateway.http.RouteOptions;
+import dev.kernelgate.http.BodySource;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.http.Responses;
+import dev.kernelgate.http.RouteOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -170,7 +170,7 @@ public final class FilesHandler {
             Path path;
             try {
                 path = service.paths().resolveFollowing(raw);
-            } catch (dev.kernelgate.gateway.http.HttpError e) {
+            } catch (dev.kernelgate.http.HttpError e) {
                 if (e.status() == 500) {
                     throw FsErrors.runtime("error resolving file path: " + raw + ". " + e.message());
                 }

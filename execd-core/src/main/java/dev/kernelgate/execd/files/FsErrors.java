@@ -1,7 +1,7 @@
 package dev.kernelgate.execd.files;
 
 import dev.kernelgate.execd.ExecdErrorCode;
-import dev.kernelgate.gateway.http.HttpError;
+import dev.kernelgate.http.HttpError;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;

@@ -2,8 +2,8 @@ package dev.kernelgate.execd.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kernelgate.gateway.http.HttpError;
-import dev.kernelgate.gateway.http.Request;
+import dev.kernelgate.http.HttpError;
+import dev.kernelgate.http.Request;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.kernelgate.execd.files;
 
-import dev.kernelgate.gateway.http.BodySource;
+import dev.kernelgate.http.BodySource;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.kernelgate.execd.files;
 
-import dev.kernelgate.gateway.http.HttpError;
+import dev.kernelgate.http.HttpError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -77,7 +77,7 @@ final class PathWalker {
      * Walks to {@code abs} (absolute, normalized). Links on the way are followed by walking again to their target,
      * which must be under a root; with {@code followFinal} a link at the last component is followed too.
      *
-     * @throws dev.kernelgate.gateway.http.HttpError 403 {@value FsErrors#FS_002} when the path or a link leads
+     * @throws dev.kernelgate.http.HttpError 403 {@value FsErrors#FS_002} when the path or a link leads
      *                                               outside the roots
      * @throws IOException                           a missing component, a non-directory on the way, ...
      */

@@ -105,7 +105,7 @@ final class RootedFiles {
             byte[] content = new byte[in.position()];
             in.flip().get(content);
             int[] count = new int[1];
-            byte[] updated = FileService.replaceAll(content, old, replacement, count);
+            byte[] updated = ContentReplacement.replaceAll(content, old, replacement, count);
             ByteBuffer out = ByteBuffer.wrap(updated);
             long pos = 0;
             while (out.hasRemaining()) {
@@ -230,14 +230,14 @@ final class RootedFiles {
         return r;
     }
 
-    /** Walker-ordered entries under an open directory, as {@link FileService#walkSorted}. */
+    /** Walker-ordered entries under an open directory, as {@code FileService.walkSorted}. */
     void walkChildren(SecureDirectoryStream<Path> dir, Path shown, Path walked, int depth, int maxDepth,
-            FileService.Visitor visitor) throws IOException {
+            EntryVisitor visitor) throws IOException {
         List<Path> names = new ArrayList<>();
         for (Path child : dir) {
             names.add(child.getFileName());
         }
-        names.sort(FileService::compareNames);
+        names.sort(NameOrder::compare);
         for (Path name : names) {
             BasicFileAttributes a;
             FileInfo info;

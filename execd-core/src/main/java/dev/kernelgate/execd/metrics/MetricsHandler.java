@@ -1,9 +1,9 @@
 package dev.kernelgate.execd.metrics;
 
-import dev.kernelgate.gateway.http.BodyWriter;
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.http.Responses;
+import dev.kernelgate.http.BodyWriter;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.http.Responses;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kernelgate.execd.StreamEvent;
-import dev.kernelgate.gateway.http.BodyWriter;
-import dev.kernelgate.gateway.http.EventStreamWriter;
-import dev.kernelgate.gateway.http.JsonCodec;
-import dev.kernelgate.gateway.http.Responses;
+import dev.kernelgate.http.BodyWriter;
+import dev.kernelgate.http.EventStreamWriter;
+import dev.kernelgate.http.JsonCodec;
+import dev.kernelgate.http.Responses;
 import dev.kernelgate.wire.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,11 +1,11 @@
 package dev.kernelgate.execd.files;
 
-import dev.kernelgate.gateway.http.CodeMessageErrorRenderer;
-import dev.kernelgate.gateway.http.HttpServer;
-import dev.kernelgate.gateway.http.HttpServerConfig;
-import dev.kernelgate.gateway.http.Responses;
-import dev.kernelgate.gateway.http.Routes;
-import dev.kernelgate.gateway.http.RunningServer;
+import dev.kernelgate.http.CodeMessageErrorRenderer;
+import dev.kernelgate.http.HttpServer;
+import dev.kernelgate.http.HttpServerConfig;
+import dev.kernelgate.http.Responses;
+import dev.kernelgate.http.Routes;
+import dev.kernelgate.http.RunningServer;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

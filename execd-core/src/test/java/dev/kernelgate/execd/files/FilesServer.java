@@ -2,11 +2,11 @@ package dev.kernelgate.execd.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kernelgate.gateway.http.CodeMessageErrorRenderer;
-import dev.kernelgate.gateway.http.HttpServer;
-import dev.kernelgate.gateway.http.HttpServerConfig;
-import dev.kernelgate.gateway.http.Routes;
-import dev.kernelgate.gateway.http.RunningServer;
+import dev.kernelgate.http.CodeMessageErrorRenderer;
+import dev.kernelgate.http.HttpServer;
+import dev.kernelgate.http.HttpServerConfig;
+import dev.kernelgate.http.Routes;
+import dev.kernelgate.http.RunningServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kernelgate.gateway.http.HttpError;
+import dev.kernelgate.http.HttpError;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

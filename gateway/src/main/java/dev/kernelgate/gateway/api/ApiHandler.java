@@ -1,9 +1,9 @@
 package dev.kernelgate.gateway.api;
 
-import dev.kernelgate.gateway.http.HttpError;
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.http.Responses;
+import dev.kernelgate.http.HttpError;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.http.Responses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,13 +1,15 @@
 package dev.kernelgate.gateway.api;
 
 import dev.kernelgate.gateway.KernelService;
-import dev.kernelgate.gateway.http.HttpError;
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.WebSocketAcceptance;
-import dev.kernelgate.gateway.http.WebSocketRouteHandler;
-import dev.kernelgate.gateway.kernel.Kernel;
+import dev.kernelgate.http.HttpError;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.WebSocketAcceptance;
+import dev.kernelgate.http.WebSocketRouteHandler;
+import dev.kernelgate.kernels.Kernel;
+import dev.kernelgate.kernels.KernelConnection;
 import dev.kernelgate.wire.V1Framing;
 import dev.kernelgate.wire.WsFraming;
+import dev.kernelgate.wire.WsFramings;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -40,7 +42,7 @@ public final class ChannelsHandler implements WebSocketRouteHandler {
         }
         String subprotocol = request.webSocketSubprotocols().contains(V1Framing.SUBPROTOCOL)
                 ? V1Framing.SUBPROTOCOL : null;
-        WsFraming framing = WsFraming.forSubprotocol(subprotocol);
+        WsFraming framing = WsFramings.forSubprotocol(subprotocol);
         String key = id + ":" + sessionId;
 
         ChannelsSession created = new ChannelsSession(kernel, sessionId, kernels, s -> sessions.remove(s.key(), s));
@@ -52,7 +54,7 @@ public final class ChannelsHandler implements WebSocketRouteHandler {
             sessions.values().stream()
                     .filter(s -> s != created && s.kernel() == kernel && s.isBuffering())
                     .forEach(ChannelsSession::end);
-            kernel.connect(sessionId, created).whenComplete((connection, error) -> {
+            KernelConnection.open(kernel, sessionId, created).whenComplete((connection, error) -> {
                 if (error != null) {
                     created.connectFailed(error);
                     created.end();

@@ -1,10 +1,10 @@
 package dev.kernelgate.gateway.api;
 
 import dev.kernelgate.gateway.KernelService;
-import dev.kernelgate.gateway.http.WebSocketListener;
-import dev.kernelgate.gateway.http.WebSocketSession;
-import dev.kernelgate.gateway.kernel.Kernel;
-import dev.kernelgate.gateway.kernel.KernelConnection;
+import dev.kernelgate.http.WebSocketListener;
+import dev.kernelgate.http.WebSocketSession;
+import dev.kernelgate.kernels.Kernel;
+import dev.kernelgate.kernels.KernelConnection;
 import dev.kernelgate.wire.Channel;
 import dev.kernelgate.wire.ChannelMessage;
 import dev.kernelgate.wire.Header;
@@ -18,8 +18,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;

@@ -1,12 +1,12 @@
 package dev.kernelgate.gateway.api;
 
 import dev.kernelgate.gateway.KernelService;
-import dev.kernelgate.gateway.http.ErrorRenderer;
-import dev.kernelgate.gateway.http.HttpError;
-import dev.kernelgate.gateway.http.ReasonMessageErrorRenderer;
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.kernel.KernelStartException;
+import dev.kernelgate.http.ErrorRenderer;
+import dev.kernelgate.http.HttpError;
+import dev.kernelgate.http.ReasonMessageErrorRenderer;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.kernels.KernelStartException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

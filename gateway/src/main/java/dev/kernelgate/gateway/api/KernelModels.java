@@ -2,7 +2,7 @@ package dev.kernelgate.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kernelgate.gateway.KernelService;
-import dev.kernelgate.gateway.kernel.Kernel;
+import dev.kernelgate.kernels.Kernel;
 import dev.kernelgate.wire.Header;
 import dev.kernelgate.wire.Json;
 

@@ -2,11 +2,11 @@ package dev.kernelgate.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kernelgate.gateway.KernelService;
-import dev.kernelgate.gateway.http.HttpError;
-import dev.kernelgate.gateway.http.Request;
-import dev.kernelgate.gateway.http.Response;
-import dev.kernelgate.gateway.http.Responses;
-import dev.kernelgate.gateway.http.StaticFiles;
+import dev.kernelgate.http.HttpError;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.http.Response;
+import dev.kernelgate.http.Responses;
+import dev.kernelgate.http.StaticFiles;
 import dev.kernelgate.kernelspecs.KernelSpec;
 import dev.kernelgate.kernelspecs.KernelSpecCatalog;
 import dev.kernelgate.wire.Json;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kernelgate.gateway.GatewaySettings;
 import dev.kernelgate.gateway.KernelGatewayServer;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

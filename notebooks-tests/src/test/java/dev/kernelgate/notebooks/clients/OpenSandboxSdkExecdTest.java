@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kernelgate.execd.ExecdConfig;
 import dev.kernelgate.execd.ExecdServer;
 import dev.kernelgate.execd.ExecdSettings;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kernelgate.gateway.kernel.Kernel;
+import dev.kernelgate.kernels.Kernel;
 import dev.kernelgate.notebooks.GatewayFixture;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.kernelgate.runtime.config;
 
-import dev.kernelgate.gateway.http.ConnectionLimits;
+import dev.kernelgate.http.ConnectionLimits;
 import java.nio.file.Path;
 
 /**

@@ -2,7 +2,7 @@ package dev.kernelgate.runtime.docker;
 
 import dev.kernelgate.execd.ExecdServer;
 import dev.kernelgate.execd.ExecdSettings;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

@@ -91,7 +91,7 @@ final class BatchSandboxWorkload implements SandboxWorkload {
     public List<RecoveredSandbox> recover(List<Pod> managedPods) {
         // One list of the controller's Pods (they carry the template's labels), not one request per sandbox.
         Map<String, Pod> podsById = new HashMap<>();
-        managedPods.stream().filter(KubernetesRuntime::adoptable)
+        managedPods.stream().filter(PodMetadata::adoptable)
                 .forEach(p -> podsById.putIfAbsent(p.getMetadata().getLabels().get(PodMetadata.ID), p));
         return call("list BatchSandboxes", () -> batches()
                 .withLabel(PodMetadata.MANAGED_BY, PodMetadata.MANAGER).list().getItems()).stream()

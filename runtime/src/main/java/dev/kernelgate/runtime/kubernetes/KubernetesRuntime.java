@@ -161,12 +161,6 @@ public final class KubernetesRuntime implements SandboxRuntime {
         return found;
     }
 
-    /** A sandbox Pod, and not one already being deleted (a delete that raced the restart): it is on its way out. */
-    static boolean adoptable(Pod pod) {
-        return pod.getMetadata().getLabels() != null && pod.getMetadata().getLabels().containsKey(PodMetadata.ID)
-                && pod.getMetadata().getDeletionTimestamp() == null;
-    }
-
     private List<Pod> managedPods() {
         return KubernetesErrors.call("list sandbox Pods", settings.namespace(), () -> client.pods()
                 .inNamespace(settings.namespace())

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * What a sandbox Pod carries in its metadata. Labels: the user's metadata as plain labels (as upstream), the sandbox
- * id and a managed-by mark that {@link KubernetesRuntime#recover()} selects on. Annotations: the deadline (upstream's
+ * id and a managed-by mark that {@code KubernetesRuntime.recover()} selects on. Annotations: the deadline (upstream's
  * {@code opensandbox.io/expires-at}, or {@code manual-cleanup}), and what a restarted server needs to adopt the Pod
  * (creation time, entrypoint) — annotations because label values cannot hold timestamps or JSON.
  */
@@ -85,5 +85,11 @@ final class PodMetadata {
                 Map.of(), userMetadata(meta.getLabels()), ResourceLimits.none(), null, List.of(), null, false,
                 Map.of(), created == null ? Instant.EPOCH : Instant.parse(created),
                 expires == null ? null : Instant.parse(expires));
+    }
+
+    /** A sandbox Pod, and not one already being deleted (a delete that raced the restart): it is on its way out. */
+    static boolean adoptable(Pod pod) {
+        return pod.getMetadata().getLabels() != null && pod.getMetadata().getLabels().containsKey(ID)
+                && pod.getMetadata().getDeletionTimestamp() == null;
     }
 }

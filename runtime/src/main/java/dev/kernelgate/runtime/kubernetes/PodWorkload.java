@@ -63,7 +63,7 @@ final class PodWorkload implements SandboxWorkload {
     @Override
     public List<RecoveredSandbox> recover(List<Pod> managedPods) {
         return managedPods.stream()
-                .filter(KubernetesRuntime::adoptable)
+                .filter(PodMetadata::adoptable)
                 .map(p -> new RecoveredSandbox(PodMetadata.spec(p), PodStates.of(p)))
                 .toList();
     }

@@ -25,8 +25,6 @@ final class ChildLauncher {
             "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM", "JAVA_HOME", "JUPYTER_PATH",
             "PYDEVD_DISABLE_FILE_VALIDATION");
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String TLS_CERT_PROPERTY = "kernelgate.execd.tls.cert";
-    static final String TLS_KEY_PROPERTY = "kernelgate.execd.tls.key";
 
     /** PEM files a child's execd serves TLS with: the server's own, so clients trust both alike. */
     record TlsFiles(Path cert, Path key) {
@@ -115,8 +113,8 @@ final class ChildLauncher {
         archive.ifPresent(a -> options.addAll(mode == Mode.TRAIN ? a.trainOptions() : a.useOptions()));
         options.add("-Djava.io.tmpdir=" + dir.tmp());
         if (tls != null) {
-            options.add("-D" + TLS_CERT_PROPERTY + "=" + tls.cert().toAbsolutePath());
-            options.add("-D" + TLS_KEY_PROPERTY + "=" + tls.key().toAbsolutePath());
+            options.add("-D" + SandboxExecdMain.TLS_CERT_PROPERTY + "=" + tls.cert().toAbsolutePath());
+            options.add("-D" + SandboxExecdMain.TLS_KEY_PROPERTY + "=" + tls.key().toAbsolutePath());
         }
         List<String> args = mode == Mode.COLD ? List.of(dir.root().toString())
                 : List.of(dir.root().toString(), "warm");

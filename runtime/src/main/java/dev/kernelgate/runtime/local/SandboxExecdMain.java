@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kernelgate.execd.ExecdConfig;
 import dev.kernelgate.execd.ExecdServer;
 import dev.kernelgate.execd.ExecdSettings;
-import dev.kernelgate.gateway.kernel.KernelManagerConfig;
+import dev.kernelgate.kernels.KernelManagerConfig;
 import dev.kernelgate.runtime.tls.PemFiles;
 import dev.kernelgate.runtime.tls.TlsContexts;
 import java.io.BufferedReader;
@@ -31,6 +31,10 @@ import java.util.Map;
  * exits. End of stdin before an assignment (the server went away, or drained its pool) ends the child.
  */
 public final class SandboxExecdMain {
+    /** System properties naming the PEM certificate and key execd serves HTTPS with (set by the launcher). */
+    static final String TLS_CERT_PROPERTY = "kernelgate.execd.tls.cert";
+    static final String TLS_KEY_PROPERTY = "kernelgate.execd.tls.key";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SandboxExecdMain() {
@@ -86,8 +90,8 @@ public final class SandboxExecdMain {
         ExecdConfig config = ExecdSettings.parse(env, List.of("--host", "127.0.0.1", "--port", "0"));
         ExecdServer server = new ExecdServer(config, env, KernelManagerConfig.defaults(env));
         // System properties rather than variables: the sandbox's commands inherit the environment.
-        String cert = System.getProperty(ChildLauncher.TLS_CERT_PROPERTY);
-        String key = System.getProperty(ChildLauncher.TLS_KEY_PROPERTY);
+        String cert = System.getProperty(TLS_CERT_PROPERTY);
+        String key = System.getProperty(TLS_KEY_PROPERTY);
         if (cert != null && key != null) {
             server = server.withTls(TlsContexts.server(PemFiles.privateKey(Path.of(key)),
                     PemFiles.certificates(Path.of(cert))));
@@ -98,7 +102,7 @@ public final class SandboxExecdMain {
     /** One execd start, a {@code /ping} through it and a stop: what a sandbox's start needs, loaded in advance. */
     private static void warmUp() {
         try (ExecdServer.Running execd = startExecd(System.getenv());
-             Socket socket = System.getProperty(ChildLauncher.TLS_CERT_PROPERTY) == null
+             Socket socket = System.getProperty(TLS_CERT_PROPERTY) == null
                      ? new Socket("127.0.0.1", execd.port())
                      : javax.net.ssl.SSLSocketFactory.getDefault().createSocket("127.0.0.1", execd.port())) {
             OutputStream out = socket.getOutputStream();

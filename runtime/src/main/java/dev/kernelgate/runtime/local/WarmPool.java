@@ -1,6 +1,6 @@
 package dev.kernelgate.runtime.local;
 
-import dev.kernelgate.gateway.DaemonThreads;
+import dev.kernelgate.kernels.DaemonThreads;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;

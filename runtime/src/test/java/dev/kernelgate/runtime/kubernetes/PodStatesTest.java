@@ -56,9 +56,9 @@ class PodStatesTest {
     void recoveryAdoptsSandboxPodsButNotOnesBeingDeleted() {
         // The mock API server drops deletion marks, so this case is checked on the Pod objects themselves.
         Pod sandbox = new SandboxPods(PodFixtures.settings()).pod(PodFixtures.spec());
-        assertTrue(KubernetesRuntime.adoptable(sandbox));
+        assertTrue(PodMetadata.adoptable(sandbox));
         sandbox.getMetadata().setDeletionTimestamp("2026-11-26T18:30:00Z");
-        assertFalse(KubernetesRuntime.adoptable(sandbox));
-        assertFalse(KubernetesRuntime.adoptable(pod(null)), "a Pod without the sandbox id label");
+        assertFalse(PodMetadata.adoptable(sandbox));
+        assertFalse(PodMetadata.adoptable(pod(null)), "a Pod without the sandbox id label");
     }
 }

@@ -1,0 +1,95 @@
+package dev.kernelgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS with Netty's JDK provider: JSON and a file sent as chunks (the zero-copy path cannot encrypt). */
+class TlsTest {
+
+    private static final char[] PASSWORD = "changeit".toCharArray();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesJsonAndFilesOverTls() throws Exception {
+        KeyStore keyStore = selfSigned();
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keyStore, PASSWORD);
+        SslContext tls = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(keyStore);
+        SSLContext clientTls = SSLContext.getInstance("TLS");
+        clientTls.init(null, tmf.getTrustManagers(), null);
+
+        byte[] big = new byte[3 * 1024 * 1024 + 5];
+        Arrays.fill(big, (byte) 3);
+        Path file = Files.write(dir.resolve("big.bin"), big);
+        Routes routes = Routes.builder()
+                .get("/api", r -> Responses.json(Map.of("secure", r.isSecure())))
+                .get("/big", r -> Responses.file(file))
+                .build();
+        ExecutorService blocking = Executors.newFixedThreadPool(2);
+        try (RunningServer server = new HttpServer(HttpServerConfig.of("127.0.0.1", 0).withTls(tls), routes, blocking)
+                .start()) {
+            HttpClient client = HttpClient.newBuilder().sslContext(clientTls).version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            String base = "https://127.0.0.1:" + server.port();
+            HttpResponse<String> api = client.send(HttpRequest.newBuilder(URI.create(base + "/api")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"secure\":true}", api.body());
+            HttpResponse<byte[]> download = client.send(HttpRequest.newBuilder(URI.create(base + "/big")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, download.statusCode());
+            assertEquals(big.length, download.body().length);
+            HttpResponse<byte[]> range = client.send(HttpRequest.newBuilder(URI.create(base + "/big"))
+                    .header("Range", "bytes=-10").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(206, range.statusCode());
+            assertEquals(10, range.body().length);
+        } finally {
+            blocking.shutdownNow();
+        }
+    }
+
+    /** A throwaway key pair for 127.0.0.1, made with the JDK's keytool (no key material in the repo). */
+    private KeyStore selfSigned() throws Exception {
+        Path store = dir.resolve("server.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, PASSWORD);
+        }
+        return ks;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.kernelgate.http.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kernelgate.http.HttpServer;
+import dev.kernelgate.http.HttpServerConfig;
+import dev.kernelgate.http.ProxyOptions;
+import dev.kernelgate.http.Responses;
+import dev.kernelgate.http.Routes;
+import dev.kernelgate.http.RunningServer;
+import dev.kernelgate.http.WebSocketAcceptance;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A proxy served over TLS (the lifecycle server's case): plain targets behind it, HTTP and WebSocket. */
+@Timeout(60)
+class PortProxyTlsTest {
+
+    private static final char[] PASSWORD = "changeit".toCharArray();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void proxiesOverTls() throws Exception {
+        KeyStore keyStore = selfSigned();
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keyStore, PASSWORD);
+        SslContext tls = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(keyStore);
+        SSLContext clientTls = SSLContext.getInstance("TLS");
+        clientTls.init(null, tmf.getTrustManagers(), null);
+
+        try (ProxyFixture fx = new ProxyFixture();
+             RunningServer secure = new HttpServer(HttpServerConfig.of("127.0.0.1", 0).withTls(tls),
+                     Routes.builder()
+                             .proxy("/proxy/{port}", ProxyOptions.defaults())
+                             .get("/who", r -> Responses.json(Map.of("secure", r.isSecure(),
+                                     "proto", String.valueOf(r.header("X-Forwarded-Proto")))))
+                             .ws("/ws", r -> WebSocketAcceptance.of(null, new ProxyFixture.Echo("tls:")).completed())
+                             .build(), fx.blocking).start()) {
+            HttpClient client = HttpClient.newBuilder().sslContext(clientTls).version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            String base = "https://127.0.0.1:" + secure.port() + "/proxy/";
+            ObjectMapper json = new ObjectMapper();
+
+            HttpResponse<String> echo = client.send(HttpRequest.newBuilder(
+                    URI.create(base + fx.upstreamPort() + "/echo?x=1")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, echo.statusCode(), echo.body());
+            JsonNode headers = json.readTree(echo.body()).get("headers");
+            assertEquals("https", headers.get("x-forwarded-proto").asText());
+
+            long size = 5L * 1024 * 1024 + 3;
+            HttpResponse<InputStream> download = client.send(HttpRequest.newBuilder(
+                    URI.create(base + fx.upstreamPort() + "/download?size=" + size)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            long offset = 0;
+            try (InputStream in = download.body()) {
+                int b;
+                byte[] buf = new byte[64 * 1024];
+                while ((b = in.read(buf)) > 0) {
+                    for (int i = 0; i < b; i++) {
+                        assertEquals(ProxyFixture.pattern(offset++), buf[i]);
+                    }
+                }
+            }
+            assertEquals(size, offset);
+
+            HttpResponse<String> self = client.send(HttpRequest.newBuilder(
+                    URI.create(base + secure.port() + "/who")).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode who = json.readTree(self.body());
+            assertEquals(true, who.get("secure").asBoolean(), "in-process: still the TLS connection");
+            assertEquals("https", who.get("proto").asText());
+
+            for (int port : new int[] {fx.upstreamPort(), secure.port()}) {
+                PortProxyWebSocketTest.Collector c = new PortProxyWebSocketTest.Collector();
+                WebSocket ws = client.newWebSocketBuilder().buildAsync(
+                        URI.create("wss://127.0.0.1:" + secure.port() + "/proxy/" + port + "/ws"), c)
+                        .get(20, TimeUnit.SECONDS);
+                ws.sendText("hi", true).get(10, TimeUnit.SECONDS);
+                assertEquals(port == secure.port() ? "tls:hi" : "up:hi", c.next());
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+                assertEquals(WebSocket.NORMAL_CLOSURE, c.next());
+            }
+        }
+    }
+
+    /** A throwaway key pair for 127.0.0.1, made with the JDK's keytool (no key material in the repo). */
+    private KeyStore selfSigned() throws Exception {
+        Path store = dir.resolve("server.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, PASSWORD);
+        }
+        return ks;
+    }
+}

@@ -1,8 +1,0 @@
-package dev.kernelgate.kernelspecs.java;
-
-import dev.kernelgate.wire.Channel;
-import java.util.List;
-
-/** A signed, framed message waiting for the socket thread to send it on {@code channel}. */
-record Outgoing(Channel channel, List<byte[]> frames) {
-}
