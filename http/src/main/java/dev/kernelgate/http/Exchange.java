@@ -144,19 +144,10 @@ final class Exchange implements ResponseSink {
             return;
         }
         renderingError = true;
-        Response rendered;
-        try {
-            rendered = errors.render(error, request);
-        } catch (RuntimeException e) {
-            log.error("Error renderer failed for {}", request, e);
-            rendered = null;
-        }
-        if (!(rendered instanceof Response.Full) && !(rendered instanceof Response.Json)) {
+        Response rendered = Failures.render(errors, error, request);
+        if (rendered == null) {
             writePlainError(error.status());
             return;
-        }
-        for (Header h : error.headers()) {
-            rendered = rendered.withHeader(h.name(), h.value());
         }
         sendNow(rendered);
     }

@@ -33,6 +33,27 @@ final class Failures {
         return HttpError.unexpected(cause);
     }
 
+    /**
+     * {@code error} in the face's format, with the error's own headers; null when the renderer fails or renders
+     * something other than a full or JSON response (the caller then answers with the bare status).
+     */
+    static Response render(ErrorRenderer errors, HttpError error, Request request) {
+        Response rendered;
+        try {
+            rendered = errors.render(error, request);
+        } catch (RuntimeException e) {
+            log.error("Error renderer failed for {}", request, e);
+            return null;
+        }
+        if (!(rendered instanceof Response.Full) && !(rendered instanceof Response.Json)) {
+            return null;
+        }
+        for (Header h : error.headers()) {
+            rendered = rendered.withHeader(h.name(), h.value());
+        }
+        return rendered;
+    }
+
     /** Futures wrap the handler's real exception; the face wants to see that one. */
     static Throwable unwrap(Throwable t) {
         Throwable current = t;

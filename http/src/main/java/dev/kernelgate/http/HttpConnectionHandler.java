@@ -18,14 +18,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,15 +48,12 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private enum Phase { HEAD, BODY, DISCARD, STREAM }
 
     /** The request target split once: where routing looks and what handlers read. */
-    private record Target(String rawPath, Map<String, List<String>> query) {
-    }
-
     private final ServerContext server;
     private final ArrayDeque<HttpObject> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEAD;
     private HttpRequest head;
-    private Target target;
+    private RequestTarget target;
     private Resolution resolution;
     private CompositeByteBuf body;
     private long bodyLimit;
@@ -119,9 +114,9 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         try {
-            target = parseTarget(request.uri());
+            target = RequestTarget.parse(request.uri(), true);
         } catch (IllegalArgumentException e) {
-            target = new Target("/", Map.of());
+            target = RequestTarget.ROOT;
             resolution = new Resolution.NotFound();
             rejectEarly(HttpError.badRequest("Malformed request target"), false);
             return;
@@ -275,7 +270,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         held.forEach(ReferenceCountUtil::release);
         held.clear();
         if (target == null || head.decoderResult().isFailure()) {
-            target = new Target("/", Map.of());
+            target = RequestTarget.ROOT;
         }
         Request request = newRequest(Unpooled.EMPTY_BUFFER, new Resolution.NotFound());
         newExchange(request, Unpooled.EMPTY_BUFFER, false, new Resolution.NotFound())
@@ -343,19 +338,6 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (held.isEmpty() && ctx.channel().isActive()) {
             ctx.channel().config().setAutoRead(true);
         }
-    }
-
-    private static Target parseTarget(String uri) {
-        String u = uri;
-        // Absolute-form targets (proxies) carry scheme and authority; routing wants the path only.
-        if (u.startsWith("http://") || u.startsWith("https://")) {
-            int slash = u.indexOf('/', u.indexOf("//") + 2);
-            u = slash < 0 ? "/" : u.substring(slash);
-        }
-        QueryStringDecoder decoder = QueryStringDecoder.builder().hasPath(true).semicolonIsNormalChar(true).build(u);
-        String rawPath = decoder.rawPath().isEmpty() ? "/" : decoder.rawPath();
-        Map<String, List<String>> query = decoder.parameters(); // decodes now: bad escapes fail here, as 400
-        return new Target(rawPath, query);
     }
 
     @Override

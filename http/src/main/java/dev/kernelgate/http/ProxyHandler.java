@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -279,14 +278,9 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
 
     private Request newRequest(HttpRequest head, boolean parseQuery) {
         String uri = head.uri() == null ? "/" : head.uri();
-        String u = uri;
-        if (u.startsWith("http://") || u.startsWith("https://")) {
-            int slash = u.indexOf('/', u.indexOf("//") + 2);
-            u = slash < 0 ? "/" : u.substring(slash);
-        }
-        QueryStringDecoder decoder = QueryStringDecoder.builder().hasPath(true).semicolonIsNormalChar(true).build(u);
-        String rawPath = decoder.rawPath().isEmpty() ? "/" : decoder.rawPath();
-        Map<String, List<String>> query = parseQuery ? decoder.parameters() : Map.of();
+        RequestTarget target = RequestTarget.parse(uri, parseQuery);
+        String rawPath = target.rawPath();
+        Map<String, List<String>> query = target.query();
         HttpMethod method = head.method() == null ? HttpMethod.GET : head.method();
         HttpVersion version = head.protocolVersion() == null ? HttpVersion.HTTP_1_1 : head.protocolVersion();
         Routes routes = server.routes();

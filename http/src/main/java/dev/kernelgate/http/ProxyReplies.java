@@ -33,20 +33,11 @@ final class ProxyReplies {
                                boolean keepAlive) {
         ErrorRenderer errors = server.routes().errors();
         HttpError error = Failures.toHttpError(failure, errors, errors, request);
-        Response rendered;
-        try {
-            rendered = errors.render(error, request);
-        } catch (RuntimeException e) {
-            log.error("Error renderer failed for {}", request, e);
-            rendered = null;
-        }
-        if (!(rendered instanceof Response.Full) && !(rendered instanceof Response.Json)) {
+        Response rendered = Failures.render(errors, error, request);
+        if (rendered == null) {
             return write(ctx, server, request, error.status(), null, "text/plain; charset=utf-8",
                     HttpResponseStatus.valueOf(error.status()).reasonPhrase().getBytes(StandardCharsets.UTF_8),
                     List.of(), keepAlive);
-        }
-        for (Header h : error.headers()) {
-            rendered = rendered.withHeader(h.name(), h.value());
         }
         return send(ctx, server, request, rendered, keepAlive);
     }

@@ -10,6 +10,7 @@ import dev.kernelgate.http.ProxyOptions;
 import dev.kernelgate.http.Responses;
 import dev.kernelgate.http.Routes;
 import dev.kernelgate.http.RunningServer;
+import dev.kernelgate.http.SelfSignedKeys;
 import dev.kernelgate.http.WebSocketAcceptance;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -20,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class PortProxyTlsTest {
 
     @Test
     void proxiesOverTls() throws Exception {
-        KeyStore keyStore = selfSigned();
+        KeyStore keyStore = SelfSignedKeys.create(dir, PASSWORD);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keyStore, PASSWORD);
         SslContext tls = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
@@ -105,25 +105,5 @@ class PortProxyTlsTest {
                 assertEquals(WebSocket.NORMAL_CLOSURE, c.next());
             }
         }
-    }
-
-    /** A throwaway key pair for 127.0.0.1, made with the JDK's keytool (no key material in the repo). */
-    private KeyStore selfSigned() throws Exception {
-        Path store = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
-        }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, PASSWORD);
-        }
-        return ks;
     }
 }
