@@ -1,8 +1,9 @@
 package dev.kernelgate.kernels;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -18,8 +20,15 @@ import org.zeromq.ZMQ;
 
 /**
  * One thread that owns a set of JeroMQ sockets (JeroMQ sockets are not thread-safe). Other threads hand it
- * work with {@link #execute}; it wakes through a pipe registered in the same poller, so a hand-off costs one
- * pipe write and no polling delay. Timers run on the same thread.
+ * work with {@link #execute}; it wakes through its selector's own wake-up, so a hand-off costs one write and no
+ * polling delay. Timers run on the same thread.
+ *
+ * <p>The loop waits in one {@link Selector} on every socket's command mailbox (what {@code ZMQ.Poller} does,
+ * without that poller's per-call map and re-registration, and with one {@code epoll_wait} per wait instead of a
+ * non-blocking pass and then a blocking one). A JeroMQ mailbox signals by writing a byte and only then counting it;
+ * a reader woken between the two finds nothing to read and its descriptor stays readable, so it would spin until
+ * the writer, often preempted by the very wake-up it caused, runs again. The loop notices wake-ups that brought
+ * nothing and gives the CPU away instead ({@link #SPINS_BEFORE_PARK}).
  */
 final class ZmqReactor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZmqReactor.class);
@@ -31,6 +40,12 @@ final class ZmqReactor implements AutoCloseable {
      * requests queued behind it) waiting that long. Queued messages survive the redial.
      */
     static final int HANDSHAKE_MILLIS = 5000;
+    /**
+     * Wake-ups in a row that found nothing to do before the loop parks briefly instead of only yielding: the
+     * writer of a half-signalled mailbox may be waiting for the other CPU, which a yield does not give it.
+     */
+    static final int SPINS_BEFORE_PARK = 4;
+    private static final long SPIN_PARK_NANOS = 20_000;
 
     /** Receives the frames of one multipart message, on the reactor thread. */
     interface FrameHandler {
@@ -40,6 +55,7 @@ final class ZmqReactor implements AutoCloseable {
     private static final class Registration {
         final ZMQ.Socket socket;
         final FrameHandler handler;
+        SelectionKey key;
         boolean closed;
 
         Registration(ZMQ.Socket socket, FrameHandler handler) {
@@ -61,18 +77,19 @@ final class ZmqReactor implements AutoCloseable {
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final Pipe wakeup;
-    private final ByteBuffer wakeByte = ByteBuffer.allocate(1);
+    private final Selector selector;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closing;
 
     // Reactor-thread state.
     private final List<Registration> registrations = new ArrayList<>();
+    /** The registrations as an array, replaced (never changed) when one is added or removed: the loop's snapshot. */
+    private Registration[] active = new Registration[0];
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSeq;
-    private ZMQ.Poller poller;
-    private boolean pollerStale = true;
     private boolean backlog;
+    /** Wake-ups in a row on a readable mailbox that brought no message, task or timer. */
+    private int emptyWakeups;
 
     ZmqReactor(ZMQ.Context context, String name) {
         this(context, name, HANDSHAKE_MILLIS);
@@ -82,10 +99,9 @@ final class ZmqReactor implements AutoCloseable {
         this.context = context;
         this.handshakeMillis = handshakeMillis;
         try {
-            this.wakeup = Pipe.open();
-            wakeup.source().configureBlocking(false);
+            this.selector = Selector.open();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open the reactor wake-up pipe", e);
+            throw new IllegalStateException("cannot open the reactor's selector", e);
         }
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
@@ -102,14 +118,12 @@ final class ZmqReactor implements AutoCloseable {
             return;
         }
         tasks.add(task);
+        wakeup();
+    }
+
+    private void wakeup() {
         if (wakeupPending.compareAndSet(false, true)) {
-            try {
-                wakeup.sink().write(ByteBuffer.wrap(new byte[] {1}));
-            } catch (IOException e) {
-                if (!closing) {
-                    log.warn("reactor {} wake-up failed", thread.getName(), e);
-                }
-            }
+            selector.wakeup();
         }
     }
 
@@ -170,8 +184,15 @@ final class ZmqReactor implements AutoCloseable {
             socket.subscribe(new byte[0]);
         }
         socket.connect(endpoint);
-        registrations.add(new Registration(socket, handler));
-        pollerStale = true;
+        Registration registration = new Registration(socket, handler);
+        try {
+            registration.key = socket.getFD().register(selector, SelectionKey.OP_READ, registration);
+        } catch (ClosedChannelException e) {
+            socket.close();
+            throw new IllegalStateException("the mailbox of a new socket of " + thread.getName() + " is closed", e);
+        }
+        registrations.add(registration);
+        active = registrations.toArray(new Registration[0]);
         return socket;
     }
 
@@ -181,11 +202,12 @@ final class ZmqReactor implements AutoCloseable {
         registrations.removeIf(r -> {
             if (r.socket == socket) {
                 r.closed = true;
+                r.key.cancel();
                 return true;
             }
             return false;
         });
-        pollerStale = true;
+        active = registrations.toArray(new Registration[0]);
         socket.close();
     }
 
@@ -215,43 +237,36 @@ final class ZmqReactor implements AutoCloseable {
             return;
         }
         tasks.add(() -> closing = true);
-        if (wakeupPending.compareAndSet(false, true)) {
-            try {
-                wakeup.sink().write(ByteBuffer.wrap(new byte[] {1}));
-            } catch (IOException ignored) {
-                // the loop is already gone
-            }
-        }
+        wakeup();
     }
 
     private void run() {
         try {
             while (!closing) {
-                if (pollerStale) {
-                    rebuildPoller();
-                }
                 long timeout = nextTimeoutMillis();
-                poller.poll(timeout);
+                int woken = timeout == 0 ? selector.selectNow() : selector.select(Math.max(0, timeout));
+                selector.selectedKeys().clear();
                 backlog = false;
+                boolean worked = false;
                 // Registrations may change while handlers run: iterate over a snapshot of the current ones.
-                int count = registrations.size();
-                Registration[] snapshot = registrations.toArray(new Registration[0]);
-                for (int i = 0; i < count && !closing; i++) {
+                Registration[] snapshot = active;
+                for (int i = 0; i < snapshot.length && !closing; i++) {
                     // ZMQ signals readiness edge-wise: a send on a socket can consume the wake-up of a message
-                    // that arrived meanwhile, so ask each socket for its events as well as the poller.
-                    if (poller.pollin(i + 1) || poller.pollerr(i + 1) || readable(snapshot[i])) {
-                        backlog |= drain(snapshot[i]);
-                    }
-                }
-                if (poller.pollin(0)) {
-                    wakeByte.clear();
-                    while (wakeup.source().read(wakeByte) > 0) {
-                        wakeByte.clear();
+                    // that arrived meanwhile, so ask every socket for its events, not only those selected.
+                    if (readable(snapshot[i])) {
+                        int received = drain(snapshot[i]);
+                        worked |= received > 0;
+                        backlog |= received == READ_BUDGET;
                     }
                 }
                 wakeupPending.set(false);
-                runTasks();
-                runTimers();
+                worked |= runTasks();
+                worked |= runTimers();
+                if (woken > 0 && !worked) {
+                    idleWakeup();
+                } else {
+                    emptyWakeups = 0;
+                }
             }
         } catch (Throwable t) {
             log.error("reactor {} stopped by an unexpected error", thread.getName(), t);
@@ -261,19 +276,36 @@ final class ZmqReactor implements AutoCloseable {
         }
     }
 
+    /**
+     * A mailbox was readable and nothing came of it: a command that was no message (the descriptor is drained now,
+     * the next wait blocks), or a signal whose writer has not yet counted it (the descriptor stays readable, the next
+     * wait returns at once). From the second such wake-up in a row, let the writer run.
+     */
+    private void idleWakeup() {
+        int n = ++emptyWakeups;
+        if (n >= SPINS_BEFORE_PARK) {
+            LockSupport.parkNanos(SPIN_PARK_NANOS);
+        } else if (n >= 2) {
+            Thread.yield();
+        }
+    }
+
     private static boolean readable(Registration r) {
         return !r.closed && (r.socket.getEvents() & ZMQ.Poller.POLLIN) != 0;
     }
 
-    private boolean drain(Registration r) {
-        for (int n = 0; n < READ_BUDGET; n++) {
+    /** Reads and hands on up to {@link #READ_BUDGET} messages; returns how many. */
+    private int drain(Registration r) {
+        int n = 0;
+        while (n < READ_BUDGET) {
             if (r.closed) {
-                return false;
+                return n;
             }
             byte[] first = r.socket.recv(ZMQ.DONTWAIT);
             if (first == null) {
-                return false;
+                return n;
             }
+            n++;
             List<byte[]> frames = new ArrayList<>(8);
             frames.add(first);
             while (r.socket.hasReceiveMore()) {
@@ -285,29 +317,37 @@ final class ZmqReactor implements AutoCloseable {
                 log.error("handler of reactor {} failed; message dropped", thread.getName(), e);
             }
         }
-        return true;
+        return n;
     }
 
-    private void runTasks() {
+    /** Runs the queued tasks; true when there was one. */
+    private boolean runTasks() {
+        boolean ran = false;
         Runnable task;
         while ((task = tasks.poll()) != null) {
+            ran = true;
             try {
                 task.run();
             } catch (RuntimeException e) {
                 log.error("task on reactor {} failed", thread.getName(), e);
             }
         }
+        return ran;
     }
 
-    private void runTimers() {
+    /** Runs the timers that are due; true when there was one. */
+    private boolean runTimers() {
+        boolean ran = false;
         long now = System.nanoTime();
         while (!timers.isEmpty() && timers.peek().deadlineNanos() - now <= 0) {
+            ran = true;
             try {
                 timers.poll().task().run();
             } catch (RuntimeException e) {
                 log.error("timer on reactor {} failed", thread.getName(), e);
             }
         }
+        return ran;
     }
 
     private long nextTimeoutMillis() {
@@ -322,33 +362,18 @@ final class ZmqReactor implements AutoCloseable {
         return nanos <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
     }
 
-    private void rebuildPoller() {
-        if (poller != null) {
-            poller.close();
-        }
-        poller = context.poller(registrations.size() + 1);
-        poller.register(wakeup.source(), ZMQ.Poller.POLLIN);
-        for (Registration r : registrations) {
-            poller.register(r.socket, ZMQ.Poller.POLLIN);
-        }
-        pollerStale = false;
-    }
-
     private void shutdown() {
         for (Registration r : registrations) {
             r.socket.close();
         }
         registrations.clear();
+        active = new Registration[0];
         timers.clear();
         tasks.clear();
-        if (poller != null) {
-            poller.close();
-        }
         try {
-            wakeup.sink().close();
-            wakeup.source().close();
+            selector.close();
         } catch (IOException e) {
-            log.debug("closing the wake-up pipe", e);
+            log.debug("closing the reactor's selector", e);
         }
         terminated.complete(null);
     }
