@@ -43,12 +43,21 @@ final class KernelExecutionControl extends LocalExecutionControl {
             stopped = true;
             throw new StoppedException();
         }
+        String result;
         try {
-            return super.invoke(className, methodName);
+            result = super.invoke(className, methodName);
         } catch (StoppedException e) {
             stopped = true;
             throw e;
         }
+        if (interruptRequested.getAsBoolean()) {
+            // On JDK 17 a stop that lands while JShell's snippet thread is being started marks that thread
+            // stillborn: the JVM ends it without running it or raising anything, and JShell reports success. An
+            // interrupt requested during the run is reported as what stopped it.
+            stopped = true;
+            throw new StoppedException();
+        }
+        return result;
     }
 
     /** The wrapper class of the snippet invoked last (JShell's or ours). */
