@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kernelgate.wire.Channel;
 import dev.kernelgate.wire.ConnectionFile;
 import dev.kernelgate.wire.ConnectionInfo;
 import dev.kernelgate.wire.Json;
