@@ -40,6 +40,7 @@ final class ConfigSchema {
         keys("log", Kind.BOOL, "file_enabled");
         keys("log", Kind.INT, "file_max_bytes", "file_backup_count");
         keys("runtime", Kind.STRING, "type", "execd_image", "namespace");
+        keys("runtime", Kind.STRING_LIST, "sandbox_images");
         keys("local", Kind.STRING, "state_dir");
         keys("local", Kind.STRING_LIST, "java_options");
         keys("local", Kind.INT, "startup_timeout_seconds", "pids_limit", "open_files_limit", "warm_pool_size");

@@ -145,8 +145,15 @@ public final class ServerConfigLoader {
         if (!RUNTIME_TYPES.contains(type)) {
             throw error("runtime.type", "must be local, docker or kubernetes, not \"" + type + "\"");
         }
+        List<String> sandboxImages = new ArrayList<>();
+        for (String image : strings(r.path("sandbox_images"))) {
+            if (image.isBlank()) {
+                throw error("runtime.sandbox_images", "must list image references, not an empty string");
+            }
+            sandboxImages.add(image.strip());
+        }
         RuntimeSettings runtime = new RuntimeSettings(type, nonEmpty(text(r, "execd_image", null)),
-                nonEmpty(text(r, "namespace", null)));
+                nonEmpty(text(r, "namespace", null)), sandboxImages);
 
         LocalSettings lo = LocalSettings.defaults();
         JsonNode lc = root.path("local");
