@@ -1,6 +1,7 @@
 package dev.kernelgate.cli;
 
 import dev.kernelgate.execd.ExecdConfig;
+import dev.kernelgate.execd.ExecdLogFile;
 import dev.kernelgate.execd.ExecdServer;
 import dev.kernelgate.execd.ExecdSettings;
 import dev.kernelgate.kernels.KernelManagerConfig;
@@ -48,7 +49,8 @@ final class ExecdCommand implements Callable<Integer> {
             return 2;
         }
         if (config.logFile() != null) {
-            LogFile.redirectTo(config.logFile());
+            // Rolled by size, one line per event, beside the console (which the container's log keeps).
+            ExecdLogFile.open(config.logFile());
         }
         ExecdServer.Running running =
                 new ExecdServer(config, host.env(), KernelManagerConfig.defaults(host.env())).start();

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param accessToken      required in {@code X-EXECD-ACCESS-TOKEN} when non-empty
  * @param envsFile         {@code KEY=VALUE} lines added to every command's environment ({@code EXECD_ENVS})
- * @param logFile          where logs go instead of stdout ({@code EXECD_LOG_FILE}), or null
+ * @param logFile          a rolling log file written beside the console ({@code EXECD_LOG_FILE}), or null
  * @param graceShutdown    {@code EXECD_API_GRACE_SHUTDOWN}: accepted for compatibility; streams end right after
  *                         their terminal event regardless
  * @param allowedRoots     optional policy: file routes only reach paths under these roots (empty = anywhere)
