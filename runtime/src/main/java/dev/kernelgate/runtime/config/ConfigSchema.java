@@ -44,7 +44,8 @@ final class ConfigSchema {
         keys("local", Kind.STRING, "state_dir");
         keys("local", Kind.STRING_LIST, "java_options");
         keys("local", Kind.INT, "startup_timeout_seconds", "pids_limit", "open_files_limit", "warm_pool_size");
-        keys("docker", Kind.STRING, "host", "network_mode", "host_ip", "apparmor_profile", "seccomp_profile");
+        keys("docker", Kind.STRING, "host", "network_mode", "host_ip", "apparmor_profile", "seccomp_profile",
+                "execd_log_dir");
         keys("docker", Kind.INT, "api_timeout", "pids_limit");
         keys("docker", Kind.BOOL, "no_new_privileges");
         keys("docker", Kind.STRING_LIST, "drop_capabilities", "allowed_host_paths");

@@ -173,7 +173,11 @@ public final class ServerConfigLoader {
                 d.path("no_new_privileges").asBoolean(dd.noNewPrivileges()),
                 text(d, "apparmor_profile", dd.apparmorProfile()), text(d, "seccomp_profile", dd.seccompProfile()),
                 integer(d, "docker", "pids_limit", dd.pidsLimit(), 0),
-                absolutePaths(d, "docker", "allowed_host_paths"), nonEmpty(text(d, "host", null)));
+                absolutePaths(d, "docker", "allowed_host_paths"), nonEmpty(text(d, "host", null)),
+                path(d, "execd_log_dir"));
+        if (docker.execdLogDir() != null && !docker.execdLogDir().isAbsolute()) {
+            throw error("docker.execd_log_dir", "must be an absolute host path, not \"" + docker.execdLogDir() + "\"");
+        }
 
         KubernetesSettings kd = KubernetesSettings.defaults();
         JsonNode k = root.path("kubernetes");
