@@ -1,6 +1,7 @@
 package dev.kernelgate.cli;
 
 import dev.kernelgate.execd.ExecdConfig;
+import dev.kernelgate.execd.ExecdLogFile;
 import dev.kernelgate.execd.ExecdServer;
 import dev.kernelgate.execd.ExecdSettings;
 import dev.kernelgate.kernels.KernelManagerConfig;
@@ -19,10 +20,11 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "execd", mixinStandardHelpOptions = true,
         description = {"Serve the OpenSandbox execd API (and the Kernel Gateway API) on one port.",
             "Flags: --port (44772), --access-token, --host, --allowed-root DIR, --max-upload-bytes N,",
-            "--request-header-timeout (10s), --max-connections-per-client (256; 0 = unlimited).",
+            "--request-header-timeout (10s), --max-connections-per-client (256; 0 = unlimited),",
+            "--drop-in-dir DIR (repeatable; default /etc/kernelgate/kernelspecs, /etc/opensandbox/kernelspecs).",
             "Environment: EXECD_ACCESS_TOKEN, EXECD_ENVS, EXECD_LOG_FILE, EXECD_API_GRACE_SHUTDOWN,",
             "EXECD_ALLOWED_ROOTS, EXECD_MAX_UPLOAD_BYTES, EXECD_REQUEST_HEADER_TIMEOUT,",
-            "EXECD_MAX_CONNECTIONS_PER_CLIENT."})
+            "EXECD_MAX_CONNECTIONS_PER_CLIENT, EXECD_DROP_IN_DIRS (':'-separated)."})
 final class ExecdCommand implements Callable<Integer> {
     @Unmatched
     private List<String> settings = new ArrayList<>();
@@ -47,7 +49,8 @@ final class ExecdCommand implements Callable<Integer> {
             return 2;
         }
         if (config.logFile() != null) {
-            LogFile.redirectTo(config.logFile());
+            // Rolled by size, one line per event, beside the console (which the container's log keeps).
+            ExecdLogFile.open(config.logFile());
         }
         ExecdServer.Running running =
                 new ExecdServer(config, host.env(), KernelManagerConfig.defaults(host.env())).start();

@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
         description = {
             "List the kernelspecs Kernelgate finds, like 'jupyter kernelspec list'.",
             "Search order: $JUPYTER_PATH/kernels, the Jupyter user data dir, /usr/local/share/jupyter/kernels,"
-                    + " /usr/share/jupyter/kernels, each --kernel-dir, each --drop-in-dir. The first spec of a name wins."
+                    + " /usr/share/jupyter/kernels, each --kernel-dir, the bundled Java kernel, each --drop-in-dir"
+                    + " (default /etc/kernelgate/kernelspecs, then /etc/opensandbox/kernelspecs). The first spec of a"
+                    + " name wins."
         })
 public final class KernelspecsCommand implements Callable<Integer> {
 
@@ -42,8 +44,9 @@ public final class KernelspecsCommand implements Callable<Integer> {
             description = "An extra kernels directory (<name>/kernel.json inside). Repeatable.")
     private List<Path> kernelDirs = new ArrayList<>();
 
-    @Option(names = "--drop-in-dir", paramLabel = "DIR", defaultValue = "/etc/kernelgate/kernelspecs",
-            description = "A directory of flat <name>.json kernelspecs. Repeatable. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--drop-in-dir", paramLabel = "DIR",
+            description = "A directory of flat <name>.json kernelspecs. Repeatable; replaces the defaults,"
+                    + " /etc/kernelgate/kernelspecs then /etc/opensandbox/kernelspecs.")
     private List<Path> dropInDirs;
 
     @Option(names = "--no-bundled", negatable = false,
@@ -79,7 +82,8 @@ public final class KernelspecsCommand implements Callable<Integer> {
         if (!noBundled) {
             dirs.add(BundledKernels.install(host.env(), host.home()));
         }
-        return KernelSpecSearchPath.fromEnvironment(host.env(), host.home(), host.systemDataDirs(), dirs, dropInDirs);
+        return KernelSpecSearchPath.fromEnvironment(host.env(), host.home(), host.systemDataDirs(), dirs,
+                dropInDirs == null ? KernelSpecSearchPath.DEFAULT_DROP_IN_DIRS : dropInDirs);
     }
 
     private static void printTable(List<KernelSpec> specs, PrintWriter out) {

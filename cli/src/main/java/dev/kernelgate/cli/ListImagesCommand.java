@@ -12,10 +12,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code kernelgate list-images [--config FILE]}: the images the server configuration names, one per line. */
+/**
+ * {@code kernelgate list-images [--config FILE]}: the images the configured runtime needs, one per line (see
+ * {@link ConfigImages}); keys it leaves out because the runtime does not use them are named on stderr.
+ */
 @Command(name = "list-images", mixinStandardHelpOptions = true,
-        description = {"Print the container images the sandbox server configuration names, one per line",
-            "([runtime] execd_image, [egress] image), e.g. to pre-pull them when a node starts.",
+        description = {"Print the container images the configured runtime needs on a node, one per line, to pre-pull",
+            "them when the node starts: for docker, [runtime] sandbox_images; for kubernetes, [runtime]",
+            "sandbox_images and the init image [runtime] execd_image; for local, nothing.",
             "Config: --config, else $SANDBOX_CONFIG_PATH, else ~/.sandbox.toml."})
 final class ListImagesCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "TOML configuration file.")
@@ -46,6 +50,12 @@ final class ListImagesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ConfigImages.of(settings).forEach(out::println);
         out.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String key : ConfigImages.unused(settings)) {
+            err.println("kernelgate list-images: " + key + " left out: the " + settings.runtime().type()
+                    + " runtime does not use it");
+        }
+        err.flush();
         return 0;
     }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
-/** Sends every log line to a file instead of the console (execd's {@code EXECD_LOG_FILE}), one line per event. */
+/** Sends every log line to a file instead of the console (the server's {@code [log] file_path}), one line per event. */
 final class LogFile {
     private LogFile() {
     }

@@ -221,9 +221,10 @@ class KernelspecsCommandTest {
     }
 
     @Test
-    void dropInDirDefaultsToEtcKernelgateAndIsReplacedWhenGiven() {
+    void dropInDirsDefaultToEtcKernelgateThenEtcOpensandboxAndAreReplacedWhenGiven() {
         KernelSpecSearchPath defaults = parsedSearchPath();
-        assertEquals(List.of(Path.of("/etc/kernelgate/kernelspecs")), defaults.dropInDirs());
+        assertEquals(List.of(Path.of("/etc/kernelgate/kernelspecs"), Path.of("/etc/opensandbox/kernelspecs")),
+                defaults.dropInDirs());
         assertEquals(List.of(Path.of("/jp/kernels"), Path.of("/home/ada/.local/share/jupyter/kernels"),
                 Path.of("/usr/share/jupyter/kernels")), defaults.kernelDirs());
 

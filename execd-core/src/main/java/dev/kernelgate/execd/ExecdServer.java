@@ -57,17 +57,19 @@ public final class ExecdServer {
     private final Map<String, String> env;
     private final KernelManagerConfig managerConfig;
     private final SslContext tls;
+    private final List<Path> systemDataDirs;
 
     public ExecdServer(ExecdConfig config, Map<String, String> env, KernelManagerConfig managerConfig) {
-        this(config, env, managerConfig, null);
+        this(config, env, managerConfig, null, KernelSpecSearchPath.SYSTEM_DATA_DIRS);
     }
 
     private ExecdServer(ExecdConfig config, Map<String, String> env, KernelManagerConfig managerConfig,
-                        SslContext tls) {
+                        SslContext tls, List<Path> systemDataDirs) {
         this.config = config;
         this.env = Map.copyOf(env);
         this.managerConfig = managerConfig;
         this.tls = tls;
+        this.systemDataDirs = List.copyOf(systemDataDirs);
     }
 
     /**
@@ -75,7 +77,16 @@ public final class ExecdServer {
      * same scheme (the SDKs use one protocol for both), so its local sandboxes' execds serve TLS too.
      */
     public ExecdServer withTls(SslContext context) {
-        return new ExecdServer(config, env, managerConfig, context);
+        return new ExecdServer(config, env, managerConfig, context, systemDataDirs);
+    }
+
+    /**
+     * The same server looking for Jupyter's system kernels in other data directories than
+     * {@link KernelSpecSearchPath#SYSTEM_DATA_DIRS} (each gets {@code /kernels}); an empty list leaves them out, so
+     * only {@code $JUPYTER_PATH}, the user's data directory, the bundled kernel and the drop-ins are searched.
+     */
+    public ExecdServer withSystemDataDirs(List<Path> dirs) {
+        return new ExecdServer(config, env, managerConfig, tls, dirs);
     }
 
     /** A running execd: its port and {@link #close()}, which stops commands, kernels and the server. */
@@ -104,7 +115,7 @@ public final class ExecdServer {
         try {
             Path home = Path.of(System.getProperty("user.home"));
             KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
-                    List.of(BundledKernels.install(env, home)), List.of(KernelSpecSearchPath.DEFAULT_DROP_IN_DIR)));
+                    systemDataDirs, List.of(BundledKernels.install(env, home)), config.dropInDirs()));
             KernelManager manager = new KernelManager(managerConfig, catalog);
             resources.add(manager);
             ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("execd-timer"));

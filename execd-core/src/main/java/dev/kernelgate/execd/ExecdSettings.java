@@ -1,6 +1,7 @@
 package dev.kernelgate.execd;
 
 import dev.kernelgate.http.ConnectionLimits;
+import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,9 @@ public final class ExecdSettings {
         String token = env.getOrDefault("EXECD_ACCESS_TOKEN", "");
         Duration grace = duration("EXECD_API_GRACE_SHUTDOWN", env.getOrDefault("EXECD_API_GRACE_SHUTDOWN", "1s"));
         List<Path> roots = paths(env.get("EXECD_ALLOWED_ROOTS"));
+        // Given at all (flag or variable), the drop-in directories replace the defaults, as KG_DROP_IN_DIRS does.
+        List<Path> dropIns = env.containsKey("EXECD_DROP_IN_DIRS") ? paths(env.get("EXECD_DROP_IN_DIRS")) : null;
+        boolean dropInFlag = false;
         long maxUpload = size("EXECD_MAX_UPLOAD_BYTES", env.getOrDefault("EXECD_MAX_UPLOAD_BYTES", "0"));
         Duration headerTimeout = env.containsKey("EXECD_REQUEST_HEADER_TIMEOUT")
                 ? headerTimeout("EXECD_REQUEST_HEADER_TIMEOUT", env.get("EXECD_REQUEST_HEADER_TIMEOUT"))
@@ -60,6 +64,10 @@ public final class ExecdSettings {
                 case "access-token" -> token = value;
                 case "graceful-shutdown-timeout" -> grace = duration(name, value);
                 case "allowed-root" -> roots = append(roots, Path.of(value));
+                case "drop-in-dir" -> {
+                    dropIns = dropInFlag ? append(dropIns, Path.of(value)) : List.of(Path.of(value));
+                    dropInFlag = true;
+                }
                 case "max-upload-bytes" -> maxUpload = size(name, value);
                 case "request-header-timeout" -> headerTimeout = headerTimeout(name, value);
                 case "max-connections-per-client" -> perClient = count(name, value);
@@ -76,7 +84,8 @@ public final class ExecdSettings {
         Path outputDir = Path.of(System.getProperty("java.io.tmpdir"));
         return new ExecdConfig(host, port, token, envs == null || envs.isBlank() ? null : Path.of(envs),
                 log == null || log.isBlank() ? null : Path.of(log), grace, roots, maxUpload, workDir, outputDir,
-                new ConnectionLimits(headerTimeout, perClient));
+                new ConnectionLimits(headerTimeout, perClient),
+                dropIns == null ? KernelSpecSearchPath.DEFAULT_DROP_IN_DIRS : dropIns);
     }
 
     private static int port(String value) {

@@ -37,6 +37,18 @@ class ExecdSettingsTest {
     }
 
     @Test
+    void dropInDirsDefaultToBothEtcDirsAndAreReplacedByTheVariableOrTheFlags() {
+        assertEquals(List.of(Path.of("/etc/kernelgate/kernelspecs"), Path.of("/etc/opensandbox/kernelspecs")),
+                ExecdSettings.parse(Map.of(), List.of()).dropInDirs());
+        assertEquals(List.of(Path.of("/srv/a"), Path.of("/srv/b")),
+                ExecdSettings.parse(Map.of("EXECD_DROP_IN_DIRS", "/srv/a::/srv/b"), List.of()).dropInDirs());
+        assertEquals(List.of(), ExecdSettings.parse(Map.of("EXECD_DROP_IN_DIRS", ""), List.of()).dropInDirs());
+        assertEquals(List.of(Path.of("/f1"), Path.of("/f2")), ExecdSettings.parse(
+                Map.of("EXECD_DROP_IN_DIRS", "/srv/a"), List.of("--drop-in-dir", "/f1", "--drop-in-dir=/f2"))
+                .dropInDirs());
+    }
+
+    @Test
     void connectionLimitsComeFromFlagsOrVariables() {
         ExecdConfig defaults = ExecdSettings.parse(Map.of(), List.of());
         assertEquals(Duration.ofSeconds(10), defaults.connectionLimits().headerTimeout());

@@ -1,6 +1,7 @@
 package dev.kernelgate.gateway;
 
 import dev.kernelgate.http.ConnectionLimits;
+import dev.kernelgate.kernelspecs.KernelSpecSearchPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +160,7 @@ public final class GatewaySettings {
                 list("kernel_dirs").stream().map(Path::of).toList(),
                 values.containsKey("drop_in_dirs")
                         ? list("drop_in_dirs").stream().map(Path::of).toList()
-                        : List.of(Path.of("/etc/kernelgate/kernelspecs")),
+                        : KernelSpecSearchPath.DEFAULT_DROP_IN_DIRS,
                 new ConnectionLimits(headerTimeout(),
                         integer("max_connections_per_client", ConnectionLimits.DEFAULT_MAX_PER_CLIENT,
                                 Integer.MIN_VALUE, Integer.MAX_VALUE)));

@@ -50,6 +50,9 @@ class GatewaySettingsTest {
         assertFalse(c.cullBusy());
         assertEquals("", c.allowOrigin());
         assertEquals("", c.allowCredentials());
+        // Ours: Kernelgate's drop-in directory, then the one OpenSandbox's documentation writes to.
+        assertEquals(List.of(java.nio.file.Path.of("/etc/kernelgate/kernelspecs"),
+                java.nio.file.Path.of("/etc/opensandbox/kernelspecs")), c.dropInDirs());
     }
 
     @Test

@@ -18,8 +18,18 @@ import java.util.Set;
  */
 public record KernelSpecSearchPath(List<Location> locations) {
 
-    /** The default drop-in directory: an admin drops {@code <name>.json} files here. */
+    /** Kernelgate's drop-in directory: an admin drops {@code <name>.json} files here. */
     public static final Path DEFAULT_DROP_IN_DIR = Path.of("/etc/kernelgate/kernelspecs");
+
+    /** The drop-in directory OpenSandbox's documentation writes custom kernels to (e.g. {@code rkernel.json}). */
+    public static final Path OPENSANDBOX_DROP_IN_DIR = Path.of("/etc/opensandbox/kernelspecs");
+
+    /**
+     * The drop-in directories searched when none are configured, in priority order: Kernelgate's own first, so on a
+     * name clash the spec in {@code /etc/kernelgate/kernelspecs} wins over the one in
+     * {@code /etc/opensandbox/kernelspecs}.
+     */
+    public static final List<Path> DEFAULT_DROP_IN_DIRS = List.of(DEFAULT_DROP_IN_DIR, OPENSANDBOX_DROP_IN_DIR);
 
     /** Jupyter's system data directories on Unix (each gets {@code /kernels}). */
     public static final List<Path> SYSTEM_DATA_DIRS =
@@ -65,9 +75,9 @@ public record KernelSpecSearchPath(List<Location> locations) {
         return new KernelSpecSearchPath(locations);
     }
 
-    /** {@link #fromEnvironment(Map, Path, List, List)} with no extra kernels dir and the default drop-in dir. */
+    /** {@link #fromEnvironment(Map, Path, List, List)} with no extra kernels dir and the default drop-in dirs. */
     public static KernelSpecSearchPath fromEnvironment(Map<String, String> env, Path home) {
-        return fromEnvironment(env, home, List.of(), List.of(DEFAULT_DROP_IN_DIR));
+        return fromEnvironment(env, home, List.of(), DEFAULT_DROP_IN_DIRS);
     }
 
     /**
@@ -79,7 +89,7 @@ public record KernelSpecSearchPath(List<Location> locations) {
      *       (Python's user site, which Jupyter also searches);</li>
      *   <li>{@code /usr/local/share/jupyter/kernels}, {@code /usr/share/jupyter/kernels};</li>
      *   <li>{@code extraKernelDirs} (same {@code <name>/kernel.json} layout);</li>
-     *   <li>{@code dropInDirs} (flat {@code <name>.json}; pass {@link #DEFAULT_DROP_IN_DIR} for the default).</li>
+     *   <li>{@code dropInDirs} (flat {@code <name>.json}; pass {@link #DEFAULT_DROP_IN_DIRS} for the defaults).</li>
      * </ol>
      * A pure function of its arguments: reads neither the process environment nor the file system.
      */

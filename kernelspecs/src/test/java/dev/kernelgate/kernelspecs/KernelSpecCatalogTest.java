@@ -107,6 +107,27 @@ class KernelSpecCatalogTest {
     }
 
     @Test
+    void bothDropInDirsAreSearchedAndTheFirstWinsANameClash() {
+        // Stand-ins for /etc/kernelgate/kernelspecs and /etc/opensandbox/kernelspecs, in the default order.
+        Path kernelgateDir = tmp.resolve("etc-kernelgate-kernelspecs");
+        Path opensandboxDir = tmp.resolve("etc-opensandbox-kernelspecs");
+        SpecFiles.write(kernelgateDir.resolve("shared.json"), SpecFiles.spec("from kernelgate", "x"));
+        SpecFiles.write(opensandboxDir.resolve("shared.json"), SpecFiles.spec("from opensandbox", "x"));
+        SpecFiles.write(opensandboxDir.resolve("rkernel.json"), """
+                {"argv": ["R", "--slave", "-e", "IRkernel::main()", "--args", "{connection_file}"],
+                 "display_name": "R", "language": "R"}""");
+        KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(Map.of(), home,
+                List.of(), List.of(), List.of(kernelgateDir, opensandboxDir)));
+
+        assertEquals("from kernelgate", displayName(catalog.find("shared")));
+        KernelSpec r = catalog.find("rkernel").orElseThrow();
+        assertEquals(opensandboxDir.resolve("rkernel.json"), r.specFile());
+        assertTrue(r.dropIn());
+        assertEquals("rkernel", catalog.findByLanguage("R").orElseThrow().name());
+        assertEquals(List.of("rkernel", "shared"), catalog.all().stream().map(KernelSpec::name).toList());
+    }
+
+    @Test
     void userDataDirComesFromJupyterDataDir() {
         Path dataDir = tmp.resolve("data");
         SpecFiles.kernelDir(dataDir.resolve("kernels"), "k", SpecFiles.spec("from data dir", "x"));

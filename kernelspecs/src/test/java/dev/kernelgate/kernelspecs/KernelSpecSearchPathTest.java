@@ -49,11 +49,19 @@ class KernelSpecSearchPathTest {
     }
 
     @Test
-    void twoArgumentFactoryUsesTheDefaultDropInDir() {
+    void theDefaultDropInDirsAreKernelgatesThenOpenSandboxs() {
+        assertEquals(List.of(Path.of("/etc/kernelgate/kernelspecs"), Path.of("/etc/opensandbox/kernelspecs")),
+                KernelSpecSearchPath.DEFAULT_DROP_IN_DIRS);
+
         KernelSpecSearchPath path = KernelSpecSearchPath.fromEnvironment(Map.of(), HOME);
 
-        assertEquals(List.of(Path.of("/etc/kernelgate/kernelspecs")), path.dropInDirs());
+        assertEquals(KernelSpecSearchPath.DEFAULT_DROP_IN_DIRS, path.dropInDirs());
         assertEquals(3, path.kernelDirs().size());
+        // Both come after every kernels directory, Kernelgate's first: that order decides a name clash.
+        assertEquals(List.of(
+                Location.dropIn(Path.of("/etc/kernelgate/kernelspecs")),
+                Location.dropIn(Path.of("/etc/opensandbox/kernelspecs"))),
+                path.locations().subList(path.locations().size() - 2, path.locations().size()));
     }
 
     @Test

@@ -9,10 +9,12 @@ import dev.kernelgate.runtime.config.RuntimeSettings;
 import dev.kernelgate.runtime.config.ServerConfig;
 import dev.kernelgate.runtime.docker.DockerEngine;
 import dev.kernelgate.runtime.docker.SandboxContainers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +96,41 @@ class DockerLifecycleTest {
         assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
         assertEquals(0, containersOf(id));
         assertEquals(404, api.get("/v1/sandboxes/" + id).status());
+    }
+
+    @Test
+    void execdLogsToVarLogExecdWhichTheHostSeesUnderExecdLogDir() throws Exception {
+        Path logs = state.resolve("execd-logs");
+        ServerConfig config = TestServers.config(state).withRuntime(new RuntimeSettings("docker", null, null));
+        config = config.withDocker(config.docker().withExecdLogDir(logs));
+        server = new LifecycleServer(config, System.getenv(), RuntimeProviders.builtIn(), Clock.systemUTC(),
+                Duration.ofMillis(100)).start();
+        ApiClient api = new ApiClient(server.baseUrl(), TestServers.API_KEY);
+        ApiClient.Reply created = api.post("/v1/sandboxes", createBody());
+        assertEquals(202, created.status(), created.raw().body());
+        String id = created.body().path("id").asText();
+
+        // The bootstrap points execd at /var/log/execd/execd.log; the runtime mounts <execd_log_dir>/<id> there.
+        Path file = logs.resolve(id).resolve("execd.log");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file)
+                && Files.readString(file).contains("execd is listening on"));
+        List<String> lines = Files.readAllLines(file);
+        assertTrue(lines.stream().allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ +[A-Z]+ +\\[.*")),
+                "one event per line: " + lines);
+
+        String endpoint = api.get("/v1/sandboxes/" + id + "/endpoints/44772").body().path("endpoint").asText();
+        ApiClient execd = new ApiClient("http://" + endpoint, null);
+        ApiClient.Reply inside = execd.post("/command", "{\"command\":\"grep -c 'execd is listening on' "
+                + "/var/log/execd/execd.log; echo \\\"$EXECD_LOG_FILE\\\"\"}");
+        assertTrue(inside.raw().body().contains("\"text\":\"1\""), inside.raw().body());
+        assertTrue(inside.raw().body().contains("\"text\":\"/var/log/execd/execd.log\""), inside.raw().body());
+        // The container's own output keeps every line too.
+        String containerId = containers.findByLabel("opensandbox.io/id", id).get(0).id();
+        assertTrue(containers.logTail(containerId, 200).contains("execd is listening on"),
+                containers.logTail(containerId, 200));
+
+        assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
+        assertTrue(Files.exists(file), "the log outlives the sandbox, for the collector to finish reading");
     }
 
     @Test

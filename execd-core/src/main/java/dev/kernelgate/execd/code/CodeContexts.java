@@ -148,7 +148,8 @@ public final class CodeContexts implements AutoCloseable {
 
     private static String noKernel(String language) {
         String hint = INSTALL_HINTS.getOrDefault(language.toLowerCase(Locale.ROOT),
-                "install a Jupyter kernel for it or drop a kernelspec into /etc/kernelgate/kernelspecs");
+                "install a Jupyter kernel for it or drop a kernelspec into /etc/kernelgate/kernelspecs"
+                        + " or /etc/opensandbox/kernelspecs");
         return "EXECD_001: no launchable kernelspec for language '" + language + "' (see `./kernelgate kernelspecs`);"
                 + " to add one: " + hint;
     }

@@ -4,9 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The container images a server configuration names, for {@code kernelgate list-images} (pre-pulling on node
- * start-up): {@code [runtime] execd_image} and {@code [egress] image}, each once, in that order. Sandbox images come
- * with each create request and are not in the configuration.
+ * The container images the configured runtime needs on a node, for {@code kernelgate list-images} (pre-pulling when
+ * a node starts), each once:
+ * <ul>
+ *   <li>{@code local}: none; sandboxes are child processes of the server;</li>
+ *   <li>{@code docker}: {@code [runtime] sandbox_images}; execd is mounted into each container from the server's
+ *       own distribution, so there is no execd image;</li>
+ *   <li>{@code kubernetes}: {@code [runtime] sandbox_images}, then {@code [runtime] execd_image}, the init image
+ *       every sandbox Pod starts with.</li>
+ * </ul>
+ * {@code [egress] image} is left out: no runtime here starts an egress sidecar (a {@code networkPolicy} is refused).
  */
 public final class ConfigImages {
     private ConfigImages() {
@@ -14,9 +21,33 @@ public final class ConfigImages {
 
     public static List<String> of(ServerConfig config) {
         List<String> images = new ArrayList<>();
-        add(images, config.runtime().execdImage());
-        add(images, config.egress().image());
+        switch (config.runtime().type()) {
+            case "docker" -> config.runtime().sandboxImages().forEach(image -> add(images, image));
+            case "kubernetes" -> {
+                config.runtime().sandboxImages().forEach(image -> add(images, image));
+                add(images, config.runtime().execdImage());
+            }
+            default -> {
+                // local: no images at all
+            }
+        }
         return images;
+    }
+
+    /** Keys the configuration sets that {@link #of} leaves out because its runtime does not use them. */
+    public static List<String> unused(ServerConfig config) {
+        List<String> unused = new ArrayList<>();
+        RuntimeSettings runtime = config.runtime();
+        if (runtime.type().equals("local") && !runtime.sandboxImages().isEmpty()) {
+            unused.add("[runtime] sandbox_images");
+        }
+        if (!runtime.type().equals("kubernetes") && runtime.execdImage() != null) {
+            unused.add("[runtime] execd_image");
+        }
+        if (config.egress().image() != null && !config.egress().image().isBlank()) {
+            unused.add("[egress] image");
+        }
+        return unused;
     }
 
     private static void add(List<String> images, String image) {

@@ -40,10 +40,12 @@ final class ConfigSchema {
         keys("log", Kind.BOOL, "file_enabled");
         keys("log", Kind.INT, "file_max_bytes", "file_backup_count");
         keys("runtime", Kind.STRING, "type", "execd_image", "namespace");
+        keys("runtime", Kind.STRING_LIST, "sandbox_images");
         keys("local", Kind.STRING, "state_dir");
         keys("local", Kind.STRING_LIST, "java_options");
         keys("local", Kind.INT, "startup_timeout_seconds", "pids_limit", "open_files_limit", "warm_pool_size");
-        keys("docker", Kind.STRING, "host", "network_mode", "host_ip", "apparmor_profile", "seccomp_profile");
+        keys("docker", Kind.STRING, "host", "network_mode", "host_ip", "apparmor_profile", "seccomp_profile",
+                "execd_log_dir");
         keys("docker", Kind.INT, "api_timeout", "pids_limit");
         keys("docker", Kind.BOOL, "no_new_privileges");
         keys("docker", Kind.STRING_LIST, "drop_capabilities", "allowed_host_paths");

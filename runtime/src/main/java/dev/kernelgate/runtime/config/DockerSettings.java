@@ -14,13 +14,23 @@ import java.util.List;
  * @param pidsLimit       0 for none
  * @param host            the engine's address ({@code unix:///...}, {@code tcp://...}); null for {@code DOCKER_HOST},
  *                        else {@code unix:///var/run/docker.sock}
+ * @param execdLogDir     ours: a host directory; each sandbox's {@code /var/log/execd} is bind-mounted from
+ *                        {@code <dir>/<sandbox id>} so a node's log collector can tail execd's log; null for none
  */
 public record DockerSettings(String networkMode, int apiTimeout, String hostIp, List<String> dropCapabilities,
                              boolean noNewPrivileges, String apparmorProfile, String seccompProfile, long pidsLimit,
-                             List<Path> allowedHostPaths, String host) {
+                             List<Path> allowedHostPaths, String host, Path execdLogDir) {
     public DockerSettings {
         dropCapabilities = List.copyOf(dropCapabilities);
         allowedHostPaths = List.copyOf(allowedHostPaths);
+    }
+
+    /** Without an execd log directory. */
+    public DockerSettings(String networkMode, int apiTimeout, String hostIp, List<String> dropCapabilities,
+                          boolean noNewPrivileges, String apparmorProfile, String seccompProfile, long pidsLimit,
+                          List<Path> allowedHostPaths, String host) {
+        this(networkMode, apiTimeout, hostIp, dropCapabilities, noNewPrivileges, apparmorProfile, seccompProfile,
+                pidsLimit, allowedHostPaths, host, null);
     }
 
     public static final List<String> DEFAULT_DROP_CAPABILITIES = List.of("AUDIT_WRITE", "MKNOD", "NET_ADMIN",
@@ -32,6 +42,11 @@ public record DockerSettings(String networkMode, int apiTimeout, String hostIp, 
 
     public DockerSettings withHost(String engineHost) {
         return new DockerSettings(networkMode, apiTimeout, hostIp, dropCapabilities, noNewPrivileges, apparmorProfile,
-                seccompProfile, pidsLimit, allowedHostPaths, engineHost);
+                seccompProfile, pidsLimit, allowedHostPaths, engineHost, execdLogDir);
+    }
+
+    public DockerSettings withExecdLogDir(Path dir) {
+        return new DockerSettings(networkMode, apiTimeout, hostIp, dropCapabilities, noNewPrivileges, apparmorProfile,
+                seccompProfile, pidsLimit, allowedHostPaths, host, dir);
     }
 }

@@ -36,6 +36,11 @@ public record ServerConfig(ServerSettings server, LogSettings log, RuntimeSettin
                 source);
     }
 
+    public ServerConfig withDocker(DockerSettings d) {
+        return new ServerConfig(server, log, runtime, local, d, kubernetes, storage, secureRuntime, egress, ingress,
+                source);
+    }
+
     public ServerConfig withRuntime(RuntimeSettings r) {
         return new ServerConfig(server, log, r, local, docker, kubernetes, storage, secureRuntime, egress, ingress,
                 source);

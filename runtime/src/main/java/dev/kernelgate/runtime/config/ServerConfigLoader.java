@@ -145,8 +145,15 @@ public final class ServerConfigLoader {
         if (!RUNTIME_TYPES.contains(type)) {
             throw error("runtime.type", "must be local, docker or kubernetes, not \"" + type + "\"");
         }
+        List<String> sandboxImages = new ArrayList<>();
+        for (String image : strings(r.path("sandbox_images"))) {
+            if (image.isBlank()) {
+                throw error("runtime.sandbox_images", "must list image references, not an empty string");
+            }
+            sandboxImages.add(image.strip());
+        }
         RuntimeSettings runtime = new RuntimeSettings(type, nonEmpty(text(r, "execd_image", null)),
-                nonEmpty(text(r, "namespace", null)));
+                nonEmpty(text(r, "namespace", null)), sandboxImages);
 
         LocalSettings lo = LocalSettings.defaults();
         JsonNode lc = root.path("local");
@@ -166,7 +173,11 @@ public final class ServerConfigLoader {
                 d.path("no_new_privileges").asBoolean(dd.noNewPrivileges()),
                 text(d, "apparmor_profile", dd.apparmorProfile()), text(d, "seccomp_profile", dd.seccompProfile()),
                 integer(d, "docker", "pids_limit", dd.pidsLimit(), 0),
-                absolutePaths(d, "docker", "allowed_host_paths"), nonEmpty(text(d, "host", null)));
+                absolutePaths(d, "docker", "allowed_host_paths"), nonEmpty(text(d, "host", null)),
+                path(d, "execd_log_dir"));
+        if (docker.execdLogDir() != null && !docker.execdLogDir().isAbsolute()) {
+            throw error("docker.execd_log_dir", "must be an absolute host path, not \"" + docker.execdLogDir() + "\"");
+        }
 
         KubernetesSettings kd = KubernetesSettings.defaults();
         JsonNode k = root.path("kubernetes");

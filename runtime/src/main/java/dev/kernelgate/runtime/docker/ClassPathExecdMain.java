@@ -1,5 +1,7 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.execd.ExecdConfig;
+import dev.kernelgate.execd.ExecdLogFile;
 import dev.kernelgate.execd.ExecdServer;
 import dev.kernelgate.execd.ExecdSettings;
 import dev.kernelgate.kernels.KernelManagerConfig;
@@ -17,8 +19,13 @@ public final class ClassPathExecdMain {
 
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> env = System.getenv();
-        ExecdServer.Running running = new ExecdServer(ExecdSettings.parse(env, List.of(args)), env,
-                KernelManagerConfig.defaults(env)).start();
+        ExecdConfig config = ExecdSettings.parse(env, List.of(args));
+        if (config.logFile() != null) {
+            // As `kernelgate execd`: INFO and up, whatever level a test's logback configuration chose.
+            ExecdLogFile.atLeastInfo();
+            ExecdLogFile.open(config.logFile());
+        }
+        ExecdServer.Running running = new ExecdServer(config, env, KernelManagerConfig.defaults(env)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

@@ -7,7 +7,10 @@ import dev.kernelgate.runtime.spi.SandboxRuntime;
 import dev.kernelgate.runtime.spi.SandboxSpec;
 import dev.kernelgate.runtime.spi.SandboxState;
 import dev.kernelgate.runtime.spi.SandboxStatus;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -79,14 +82,35 @@ public final class DockerRuntime implements SandboxRuntime {
         return translated(() -> {
             NetworkMode network = settings.network();
             int port = network == NetworkMode.HOST ? FreePort.pick() : SandboxContainers.EXECD_CONTAINER_PORT;
+            List<HostMount> mounts = mounts(spec);
+            if (settings.execdLogDir() != null) {
+                mounts.add(new HostMount(execdLogDir(spec.id()), DockerRuntimeSettings.EXECD_LOG_MOUNT, false));
+            }
             ContainerSpec container = new ContainerSpec(containerName(spec.id()), spec.image().uri(),
                     spec.entrypoint(), spec.env(), SandboxLabels.of(spec, network, port), network, port,
-                    spec.resources().cpuMillis(), spec.resources().memoryBytes(), settings.security(), mounts(spec));
+                    spec.resources().cpuMillis(), spec.resources().memoryBytes(), settings.security(), mounts);
             starter.start(container);
             // This image runs execd: record the start-up archive with it, once, for the sandboxes after this one.
             classArchive.recordOnceWith(spec.image().uri());
             return SandboxStatus.of(SandboxState.RUNNING);
         });
+    }
+
+    /**
+     * {@code <execd_log_dir>/<sandbox id>}, made for the sandbox and writable by any user (the image's user runs
+     * execd): a node's collector tails {@code <execd_log_dir>/*}{@code /*.log}. It stays after the sandbox is deleted,
+     * so the collector can finish reading it; removing old directories is the node's housekeeping.
+     */
+    private Path execdLogDir(String sandboxId) {
+        Path dir = settings.execdLogDir().resolve(sandboxId);
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            return dir;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new SandboxException(500, DockerErrors.EXECD_DISTRIBUTION_FAILED, "cannot make the execd log "
+                    + "directory " + dir + " ([docker] execd_log_dir): " + e.getMessage(), e);
+        }
     }
 
     static String containerName(String sandboxId) {

@@ -45,7 +45,7 @@ public final class DockerRuntimeProvider implements SandboxRuntimeProvider {
         String advertised = docker.hostIp() != null ? docker.hostIp()
                 : config.server().eip() != null ? config.server().eip() : "127.0.0.1";
         DockerRuntimeSettings settings = new DockerRuntimeSettings(network, security,
-                new HostPathPolicy(config.storage().allowedHostPaths()), advertised);
+                new HostPathPolicy(config.storage().allowedHostPaths()), advertised, docker.execdLogDir());
 
         Path cache = cacheDir(context.env());
         JavaRuntimeImage runtime = new JavaRuntimeImage(Path.of(System.getProperty("java.home")), cache);

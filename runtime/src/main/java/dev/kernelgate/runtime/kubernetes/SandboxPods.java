@@ -23,11 +23,18 @@ import java.util.Locale;
  * Pod-shaped transport. An init container from the execd image copies the Kernelgate distribution into an emptyDir;
  * the main container mounts it read-only at {@value #MOUNT_POINT} and its command becomes the distribution's
  * bootstrap script, which starts execd in the background and then runs the user's entrypoint (its arguments).
+ * execd's log directory, {@value #EXECD_LOG_DIR}, is an emptyDir of its own ({@value #EXECD_LOG_VOLUME}): on the node
+ * it is {@code /var/lib/kubelet/pods/<pod uid>/volumes/kubernetes.io~empty-dir/execd-logs}, where a node-level
+ * collector (a DaemonSet mounting {@code /var/lib/kubelet/pods} read-only) tails it, and it is writable whatever user
+ * the image runs as.
  */
 final class SandboxPods {
     static final String MOUNT_POINT = "/opt/kernelgate";
     static final String BOOTSTRAP = MOUNT_POINT + "/bootstrap.sh";
     static final String DISTRIBUTION_VOLUME = "kernelgate-distribution";
+    static final String EXECD_LOG_VOLUME = "execd-logs";
+    /** Where the bootstrap has execd write its log ({@code EXECD_LOG_FILE} = {@code /var/log/execd/execd.log}). */
+    static final String EXECD_LOG_DIR = "/var/log/execd";
     static final String INIT_CONTAINER = "kernelgate-installer";
     static final String MAIN_CONTAINER = "sandbox";
     /** Where the init container sees the emptyDir: apart from its own copy at {@value #MOUNT_POINT}. */
@@ -47,9 +54,11 @@ final class SandboxPods {
         check(spec);
         List<Volume> volumes = new ArrayList<>();
         volumes.add(new VolumeBuilder().withName(DISTRIBUTION_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName(EXECD_LOG_VOLUME).withNewEmptyDir().endEmptyDir().build());
         List<VolumeMount> mounts = new ArrayList<>();
         mounts.add(new VolumeMountBuilder().withName(DISTRIBUTION_VOLUME).withMountPath(MOUNT_POINT)
                 .withReadOnly(true).build());
+        mounts.add(new VolumeMountBuilder().withName(EXECD_LOG_VOLUME).withMountPath(EXECD_LOG_DIR).build());
         for (SandboxSpec.VolumeSpec v : spec.volumes()) {
             volumes.add(volume(v));
             mounts.add(new VolumeMountBuilder().withName(v.name()).withMountPath(v.mountPath())

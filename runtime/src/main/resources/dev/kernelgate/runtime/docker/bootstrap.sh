@@ -4,6 +4,9 @@
 #   1. EXECD (default: the Kernelgate execd of this distribution) runs in the background with no arguments, configured
 #      by the environment only; EXECD_ENVS names a KEY=VALUE file (default /opt/opensandbox/.env, created empty) that
 #      execd adds to every command's environment. EXECD_BOOTSTRAP_PRE_SCRIPT, when set, is sourced first.
+#      execd's log goes to EXECD_LOG_FILE (default /var/log/execd/execd.log, rolled by size, one line per event) as
+#      well as to the container's output; set it empty for the output only. A directory that cannot be made or
+#      written (a non-root image user) leaves the log on the output only, with a warning.
 #   2. The user's entrypoint runs: BOOTSTRAP_CMD or `-c "cmd"` through BOOTSTRAP_SHELL (bash, else sh), else the
 #      arguments as they are, else an interactive shell.
 #   3. SIGTERM, SIGINT, SIGHUP and SIGQUIT are forwarded to the entrypoint, and its exit code becomes the container's.
@@ -29,6 +32,16 @@ EXECD_ENVS="${EXECD_ENVS:-/opt/opensandbox/.env}"
 mkdir -p "$(dirname "$EXECD_ENVS")" 2>/dev/null || echo "kernelgate bootstrap: warning: cannot create the directory of EXECD_ENVS=$EXECD_ENVS" >&2
 touch "$EXECD_ENVS" 2>/dev/null || echo "kernelgate bootstrap: warning: cannot create EXECD_ENVS=$EXECD_ENVS" >&2
 export EXECD_ENVS
+
+EXECD_LOG_FILE="${EXECD_LOG_FILE-/var/log/execd/execd.log}"
+if [ -n "$EXECD_LOG_FILE" ]; then
+	log_dir="$(dirname "$EXECD_LOG_FILE")"
+	if ! mkdir -p "$log_dir" 2>/dev/null || [ ! -w "$log_dir" ]; then
+		echo "kernelgate bootstrap: warning: cannot write $log_dir; execd logs to the container's output only" >&2
+		EXECD_LOG_FILE=""
+	fi
+fi
+export EXECD_LOG_FILE
 
 if [ -n "${EXECD_BOOTSTRAP_PRE_SCRIPT:-}" ]; then
 	if [ -r "$EXECD_BOOTSTRAP_PRE_SCRIPT" ]; then

@@ -141,6 +141,26 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void sandboxImagesAndTheExecdLogDirAreOurKeys() {
+        ServerConfig c = ServerConfigLoader.parse(FILE, """
+                [runtime]
+                type = "docker"
+                sandbox_images = ["python:3.12-slim", " debian:12 "]
+                [docker]
+                execd_log_dir = "/var/log/kernelgate/sandboxes"
+                """);
+        assertEquals(List.of("python:3.12-slim", "debian:12"), c.runtime().sandboxImages());
+        assertEquals(Path.of("/var/log/kernelgate/sandboxes"), c.docker().execdLogDir());
+        assertEquals(List.of(), ServerConfigLoader.parse(FILE, "").runtime().sandboxImages());
+        assertNull(ServerConfigLoader.parse(FILE, "").docker().execdLogDir());
+
+        ConfigException relative = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.parse(FILE, "[docker]\nexecd_log_dir = \"logs\"\n"));
+        assertEquals("docker.execd_log_dir", relative.key());
+        assertEquals(2, relative.line());
+    }
+
+    @Test
     void connectionLimitsAreServerKeys() {
         ServerConfig defaults = ServerConfigLoader.parse(FILE, "[server]\nport = 8080\n");
         assertEquals(java.time.Duration.ofSeconds(10), defaults.server().connectionLimits().headerTimeout());

@@ -37,8 +37,9 @@ class BootstrapScriptTest {
         try (InputStream in = ExecdDistributionBuilder.class.getResourceAsStream("bootstrap.sh")) {
             Files.write(home.resolve("bootstrap.sh"), in.readAllBytes());
         }
-        // The fake execd records the environment it was started with: EXECD_ENVS must reach it.
-        Files.writeString(home.resolve("bin/execd"), "#!/bin/sh\necho \"$EXECD_ENVS\" > " + marker + "\n");
+        // The fake execd records the environment it was started with: EXECD_ENVS and EXECD_LOG_FILE must reach it.
+        Files.writeString(home.resolve("bin/execd"), "#!/bin/sh\nprintf 'envs=%s\\nlog=%s\\n' \"$EXECD_ENVS\""
+                + " \"${EXECD_LOG_FILE-unset}\" > " + marker + ".tmp && mv " + marker + ".tmp " + marker + "\n");
         Files.setPosixFilePermissions(home.resolve("bin/execd"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(home.resolve("distribution.env"), ExecdDistributionBuilder.distributionEnv("/"));
     }
@@ -51,6 +52,8 @@ class BootstrapScriptTest {
                 .redirectOutput(dir.resolve("output.log").toFile());
         builder.environment().put("KERNELGATE_HOME", home.toString());
         builder.environment().put("EXECD_ENVS", dir.resolve("state/.env").toString());
+        // Never the host's /var/log/execd: each test that needs the default names its own stand-in.
+        builder.environment().put("EXECD_LOG_FILE", dir.resolve("var-log-execd/execd.log").toString());
         builder.environment().putAll(env);
         return builder.start();
     }
@@ -70,8 +73,28 @@ class BootstrapScriptTest {
         assertEquals(7, exit(process));
         assertTrue(output().contains("entrypoint ran"), output());
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marker) && Files.size(marker) > 0);
-        assertEquals(dir.resolve("state/.env").toString(), Files.readString(marker).strip());
+        assertEquals("envs=" + dir.resolve("state/.env") + "\nlog=" + dir.resolve("var-log-execd/execd.log"),
+                Files.readString(marker).strip());
         assertTrue(Files.exists(dir.resolve("state/.env")), "EXECD_ENVS is created for execd to read");
+        assertTrue(Files.isDirectory(dir.resolve("var-log-execd")), "the log file's directory is made for execd");
+    }
+
+    @Test
+    void theLogFileDefaultsToVarLogExecdAndFallsBackToTheOutputWhereItCannotBeWritten() throws Exception {
+        String script = Files.readString(home.resolve("bootstrap.sh"));
+        assertTrue(script.contains("EXECD_LOG_FILE=\"${EXECD_LOG_FILE-/var/log/execd/execd.log}\""), script);
+
+        Path blocker = Files.writeString(dir.resolve("a-file"), "");
+        assertEquals(0, exit(start(Map.of("EXECD_LOG_FILE", blocker.resolve("execd.log").toString()), "true")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marker));
+        assertTrue(Files.readString(marker).contains("log=\n"), Files.readString(marker));
+        assertTrue(output().contains("cannot write " + blocker + "; execd logs to the container's output only"),
+                output());
+
+        Files.delete(marker);
+        assertEquals(0, exit(start(Map.of("EXECD_LOG_FILE", ""), "true")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marker));
+        assertTrue(Files.readString(marker).contains("log=\n"), "set empty, it stays off: " + Files.readString(marker));
     }
 
     @Test

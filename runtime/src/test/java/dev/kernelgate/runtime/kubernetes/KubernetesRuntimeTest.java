@@ -87,6 +87,12 @@ class KubernetesRuntimeTest {
         VolumeMount dist = main.getVolumeMounts().get(0);
         assertEquals("/opt/kernelgate", dist.getMountPath());
         assertTrue(dist.getReadOnly());
+        // execd's log directory is an emptyDir of its own, writable, for a node's collector to tail.
+        VolumeMount logs = main.getVolumeMounts().get(1);
+        assertEquals(List.of("execd-logs", "/var/log/execd"), List.of(logs.getName(), logs.getMountPath()));
+        assertTrue(logs.getReadOnly() == null || !logs.getReadOnly());
+        assertTrue(podSpec.getVolumes().stream().anyMatch(v -> v.getName().equals("execd-logs")
+                && v.getEmptyDir() != null));
         assertTrue(main.getEnv().contains(new EnvVar("GREETING", "hello", null)));
         assertTrue(main.getEnv().contains(new EnvVar("KERNELGATE_EXECD_PORT", "44772", null)));
         assertEquals("/ping", main.getReadinessProbe().getHttpGet().getPath());
