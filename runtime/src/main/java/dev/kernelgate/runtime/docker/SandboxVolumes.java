@@ -64,8 +64,36 @@ final class SandboxVolumes {
         }
     }
 
-    /** What can be refused without the engine: other backends, host paths outside the policy, bad volume names. */
+    /**
+     * What can be refused before anything is created: other backends, host paths outside the policy, names the
+     * engine would refuse, missing volumes without {@code createIfNotExists}, subPaths an existing volume cannot
+     * serve. {@link #prepare} checks again, as things may change in between.
+     */
     void check(SandboxSpec spec) {
+        checkRequest(spec);
+        for (SandboxSpec.VolumeSpec volume : spec.volumes()) {
+            if (volume.pvc() == null) {
+                continue;
+            }
+            Optional<NamedVolumes.VolumeInfo> found = volumes.inspect(volume.pvc().claimName());
+            if (found.isEmpty() && !volume.pvc().createIfNotExists()) {
+                throw notFound(volume);
+            }
+            if (found.isPresent() && volume.subPath() != null) {
+                subdirectory(volume, found.get(), false);
+            }
+        }
+    }
+
+    private static SandboxException notFound(SandboxSpec.VolumeSpec volume) {
+        String claim = volume.pvc().claimName();
+        return new SandboxException(400, VolumeDirectories.PVC_NOT_FOUND, "Volume '" + volume.name()
+                + "': the Docker named volume '" + claim + "' does not exist; create it first (docker volume "
+                + "create " + claim + ") or set pvc.createIfNotExists.");
+    }
+
+    /** What can be refused from the request alone. */
+    private void checkRequest(SandboxSpec spec) {
         for (SandboxSpec.VolumeSpec volume : spec.volumes()) {
             if (volume.hostPath() != null) {
                 hostPaths.check(volume.name(), volume.hostPath(), volume.subPath());
@@ -86,7 +114,7 @@ final class SandboxVolumes {
 
     /** Looks up (or creates) every named volume and builds the mounts; on a refusal, removes what it created. */
     Prepared prepare(SandboxSpec spec) {
-        check(spec);
+        checkRequest(spec);
         List<ContainerMount> mounts = new ArrayList<>();
         List<String> created = new ArrayList<>();
         List<String> deleteWithSandbox = new ArrayList<>();
@@ -109,13 +137,11 @@ final class SandboxVolumes {
                         deleteWithSandbox.add(pvc.claimName());
                     }
                 } else {
-                    throw new SandboxException(400, VolumeDirectories.PVC_NOT_FOUND, "Volume '" + volume.name()
-                            + "': the Docker named volume '" + pvc.claimName() + "' does not exist; create it first "
-                            + "(docker volume create " + pvc.claimName() + ") or set pvc.createIfNotExists.");
+                    throw notFound(volume);
                 }
                 mounts.add(volume.subPath() == null
                         ? new NamedVolumeMount(pvc.claimName(), volume.mountPath(), volume.readOnly())
-                        : new HostMount(subdirectory(volume, info), volume.mountPath(), volume.readOnly()));
+                        : new HostMount(subdirectory(volume, info, true), volume.mountPath(), volume.readOnly()));
             }
         } catch (RuntimeException e) {
             release(created);
@@ -128,7 +154,7 @@ final class SandboxVolumes {
      * The subPath's directory below a local-driver volume's mount point, which must be on this server's file
      * system (an engine on this host). Walked without following links, created where missing.
      */
-    private static Path subdirectory(SandboxSpec.VolumeSpec volume, NamedVolumes.VolumeInfo info) {
+    private static Path subdirectory(SandboxSpec.VolumeSpec volume, NamedVolumes.VolumeInfo info, boolean create) {
         String name = info.name();
         if (!"local".equals(info.driver())) {
             throw new SandboxException(400, SUBPATH_UNSUPPORTED_DRIVER, "Volume '" + volume.name()
@@ -148,7 +174,7 @@ final class SandboxVolumes {
                     + "on another host); mount the whole volume instead.");
         }
         try {
-            return VolumeDirectories.subdirectory(volume.name(), mountpoint, volume.subPath());
+            return VolumeDirectories.subdirectory(volume.name(), mountpoint, volume.subPath(), create);
         } catch (IOException e) {
             throw new SandboxException(500, DockerErrors.ENGINE_ERROR, "Volume '" + volume.name()
                     + "': cannot prepare subPath '" + volume.subPath() + "' in named volume '" + name + "': " + e, e);

@@ -116,6 +116,14 @@ public final class LocalRuntime implements SandboxRuntime {
                 throw new SandboxException(400, "VOLUME::UNSUPPORTED_BACKEND", "The local runtime supports host "
                         + "and pvc (named) volumes only, not " + v.kind() + " (volume " + v.name() + ").");
             }
+            if (v.pvc() != null) {
+                try {
+                    volumes.check(v);
+                } catch (IOException e) {
+                    throw new SandboxException(500, "LOCAL::VOLUME_UNAVAILABLE", "Volume '" + v.name()
+                            + "': cannot look at named volume '" + v.pvcClaimName() + "': " + e, e);
+                }
+            }
             for (SandboxSpec.VolumeSpec other : spec.volumes()) {
                 if (other != v && Path.of(v.mountPath()).startsWith(Path.of(other.mountPath()))) {
                     throw new SandboxException(400, "VOLUME::INVALID_MOUNT_PATH", "Volume '" + v.name()

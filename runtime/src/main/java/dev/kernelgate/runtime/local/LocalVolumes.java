@@ -47,8 +47,16 @@ final class LocalVolumes {
      *                          subPath meets a link or a file
      */
     Resolved resolve(SandboxSpec.VolumeSpec volume) throws IOException {
+        return resolve(volume, true);
+    }
+
+    /** What {@link #resolve} would refuse, found without creating anything. */
+    void check(SandboxSpec.VolumeSpec volume) throws IOException {
+        resolve(volume, false);
+    }
+
+    private Resolved resolve(SandboxSpec.VolumeSpec volume, boolean create) throws IOException {
         SandboxSpec.PvcClaim pvc = volume.pvc();
-        Files.createDirectories(root);
         Path directory = root.resolve(pvc.claimName());
         boolean created = false;
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
@@ -57,7 +65,11 @@ final class LocalVolumes {
                         + "': the named volume '" + pvc.claimName() + "' does not exist (no directory "
                         + directory + "); set pvc.createIfNotExists to create it.");
             }
+            if (!create) {
+                return new Resolved(directory, false);
+            }
             try {
+                Files.createDirectories(root);
                 Files.createDirectory(directory);
                 created = true;
             } catch (FileAlreadyExistsException e) {
@@ -65,7 +77,7 @@ final class LocalVolumes {
             }
         }
         String below = volume.subPath() == null ? pvc.claimName() : pvc.claimName() + "/" + volume.subPath();
-        return new Resolved(VolumeDirectories.subdirectory(volume.name(), root, below), created);
+        return new Resolved(VolumeDirectories.subdirectory(volume.name(), root, below, create), created);
     }
 
     /** Removes a volume's directory and everything in it, never following a link out of it. */

@@ -16,7 +16,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * runtime volume directory), walked one component at a time from a handle on that directory without following a
  * link: every component must be a real directory, so whatever the sandboxes sharing the volume put into it, the
  * path that is mounted or linked lies inside the volume. Missing components are created (as a bind of a missing
- * source directory or a Kubernetes subPath would be).
+ * source directory or a Kubernetes subPath would be), or, when only checking, end the walk: nothing below a missing
+ * directory can lead anywhere.
  */
 public final class VolumeDirectories {
     /** A bad {@code subPath}: upstream's code. */
@@ -33,10 +34,11 @@ public final class VolumeDirectories {
      * @param volume  the volume's name, for messages
      * @param root    the volume's directory; trusted (the engine's or the runtime's own), resolved once
      * @param subPath a parsed subPath (relative, no {@code ..}, {@code .} or empty components), or null
+     * @param create  create missing components; else only check those that exist
      * @return the link-free absolute path of the subdirectory ({@code root} itself, resolved, without subPath)
      * @throws SandboxException 400 {@value #INVALID_SUB_PATH} when a component is a link or not a directory
      */
-    public static Path subdirectory(String volume, Path root, String subPath) throws IOException {
+    public static Path subdirectory(String volume, Path root, String subPath, boolean create) throws IOException {
         Path at = root.toRealPath();
         if (subPath == null || subPath.isEmpty()) {
             return at;
@@ -53,6 +55,9 @@ public final class VolumeDirectories {
                     throw refused(volume, subPath, "'" + part + "' is not a plain name");
                 }
                 BasicFileAttributes attributes = attributes(dir, name);
+                if (attributes == null && !create) {
+                    return root.toRealPath().resolve(subPath);
+                }
                 if (attributes == null) {
                     try {
                         // The parent was reached through handles that follow no link: its path has none either.
