@@ -49,15 +49,24 @@ class DockerNamedVolumeTest {
 
     @BeforeAll
     static void start() {
+        connect();
+        server = startServer();
+    }
+
+    private static void connect() {
         String host = System.getenv("DOCKER_HOST");
         assumeTrue(host != null && !host.isBlank(), "DOCKER_HOST is not set (scripts/test sets it)");
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
         docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost()).responseTimeout(Duration.ofSeconds(60)).build());
+    }
+
+    private static LifecycleServer.Running startServer() {
         ServerConfig c = TestServers.config(state).withRuntime(new RuntimeSettings("docker", null, null));
-        server = new LifecycleServer(c, System.getenv(), RuntimeProviders.builtIn(), Clock.systemUTC(),
-                Duration.ofMillis(100)).start();
-        api = new ApiClient(server.baseUrl(), TestServers.API_KEY);
+        LifecycleServer.Running running = new LifecycleServer(c, System.getenv(), RuntimeProviders.builtIn(),
+                Clock.systemUTC(), Duration.ofMillis(100)).start();
+        api = new ApiClient(running.baseUrl(), TestServers.API_KEY);
+        return running;
     }
 
     @AfterAll
@@ -225,6 +234,18 @@ class DockerNamedVolumeTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !exists(temporary));
         assertTrue(exists(kept), "created without deleteOnSandboxTermination: it stays");
         assertTrue(exists(existing), "a volume the server did not create is never removed");
+    }
+
+    @Test
+    void aRestartedServerStillRemovesTheVolumeWithTheSandbox() {
+        String temporary = volumeName();
+        String id = created(pvc("tmp", "/tmp-data", claim(temporary) + ",\"deleteOnSandboxTermination\":true", ""));
+        server.close();
+        server = startServer();
+        assertEquals(200, api.get("/v1/sandboxes/" + id).status(), "the sandbox was found again");
+        assertTrue(exists(temporary));
+        assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !exists(temporary));
     }
 
     @Test

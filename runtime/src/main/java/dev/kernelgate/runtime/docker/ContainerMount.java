@@ -1,7 +1,7 @@
 package dev.kernelgate.runtime.docker;
 
 /** Something mounted into a sandbox container besides the execd distribution: a host path or a named volume. */
-public sealed interface ContainerMount permits HostMount, NamedVolumeMount {
+public interface ContainerMount {
     /** What the engine mounts: an absolute host path, or a volume's name. */
     String source();
 

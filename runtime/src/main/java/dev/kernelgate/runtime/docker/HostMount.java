@@ -11,7 +11,8 @@ public record HostMount(Path hostPath, String containerPath, boolean readOnly) i
             throw new IllegalArgumentException("a host path to mount must be absolute, not " + hostPath);
         }
         if (containerPath == null || !containerPath.startsWith("/")) {
-            throw new IllegalArgumentException("a mount path inside the container must be absolute, not " + containerPath);
+            throw new IllegalArgumentException("a mount path inside the container must be absolute, not "
+                    + containerPath);
         }
     }
 

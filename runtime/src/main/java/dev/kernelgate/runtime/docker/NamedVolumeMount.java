@@ -12,7 +12,8 @@ public record NamedVolumeMount(String volume, String containerPath, boolean read
             throw new IllegalArgumentException("not a Docker volume name: " + volume);
         }
         if (containerPath == null || !containerPath.startsWith("/")) {
-            throw new IllegalArgumentException("a mount path inside the container must be absolute, not " + containerPath);
+            throw new IllegalArgumentException("a mount path inside the container must be absolute, not "
+                    + containerPath);
         }
     }
 
