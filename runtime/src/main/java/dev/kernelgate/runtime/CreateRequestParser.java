@@ -9,6 +9,7 @@ import dev.kernelgate.runtime.spi.SandboxSpec.EgressRule;
 import dev.kernelgate.runtime.spi.SandboxSpec.ImageSpec;
 import dev.kernelgate.runtime.spi.SandboxSpec.NetworkPolicy;
 import dev.kernelgate.runtime.spi.SandboxSpec.Platform;
+import dev.kernelgate.runtime.spi.SandboxSpec.PvcClaim;
 import dev.kernelgate.runtime.spi.SandboxSpec.VolumeSpec;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -247,11 +248,7 @@ final class CreateRequestParser {
                 throw ErrorCodes.invalid(ErrorCodes.DUPLICATE_VOLUME_NAME, "Volume name '" + name + "' is repeated.");
             }
             String mountPath = mountPath(name, v.path("mountPath").asText(""));
-            String subPath = v.path("subPath").isTextual() ? v.get("subPath").asText() : null;
-            if (subPath != null && (subPath.startsWith("/") || List.of(subPath.split("/")).contains(".."))) {
-                throw ErrorCodes.invalid(ErrorCodes.INVALID_SUB_PATH,
-                        "Volume '" + name + "' subPath must be relative and must not contain '..'.");
-            }
+            String subPath = subPath(name, v.get("subPath"));
             List<String> backends = new ArrayList<>();
             for (String kind : List.of("host", "pvc", "ossfs")) {
                 if (v.hasNonNull(kind)) {
@@ -265,21 +262,94 @@ final class CreateRequestParser {
             String kind = backends.get(0);
             String hostPath = kind.equals("host") ? hostPath(name, v.path("host").path("path").asText(""), subPath)
                     : null;
-            String claim = null;
-            if (kind.equals("pvc")) {
-                claim = v.path("pvc").path("claimName").asText("");
-                if (!PVC_NAME.matcher(claim).matches()) {
-                    throw ErrorCodes.invalid(ErrorCodes.INVALID_PVC_NAME,
-                            "Volume '" + name + "' claimName '" + claim + "' is not a valid PVC name.");
-                }
-            }
+            PvcClaim pvc = kind.equals("pvc") ? pvc(name, v.get("pvc")) : null;
             Map<String, String> options = new LinkedHashMap<>();
             v.path(kind).properties().forEach(f -> options.put(f.getKey(),
                     f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()));
             out.add(new VolumeSpec(name, mountPath, v.path("readOnly").asBoolean(false), subPath, kind, hostPath,
-                    claim, options));
+                    pvc, options));
         }
         return out;
+    }
+
+    /**
+     * {@code subPath}: relative, without {@code ..}; {@code .} and empty components are dropped, and what is left
+     * empty means no subPath at all.
+     */
+    private static String subPath(String volume, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ErrorCodes.unprocessable("Volume '" + volume + "' subPath must be a string.");
+        }
+        String raw = node.asText();
+        if (raw.startsWith("/") || raw.indexOf(0) >= 0) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_SUB_PATH, "Volume '" + volume + "' subPath '"
+                    + printable(raw) + "' must be a relative path.");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : raw.split("/")) {
+            if (part.equals("..")) {
+                throw ErrorCodes.invalid(ErrorCodes.INVALID_SUB_PATH, "Volume '" + volume + "' subPath '"
+                        + printable(raw) + "' must not contain '..'.");
+            }
+            if (!part.isEmpty() && !part.equals(".")) {
+                parts.add(part);
+            }
+        }
+        return parts.isEmpty() ? null : String.join("/", parts);
+    }
+
+    /**
+     * The {@code pvc} backend: {@code claimName} a lower-case DNS name (upstream's rule, dots allowed as Kubernetes
+     * allows them), the two flags booleans with upstream's defaults (create: true; delete: false).
+     */
+    private static PvcClaim pvc(String volume, JsonNode pvc) {
+        if (!pvc.isObject()) {
+            throw ErrorCodes.unprocessable("Volume '" + volume + "' pvc must be an object.");
+        }
+        JsonNode claimNode = pvc.get("claimName");
+        if (claimNode != null && !claimNode.isNull() && !claimNode.isTextual()) {
+            throw ErrorCodes.unprocessable("Volume '" + volume + "' pvc.claimName must be a string.");
+        }
+        String claim = claimNode == null || claimNode.isNull() ? "" : claimNode.asText();
+        if (claim.isEmpty()) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PVC_NAME,
+                    "Volume '" + volume + "' pvc.claimName is required and must not be empty.");
+        }
+        if (!PVC_NAME.matcher(claim).matches()) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PVC_NAME, "Volume '" + volume + "' pvc.claimName '"
+                    + printable(claim) + "' is not a valid name: lower-case letters, digits, '-' and '.', starting "
+                    + "and ending with a letter or digit, at most 253 characters.");
+        }
+        return new PvcClaim(claim, flag(volume, pvc, "createIfNotExists", true),
+                flag(volume, pvc, "deleteOnSandboxTermination", false));
+    }
+
+    private static boolean flag(String volume, JsonNode pvc, String field, boolean otherwise) {
+        JsonNode node = pvc.get(field);
+        if (node == null || node.isNull()) {
+            return otherwise;
+        }
+        if (!node.isBoolean()) {
+            throw ErrorCodes.unprocessable("Volume '" + volume + "' pvc." + field + " must be a boolean.");
+        }
+        return node.asBoolean();
+    }
+
+    /** A user's string for a message: control characters escaped, long ones cut. */
+    private static String printable(String raw) {
+        String cut = raw.length() > 300 ? raw.substring(0, 300) + "..." : raw;
+        StringBuilder out = new StringBuilder();
+        cut.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     /**

@@ -77,4 +77,49 @@ class CreateRequestParserTest {
         assertRefused(host("/d", allowed.toString(), "esc/new"), ErrorCodes.HOST_PATH_NOT_ALLOWED);
         assertRefused(host("/d", "/etc", null), ErrorCodes.HOST_PATH_NOT_ALLOWED);
     }
+
+    private static String pvc(String pvcFields, String extra) {
+        return "{\"name\":\"v\",\"mountPath\":\"/data\",\"pvc\":{" + pvcFields + "}" + extra + "}";
+    }
+
+    @Test
+    void pvcVolumesCarryTheClaimAndUpstreamsDefaults() throws Exception {
+        SandboxSpec.VolumeSpec plain = parse(pvc("\"claimName\":\"shared-data\"", "")).volumes().get(0);
+        assertEquals(new SandboxSpec.PvcClaim("shared-data", true, false), plain.pvc());
+        assertEquals("shared-data", plain.pvcClaimName());
+        assertEquals(null, plain.subPath());
+        SandboxSpec.VolumeSpec full = parse(pvc("\"claimName\":\"d.v1\",\"createIfNotExists\":false,"
+                + "\"deleteOnSandboxTermination\":true", ",\"readOnly\":true,\"subPath\":\"./a//b/\""))
+                .volumes().get(0);
+        assertEquals(new SandboxSpec.PvcClaim("d.v1", false, true), full.pvc());
+        assertTrue(full.readOnly());
+        assertEquals("a/b", full.subPath(), "'.' and empty components dropped");
+        assertEquals(null, parse(pvc("\"claimName\":\"c\"", ",\"subPath\":\"./\"")).volumes().get(0).subPath());
+    }
+
+    @Test
+    void badPvcFieldsAreRefusedNamingTheField() {
+        for (String claim : List.of("", "Upper", "under_score", "-dash", "dash-", "a/b", "..", "x".repeat(254))) {
+            SandboxException e = assertThrows(SandboxException.class,
+                    () -> parse(pvc("\"claimName\":\"" + claim + "\"", "")));
+            assertEquals(400, e.status(), claim);
+            assertEquals(ErrorCodes.INVALID_PVC_NAME, e.code(), claim);
+            assertTrue(e.getMessage().contains("'v' pvc.claimName"), e.getMessage());
+        }
+        assertRefused(pvc("", ""), ErrorCodes.INVALID_PVC_NAME);
+        assertRefused(pvc("\"claimName\":null", ""), ErrorCodes.INVALID_PVC_NAME);
+        for (String subPath : List.of("/abs", "..", "a/../b", "a/..", "../a")) {
+            SandboxException e = assertThrows(SandboxException.class,
+                    () -> parse(pvc("\"claimName\":\"c\"", ",\"subPath\":\"" + subPath + "\"")));
+            assertEquals(400, e.status(), subPath);
+            assertEquals(ErrorCodes.INVALID_SUB_PATH, e.code(), subPath);
+            assertTrue(e.getMessage().contains("'v' subPath"), e.getMessage());
+        }
+        for (String wrongType : List.of("\"claimName\":7", "\"claimName\":\"c\",\"createIfNotExists\":\"yes\"",
+                "\"claimName\":\"c\",\"deleteOnSandboxTermination\":1")) {
+            SandboxException e = assertThrows(SandboxException.class, () -> parse(pvc(wrongType, "")));
+            assertEquals(422, e.status(), wrongType);
+            assertTrue(e.getMessage().contains("pvc."), e.getMessage());
+        }
+    }
 }

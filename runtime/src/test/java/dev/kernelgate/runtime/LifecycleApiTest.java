@@ -85,7 +85,7 @@ class LifecycleApiTest {
         "host path not allowed   | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"volumes\":[{\"name\":\"v\",\"mountPath\":\"/d\",\"host\":{\"path\":\"/etc\"}}]} | 400 | VOLUME::HOST_PATH_NOT_ALLOWED",
         "host path escapes       | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"volumes\":[{\"name\":\"v\",\"mountPath\":\"/d\",\"host\":{\"path\":\"/a/../etc\"}}]} | 400 | VOLUME::INVALID_HOST_PATH",
         "two volume backends     | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"volumes\":[{\"name\":\"v\",\"mountPath\":\"/d\",\"host\":{\"path\":\"/a\"},\"pvc\":{\"claimName\":\"c\"}}]} | 400 | VOLUME::INVALID_BACKEND",
-        "pvc on the local runtime| {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"volumes\":[{\"name\":\"v\",\"mountPath\":\"/d\",\"pvc\":{\"claimName\":\"c\"}}]} | 400 | VOLUME::UNSUPPORTED_BACKEND",
+        "ossfs on the local runtime| {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"volumes\":[{\"name\":\"v\",\"mountPath\":\"/d\",\"ossfs\":{\"bucket\":\"b\"}}]} | 400 | VOLUME::UNSUPPORTED_BACKEND",
         "bad platform            | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"platform\":{\"os\":\"plan9\",\"arch\":\"amd64\"}} | 400 | SANDBOX::INVALID_PARAMETER",
         "not JSON                | {\"image\":                                                             | 422 | SANDBOX::INVALID_PARAMETER",
         "a JSON array            | []                                                                       | 422 | SANDBOX::INVALID_PARAMETER",

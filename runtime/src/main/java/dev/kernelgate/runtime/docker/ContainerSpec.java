@@ -18,11 +18,12 @@ import java.util.Objects;
  * @param cpuMillis   CPU limit in millicores; 0 for none
  * @param memoryBytes memory limit in bytes (swap included); 0 for none
  * @param security    capabilities, no-new-privileges, seccomp, AppArmor, pids limit
- * @param mounts      host paths mounted besides the distribution, already checked against the allowed roots
+ * @param mounts      host paths (already checked against the allowed roots) and named volumes mounted besides
+ *                    the distribution
  */
 public record ContainerSpec(String name, String image, List<String> entrypoint, Map<String, String> env,
                             Map<String, String> labels, NetworkMode network, int execdPort, long cpuMillis,
-                            long memoryBytes, ContainerSecurity security, List<HostMount> mounts) {
+                            long memoryBytes, ContainerSecurity security, List<ContainerMount> mounts) {
     public ContainerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ public final class DockerRuntime implements SandboxRuntime {
     private final SandboxStarter starter;
     private final DockerRuntimeSettings settings;
     private final ExecdClassArchive classArchive;
+    private final SandboxVolumes volumes;
 
     DockerRuntime(DockerEngine engine, SandboxContainers containers, SandboxStarter starter,
                   DockerRuntimeSettings settings, ExecdClassArchive classArchive) {
@@ -41,6 +44,7 @@ public final class DockerRuntime implements SandboxRuntime {
         this.starter = starter;
         this.settings = settings;
         this.classArchive = classArchive;
+        this.volumes = new SandboxVolumes(new NamedVolumes(engine), settings.hostPaths());
     }
 
     @Override
@@ -50,7 +54,8 @@ public final class DockerRuntime implements SandboxRuntime {
 
     /**
      * Refuses what this runtime would otherwise ignore: an egress {@code networkPolicy} (there is no egress sidecar;
-     * upstream refuses it too wherever it cannot enforce it) and volumes other than allowed host paths.
+     * upstream refuses it too wherever it cannot enforce it) and volumes other than allowed host paths and named
+     * volumes, or named volumes the engine could not name.
      */
     @Override
     public void validate(SandboxSpec spec) {
@@ -59,22 +64,9 @@ public final class DockerRuntime implements SandboxRuntime {
                 throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "networkPolicy is not supported by "
                         + "the docker runtime (no egress sidecar); create the sandbox without it");
             }
-            mounts(spec);
+            volumes.check(spec);
             return null;
         });
-    }
-
-    private List<HostMount> mounts(SandboxSpec spec) {
-        List<HostMount> mounts = new ArrayList<>();
-        for (SandboxSpec.VolumeSpec volume : spec.volumes()) {
-            if (volume.hostPath() == null) {
-                throw new SandboxException(400, DockerErrors.UNSUPPORTED_VOLUME, "volume " + volume.name()
-                        + ": the docker runtime mounts host paths only, not " + volume.kind());
-            }
-            Path source = settings.hostPaths().check(volume.name(), volume.hostPath(), volume.subPath());
-            mounts.add(new HostMount(source, volume.mountPath(), volume.readOnly()));
-        }
-        return mounts;
     }
 
     @Override
@@ -82,14 +74,23 @@ public final class DockerRuntime implements SandboxRuntime {
         return translated(() -> {
             NetworkMode network = settings.network();
             int port = network == NetworkMode.HOST ? FreePort.pick() : SandboxContainers.EXECD_CONTAINER_PORT;
-            List<HostMount> mounts = mounts(spec);
-            if (settings.execdLogDir() != null) {
-                mounts.add(new HostMount(execdLogDir(spec.id()), DockerRuntimeSettings.EXECD_LOG_MOUNT, false));
+            SandboxVolumes.Prepared prepared = volumes.prepare(spec);
+            try {
+                Map<String, String> labels = new HashMap<>(SandboxLabels.of(spec, network, port));
+                labels.putAll(prepared.labels());
+                List<ContainerMount> mounts = new ArrayList<>(prepared.mounts());
+                if (settings.execdLogDir() != null) {
+                    mounts.add(new HostMount(execdLogDir(spec.id()), DockerRuntimeSettings.EXECD_LOG_MOUNT, false));
+                }
+                ContainerSpec container = new ContainerSpec(containerName(spec.id()), spec.image().uri(),
+                        spec.entrypoint(), spec.env(), labels, network, port, spec.resources().cpuMillis(),
+                        spec.resources().memoryBytes(), settings.security(), mounts);
+                starter.start(container);
+            } catch (RuntimeException e) {
+                // The starter left no container; the volumes made for it go too.
+                volumes.release(prepared.created());
+                throw e;
             }
-            ContainerSpec container = new ContainerSpec(containerName(spec.id()), spec.image().uri(),
-                    spec.entrypoint(), spec.env(), SandboxLabels.of(spec, network, port), network, port,
-                    spec.resources().cpuMillis(), spec.resources().memoryBytes(), settings.security(), mounts);
-            starter.start(container);
             // This image runs execd: record the start-up archive with it, once, for the sandboxes after this one.
             classArchive.recordOnceWith(spec.image().uri());
             return SandboxStatus.of(SandboxState.RUNNING);
@@ -157,7 +158,9 @@ public final class DockerRuntime implements SandboxRuntime {
     @Override
     public void delete(String id) {
         translated(() -> {
+            List<String> volumesToRemove = find(id).map(SandboxVolumes::toDelete).orElse(List.of());
             containers.remove(containerName(id));
+            volumes.release(volumesToRemove);
             return null;
         });
     }

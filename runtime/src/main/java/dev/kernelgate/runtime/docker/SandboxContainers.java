@@ -131,8 +131,9 @@ public final class SandboxContainers {
         List<Bind> binds = new ArrayList<>();
         binds.add(new Bind(distribution.directory().toString(), new Volume(ExecdDistribution.MOUNT_POINT),
                 AccessMode.ro));
-        for (HostMount mount : spec.mounts()) {
-            binds.add(new Bind(mount.hostPath().toString(), new Volume(mount.containerPath()),
+        for (ContainerMount mount : spec.mounts()) {
+            // A source that is not an absolute path names a volume: the engine mounts that volume.
+            binds.add(new Bind(mount.source(), new Volume(mount.containerPath()),
                     mount.readOnly() ? AccessMode.ro : AccessMode.rw));
         }
         HostConfig host = HostConfig.newHostConfig()

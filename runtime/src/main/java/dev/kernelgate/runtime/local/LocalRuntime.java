@@ -16,6 +16,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,7 @@ public final class LocalRuntime implements SandboxRuntime {
     private final Path stateDir;
     private final LocalSettings settings;
     private final HostPathPolicy hostPaths;
+    private final LocalVolumes volumes;
     private final ChildLauncher launcher;
     private final WarmPool pool;
     private final Optional<CgroupLimits> cgroups;
@@ -51,9 +53,9 @@ public final class LocalRuntime implements SandboxRuntime {
 
     /** A started sandbox: its child, where it listens, and what to clean up. */
     private record LocalSandbox(SandboxSpec spec, ChildLauncher.Child child, int port, List<Path> cgroupDirs,
-                                boolean paused) {
+                                List<String> volumesToDelete, boolean paused) {
         LocalSandbox withPaused(boolean p) {
-            return new LocalSandbox(spec, child, port, cgroupDirs, p);
+            return new LocalSandbox(spec, child, port, cgroupDirs, volumesToDelete, p);
         }
 
         SandboxDirectory dir() {
@@ -74,6 +76,7 @@ public final class LocalRuntime implements SandboxRuntime {
         this.stateDir = stateDir.toAbsolutePath();
         this.settings = settings;
         this.hostPaths = hostPaths;
+        this.volumes = new LocalVolumes(this.stateDir);
         this.cgroups = CgroupLimits.detect();
         this.cgroupPrefix = "kernelgate-" + Integer.toHexString(this.stateDir.toString().hashCode()) + "-";
         try {
@@ -103,15 +106,23 @@ public final class LocalRuntime implements SandboxRuntime {
     }
 
     /**
-     * Host volumes only, and none mounted inside another: a volume is a link, so a second volume below it would be
-     * written into the first one's host directory.
+     * Host and named ({@code pvc}) volumes only, and none mounted inside another: a volume is a link, so a second
+     * volume below it would be written into the first one's directory.
      */
     @Override
     public void validate(SandboxSpec spec) {
         for (SandboxSpec.VolumeSpec v : spec.volumes()) {
-            if (!"host".equals(v.kind())) {
-                throw new SandboxException(400, "VOLUME::UNSUPPORTED_BACKEND",
-                        "The local runtime supports host volumes only, not " + v.kind() + " (volume " + v.name() + ").");
+            if (!"host".equals(v.kind()) && !"pvc".equals(v.kind())) {
+                throw new SandboxException(400, "VOLUME::UNSUPPORTED_BACKEND", "The local runtime supports host "
+                        + "and pvc (named) volumes only, not " + v.kind() + " (volume " + v.name() + ").");
+            }
+            if (v.pvc() != null) {
+                try {
+                    volumes.check(v);
+                } catch (IOException e) {
+                    throw new SandboxException(500, "LOCAL::VOLUME_UNAVAILABLE", "Volume '" + v.name()
+                            + "': cannot look at named volume '" + v.pvcClaimName() + "': " + e, e);
+                }
             }
             for (SandboxSpec.VolumeSpec other : spec.volumes()) {
                 if (other != v && Path.of(v.mountPath()).startsWith(Path.of(other.mountPath()))) {
@@ -127,11 +138,12 @@ public final class LocalRuntime implements SandboxRuntime {
     public SandboxStatus create(SandboxSpec spec) {
         ChildLauncher.Child child = null;
         List<Path> cgroupDirs = List.of();
+        List<String> createdVolumes = new ArrayList<>();
         try {
             Optional<ChildLauncher.Child> warm = pool.take();
             child = warm.isPresent() ? warm.get() : launcher.spawn(ChildLauncher.Mode.COLD);
             SandboxDirectory dir = child.dir();
-            linkVolumes(spec, dir);
+            linkVolumes(spec, dir, createdVolumes);
             // For people and restarts looking at the directory; the env stays out (it may hold secrets).
             dir.write(SandboxDirectory.SPEC, json.writeValueAsString(Map.of("id", spec.id(),
                     "entrypoint", spec.entrypoint(), "image", spec.image().uri())));
@@ -142,26 +154,48 @@ public final class LocalRuntime implements SandboxRuntime {
             }
             launcher.assign(child, spec.env(), spec.entrypoint());
             int port = awaitPort(dir, child.process());
-            sandboxes.put(spec.id(), new LocalSandbox(spec, child, port, cgroupDirs, false));
+            List<String> toDelete = spec.volumes().stream().filter(v -> v.pvc() != null
+                    && v.pvc().deleteOnSandboxTermination() && createdVolumes.contains(v.pvc().claimName()))
+                    .map(SandboxSpec.VolumeSpec::pvcClaimName).distinct().toList();
+            sandboxes.put(spec.id(), new LocalSandbox(spec, child, port, cgroupDirs, toDelete, false));
             return SandboxStatus.of(SandboxState.RUNNING);
         } catch (IOException e) {
             cleanup(child, cgroupDirs);
+            removeUnused(createdVolumes);
             throw new SandboxException(500, "LOCAL::SANDBOX_START_FAILED", "Cannot start the sandbox: " + e, e);
         } catch (RuntimeException e) {
             cleanup(child, cgroupDirs);
+            removeUnused(createdVolumes);
             throw e;
         }
     }
 
+    /** Removes those of the named volumes no live sandbox names. */
+    private void removeUnused(List<String> claims) {
+        List<SandboxSpec> live = sandboxes.values().stream().map(LocalSandbox::spec).toList();
+        LocalVolumes.unused(claims, live).forEach(volumes::remove);
+    }
+
     /**
-     * Host volumes appear as symlinks at their mount path under the workspace (no mount namespace here), pointing
-     * at the real path the policy checked. The parser normalised the mount path to stay below the workspace; the
-     * check here keeps that true whatever a caller passes.
+     * Volumes appear as symlinks at their mount path under the workspace (no mount namespace here), pointing at the
+     * real path the policy checked (host) or at the named volume's directory (pvc). The parser normalised the mount
+     * path to stay below the workspace; the check here keeps that true whatever a caller passes.
+     *
+     * @param created collects the named volumes this call created
      */
-    private void linkVolumes(SandboxSpec spec, SandboxDirectory dir) throws IOException {
+    private void linkVolumes(SandboxSpec spec, SandboxDirectory dir, List<String> created) throws IOException {
         Path workspace = dir.workspace().normalize();
         for (SandboxSpec.VolumeSpec v : spec.volumes()) {
-            Path target = hostPaths.check(v.name(), v.hostPath(), v.subPath());
+            Path target;
+            if (v.pvc() != null) {
+                LocalVolumes.Resolved resolved = volumes.resolve(v);
+                if (resolved.created()) {
+                    created.add(v.pvc().claimName());
+                }
+                target = resolved.target();
+            } else {
+                target = hostPaths.check(v.name(), v.hostPath(), v.subPath());
+            }
             Path link = workspace.resolve(v.mountPath().substring(1)).normalize();
             if (!link.startsWith(workspace) || link.equals(workspace)) {
                 throw new SandboxException(400, "VOLUME::INVALID_MOUNT_PATH", "Volume '" + v.name()
@@ -234,6 +268,7 @@ public final class LocalRuntime implements SandboxRuntime {
         LocalSandbox s = sandboxes.remove(id);
         if (s != null) {
             cleanup(s.child(), s.cgroupDirs());
+            removeUnused(s.volumesToDelete());
         }
     }
 
@@ -270,7 +305,7 @@ public final class LocalRuntime implements SandboxRuntime {
         int dirs = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDir)) {
             for (Path entry : entries) {
-                if (Files.isDirectory(entry)) {
+                if (Files.isDirectory(entry) && !entry.equals(volumes.root())) {
                     reapLeftover(new SandboxDirectory(entry));
                     dirs++;
                 }

@@ -53,13 +53,31 @@ public record SandboxSpec(String id, ImageSpec image, List<String> entrypoint, M
     }
 
     /**
-     * One volume. Exactly one source is set: {@code hostPath} (already allowed), {@code pvcClaimName}, or another kind
-     * named in {@code kind} with its raw fields in {@code options}.
+     * One volume. Exactly one source is set: {@code hostPath} (already allowed), {@code pvc}, or another kind named
+     * in {@code kind} with its raw fields in {@code options}.
+     *
+     * @param subPath a relative path below the source without {@code ..}, {@code .} or empty components, or null
      */
     public record VolumeSpec(String name, String mountPath, boolean readOnly, String subPath, String kind,
-                             String hostPath, String pvcClaimName, Map<String, String> options) {
+                             String hostPath, PvcClaim pvc, Map<String, String> options) {
         public VolumeSpec {
             options = Map.copyOf(options);
         }
+
+        /** The claim (Kubernetes) or named volume (Docker, local) this volume mounts, or null for other kinds. */
+        public String pvcClaimName() {
+            return pvc == null ? null : pvc.claimName();
+        }
+    }
+
+    /**
+     * Upstream's {@code pvc} backend: a platform-managed named volume.
+     *
+     * @param claimName                  the PVC's name (Kubernetes) or the named volume's (Docker, local runtime)
+     * @param createIfNotExists          create it when missing (upstream's default: true); else a missing one is
+     *                                   refused
+     * @param deleteOnSandboxTermination remove it with the sandbox, when this server created it
+     */
+    public record PvcClaim(String claimName, boolean createIfNotExists, boolean deleteOnSandboxTermination) {
     }
 }

@@ -263,6 +263,38 @@ class KubernetesRuntimeTest {
     }
 
     @Test
+    void aPvcVolumeIsAPersistentVolumeClaimVolumeMountedWithItsSubPathAndMode() throws Exception {
+        SandboxSpec base = PodFixtures.spec();
+        SandboxSpec spec = new SandboxSpec(base.id(), base.image(), base.entrypoint(), Map.of(), Map.of(),
+                ResourceLimits.none(), null, List.of(
+                        new SandboxSpec.VolumeSpec("train", "/mnt/train", true, "datasets/train", "pvc", null,
+                                new SandboxSpec.PvcClaim("shared-data", true, false), Map.of()),
+                        new SandboxSpec.VolumeSpec("work", "/work", false, null, "pvc", null,
+                                new SandboxSpec.PvcClaim("scratch", true, true), Map.of())),
+                null, false, Map.of(), base.createdAt(), null);
+        createReady(spec, "10.4.0.9");
+        var podSpec = podOf(spec.id()).getSpec();
+        var train = podSpec.getVolumes().stream().filter(v -> v.getName().equals("train")).findFirst().orElseThrow();
+        assertEquals("shared-data", train.getPersistentVolumeClaim().getClaimName());
+        assertTrue(train.getPersistentVolumeClaim().getReadOnly());
+        var work = podSpec.getVolumes().stream().filter(v -> v.getName().equals("work")).findFirst().orElseThrow();
+        assertEquals("scratch", work.getPersistentVolumeClaim().getClaimName());
+        assertFalse(work.getPersistentVolumeClaim().getReadOnly());
+        List<VolumeMount> mounts = podSpec.getContainers().get(0).getVolumeMounts();
+        VolumeMount trainMount = mounts.stream().filter(m -> m.getName().equals("train")).findFirst().orElseThrow();
+        assertEquals("/mnt/train", trainMount.getMountPath());
+        assertEquals("datasets/train", trainMount.getSubPath());
+        assertTrue(trainMount.getReadOnly());
+        VolumeMount workMount = mounts.stream().filter(m -> m.getName().equals("work")).findFirst().orElseThrow();
+        assertNull(workMount.getSubPath());
+        assertFalse(workMount.getReadOnly());
+        // Claims are the cluster's: none is created or removed by the runtime.
+        assertTrue(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().isEmpty());
+        runtime.delete(spec.id());
+        assertTrue(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().isEmpty());
+    }
+
+    @Test
     void imageCredentialsAndUnknownVolumeKindsAreRefusedBeforeAnythingIsCreated() {
         SandboxSpec base = PodFixtures.spec();
         SandboxSpec withAuth = new SandboxSpec(base.id(), new SandboxSpec.ImageSpec("private/img", "u", "p"),
