@@ -94,7 +94,13 @@ public final class BenchmarkRun {
     private BenchmarkRun() {
     }
 
+    private static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
+
     public static void main(String[] args) throws Exception {
+        // Processes start as execd's launcher starts them (cli's ProcessLaunch): the bare spawns compare like with like.
+        if (System.getProperty(LAUNCH_MECHANISM) == null && Runtime.version().feature() <= 21) {
+            System.setProperty(LAUNCH_MECHANISM, "VFORK");
+        }
         Path repo = Servers.findRepo();
         Options options;
         try {

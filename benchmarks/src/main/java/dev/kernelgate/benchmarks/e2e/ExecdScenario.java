@@ -32,8 +32,9 @@ final class ExecdScenario {
         }
     }
 
-    record Result(Distribution commandTrue, List<Distribution> codeOnePlusOne, List<Transfer> transfers,
-                  long heapMaxBytes, long rssBytes) {
+    /** {@code spawns}: the bare spawns of the same shell measured in the same rounds as {@code commandTrue}. */
+    record Result(Distribution commandTrue, List<Distribution> spawns, List<Distribution> codeOnePlusOne,
+                  List<Transfer> transfers, long heapMaxBytes, long rssBytes) {
     }
 
     private ExecdScenario() {
@@ -47,11 +48,17 @@ final class ExecdScenario {
             int warmup = bench.sizes().commandWarmup();
             int samples = bench.sizes().commandSamples();
             Distribution command;
+            List<Distribution> spawns;
             List<Distribution> code;
             URI base = URI.create(execd.httpBase());
             try (RawHttpClient http = new RawHttpClient(base.getHost(), base.getPort())) {
-                command = RoundTrip.interleaved("true", List.of("execd /command true"),
-                        List.of(ExecdStreamSession.command(http)), warmup, samples).get(0);
+                // In the same rounds: the same shell spawned from this JVM, with and without execd's setsid.
+                List<Distribution> all = RoundTrip.interleaved("true", List.of("execd /command true",
+                                "bare spawn from Java: setsid bash -c true", "bare spawn from Java: bash -c true"),
+                        List.of(ExecdStreamSession.command(http), BareSpawnSession.setsidShell(),
+                                BareSpawnSession.shell()), warmup, samples);
+                command = all.get(0);
+                spawns = all.subList(1, all.size());
             }
             Path runtime = bench.servers().kernelgateRuntimeDir();
             Set<Path> before = connectionFiles(runtime);
@@ -99,7 +106,7 @@ final class ExecdScenario {
                 }
             }
             Files.deleteIfExists(data);
-            return new Result(command, code, transfers, heap.maxBytes(), execd.rssBytes());
+            return new Result(command, spawns, code, transfers, heap.maxBytes(), execd.rssBytes());
         }
     }
 

@@ -172,12 +172,15 @@ final class Report {
             return;
         }
         md.append("\n## 5. execd\n\n");
-        md.append("`/code` and the Java direct-ZMQ floor take turns on the code context's own ipykernel, as in "
-                + "section 1; each turn on a fresh keep-alive connection. After " + sizes.commandWarmup()
-                + " warm-up requests per path.\n\n");
+        md.append("`/command true` and the bare spawns of the same shell from the benchmark's JVM (as execd starts "
+                + "it: stdin from /dev/null, both pipes read to the end, then the exit; execd puts setsid in front) "
+                + "alternate request by request. `/code` and the Java direct-ZMQ floor take turns on the code "
+                + "context's own ipykernel, as in section 1; each turn on a fresh keep-alive connection. After "
+                + sizes.commandWarmup() + " warm-up requests per path.\n\n");
         md.append("| request, until its event stream ends | n | median ms | p90 ms | p99 ms | "
                 + "execd CPU µs / request |\n|---|---:|---:|---:|---:|---:|\n");
         List<Distribution> streams = new java.util.ArrayList<>(List.of(e.commandTrue()));
+        streams.addAll(e.spawns());
         streams.addAll(e.codeOnePlusOne());
         for (Distribution d : streams) {
             md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),

@@ -62,6 +62,8 @@ class BenchmarkRunSmokeTest {
         assertNotNull(results.execd);
         assertEquals(2, results.execd.codeOnePlusOne().size(), "/code and the floor beside it");
         results.execd.codeOnePlusOne().forEach(d -> assertEquals(Sizes.smokeRun().commandSamples(), d.count()));
+        assertEquals(2, results.execd.spawns().size(), "the bare spawns beside /command true");
+        results.execd.spawns().forEach(d -> assertEquals(Sizes.smokeRun().commandSamples(), d.count()));
         assertEquals(2, results.sandboxStarts.size());
         // upload, download, the disk reference and (where /dev/shm is) an upload into memory
         assertTrue(results.execd.transfers().size() >= 3, results.execd.transfers().toString());
