@@ -104,13 +104,18 @@ final class KernelComparisons {
         Sizes sizes = bench.sizes();
         String id = bench.rest().startKernel(kg, kernel);
         // The floor keeps one ZMQ context, as the gateway does, and opens fresh sockets each turn.
-        try (ZContext floorContext = new ZContext(1)) {
+        // The Java clients, and python3-websocket as a new user would try the gateway, in the same turns.
+        try (ZContext floorContext = new ZContext(1);
+             PythonWsClient python = PythonWsClient.start(bench.servers().repo(), bench.servers().work())) {
             ConnectionInfo info = ConnectionFile.read(bench.servers().kernelgateRuntimeDir()
                     .resolve("kernel-" + id + ".json"));
-            RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1), List.of(
+            RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1,
+                            Paths.KG_LEGACY_PY, Paths.KG_V1_PY), List.of(
                             () -> new DirectZmqSession(info, floorContext),
                             () -> WsSession.open(bench.group(), kg, id, false),
-                            () -> WsSession.open(bench.group(), kg, id, true)),
+                            () -> WsSession.open(bench.group(), kg, id, true),
+                            () -> python.open(kg, id, false),
+                            () -> python.open(kg, id, true)),
                     sizes.rttWarmup(), sizes.rttSamples(), sizes.rttTurn(), () -> ProcFs.cpuNanos(kg.pid()))
                     .forEach(d -> results.roundTrip(kernel, d));
         } finally {

@@ -6,6 +6,8 @@ final class Paths {
     static final String PYTHON_FLOOR = "direct ZMQ (jupyter_client)";
     static final String KG_LEGACY = "Kernelgate WebSocket, legacy JSON";
     static final String KG_V1 = "Kernelgate WebSocket, v1 subprotocol";
+    static final String KG_LEGACY_PY = "Kernelgate WebSocket, legacy JSON, python3-websocket client";
+    static final String KG_V1_PY = "Kernelgate WebSocket, v1 subprotocol, python3-websocket client";
     static final String JS_STOCK = "jupyter_server 1.23.3 WebSocket, stock";
     static final String JS_NO_LIMIT = "jupyter_server 1.23.3 WebSocket, rate limit off";
 

@@ -51,6 +51,10 @@ final class Servers {
         return work;
     }
 
+    Path repo() {
+        return repo;
+    }
+
     /** Where Kernelgate servers started here write their kernels' connection files. */
     Path kernelgateRuntimeDir() {
         return work.resolve("runtime");
