@@ -49,7 +49,8 @@ final class Report {
         md.append("\n## 1. Execute round trip (`1+1`: request sent → execute_reply and `idle` received)\n\n");
         md.append("One request at a time on one connection, after a warm-up. The floor is a Java client on the "
                 + "kernel's ZMQ ports with no gateway in between (same signing and decoding). The floor and "
-                + "Kernelgate's two framings take turns of " + sizes.rttTurn() + " requests on one kernel "
+                + "Kernelgate's two framings (each with the project's Java client and with python3-websocket) "
+                + "take turns of " + sizes.rttTurn() + " requests on one kernel "
                 + "that Kernelgate started, each with only its own client connected during its turn (a fresh "
                 + "connection per turn; its first request is not counted): two kernel processes of the same spec "
                 + "differ by more than a gateway costs. jupyter_client and jupyter_server run on kernels of "
