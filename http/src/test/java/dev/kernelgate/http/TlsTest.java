@@ -3,44 +3,32 @@ package dev.kernelgate.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS with Netty's JDK provider: JSON and a file sent as chunks (the zero-copy path cannot encrypt). */
 class TlsTest {
 
-    private static final char[] PASSWORD = "changeit".toCharArray();
-
     @TempDir
     Path dir;
 
     @Test
     void servesJsonAndFilesOverTls() throws Exception {
-        KeyStore keyStore = SelfSignedKeys.create(dir, PASSWORD);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, PASSWORD);
-        SslContext tls = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(keyStore);
-        SSLContext clientTls = SSLContext.getInstance("TLS");
-        clientTls.init(null, tmf.getTrustManagers(), null);
+        SelfSignedKeys.Pair keys = SelfSignedKeys.contexts(dir);
+        SslContext tls = keys.server();
+        SSLContext clientTls = keys.client();
 
         byte[] big = new byte[3 * 1024 * 1024 + 5];
         Arrays.fill(big, (byte) 3);

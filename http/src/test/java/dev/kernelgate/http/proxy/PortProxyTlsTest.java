@@ -13,8 +13,6 @@ import dev.kernelgate.http.RunningServer;
 import dev.kernelgate.http.SelfSignedKeys;
 import dev.kernelgate.http.WebSocketAcceptance;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,13 +20,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,21 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class PortProxyTlsTest {
 
-    private static final char[] PASSWORD = "changeit".toCharArray();
-
     @TempDir
     Path dir;
 
     @Test
     void proxiesOverTls() throws Exception {
-        KeyStore keyStore = SelfSignedKeys.create(dir, PASSWORD);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, PASSWORD);
-        SslContext tls = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(keyStore);
-        SSLContext clientTls = SSLContext.getInstance("TLS");
-        clientTls.init(null, tmf.getTrustManagers(), null);
+        SelfSignedKeys.Pair keys = SelfSignedKeys.contexts(dir);
+        SslContext tls = keys.server();
+        SSLContext clientTls = keys.client();
 
         try (ProxyFixture fx = new ProxyFixture();
              RunningServer secure = new HttpServer(HttpServerConfig.of("127.0.0.1", 0).withTls(tls),
