@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             KernelspecsCommand.class,
             GatewayCommand.class,
             ExecdCommand.class,
+            EgressCommand.class,
             ServerCommand.class,
             InitConfigCommand.class,
             ListImagesCommand.class,

@@ -1,0 +1,37 @@
+package dev.kernelgate.execd.egress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.codec.dns.DatagramDnsQuery;
+import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
+import java.util.List;
+
+/**
+ * Netty's query decoder, keeping a copy of the datagram's bytes besides the decoded query: an allowed query goes to
+ * the upstream nameserver as it came (only its id changes), so nothing the codec does not model (EDNS options,
+ * unusual classes) is lost on the way.
+ */
+final class DnsQueryDecoder extends DatagramDnsQueryDecoder {
+
+    /** A decoded query and its raw bytes (the handler releases both). */
+    record Query(DatagramDnsQuery decoded, ByteBuf raw) {
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, DatagramPacket packet, List<Object> out) throws Exception {
+        ByteBuf raw = packet.content().copy();
+        int before = out.size();
+        try {
+            super.decode(ctx, packet, out);
+        } catch (Exception e) {
+            raw.release();
+            throw e;
+        }
+        if (out.size() == before) {
+            raw.release();
+            return;
+        }
+        out.set(before, new Query((DatagramDnsQuery) out.get(before), raw));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.kernelgate.execd.egress;
+
+import dev.kernelgate.http.HttpServer;
+import dev.kernelgate.http.HttpServerConfig;
+import dev.kernelgate.http.Resources;
+import dev.kernelgate.http.RunningServer;
+import dev.kernelgate.kernels.DaemonThreads;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The egress sidecar: the DNS proxy and the policy API over one {@link PolicyState}. {@code new
+ * EgressServer(config, enforcer).start()}; the handle has both bound addresses and closes both.
+ */
+public final class EgressServer {
+    private static final Logger LOG = LoggerFactory.getLogger(EgressServer.class);
+
+    private final EgressConfig config;
+    private final PolicyEnforcer enforcer;
+    private final DnsProxy.AnswerListener answers;
+
+    /**
+     * @param enforcer what enforces a policy below DNS ({@link PolicyEnforcer#DNS_ONLY} in {@code dns} mode)
+     * @param answers  told about the upstream's answers to allowed queries
+     */
+    public EgressServer(EgressConfig config, PolicyEnforcer enforcer, DnsProxy.AnswerListener answers) {
+        this.config = config;
+        this.enforcer = enforcer;
+        this.answers = answers;
+    }
+
+    /** The running sidecar. */
+    public record Running(InetSocketAddress api, InetSocketAddress dns, PolicyState policy, Resources resources)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            resources.close();
+        }
+    }
+
+    public Running start() {
+        Resources resources = new Resources();
+        try {
+            InetSocketAddress upstream = upstream();
+            PolicyState state = new PolicyState(config.policy(), enforcer);
+            enforcer.apply(config.policy());
+            DnsProxy.Running dns = new DnsProxy(config.dnsListen(), upstream, state, answers).start();
+            resources.add(dns);
+            if (config.takeOverResolvConf()) {
+                ResolvConf.pointAt(config.resolvConf(), dns.address());
+            }
+            ExecutorService blocking = new ThreadPoolExecutor(1, 4, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(256), DaemonThreads.named("egress-blocking"));
+            resources.add(blocking::shutdownNow);
+            PolicyHandler handler = new PolicyHandler(state, config.mode(), config.maxRules());
+            HttpServerConfig http = HttpServerConfig.of(config.api().getAddress().getHostAddress(),
+                    config.api().getPort()).withIoThreads(1);
+            RunningServer api = new HttpServer(http, EgressRoutes.build(config.token(), handler), blocking).start();
+            resources.add(api);
+            LOG.info("egress sidecar: policy API on {}, mode {}, policy {}", api.address(), config.mode(),
+                    config.policy().toJson());
+            return new Running(api.address(), dns.address(), state, resources);
+        } catch (Exception e) {
+            resources.closeAfter(e);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("the egress sidecar cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The configured upstream, else the first nameserver of the resolver file that is not the proxy itself. */
+    private InetSocketAddress upstream() throws IOException {
+        if (config.dnsUpstream() != null) {
+            return config.dnsUpstream();
+        }
+        List<String> servers;
+        try {
+            servers = ResolvConf.nameservers(config.resolvConf());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + config.resolvConf() + " for the upstream nameserver (set "
+                    + EgressConfig.DNS_UPSTREAM_ENV + ")", e);
+        }
+        for (String server : servers) {
+            InetSocketAddress candidate = new InetSocketAddress(server, 53);
+            if (!candidate.equals(config.dnsListen())) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no upstream nameserver: " + config.resolvConf() + " names none other than "
+                + "the proxy's own address; set " + EgressConfig.DNS_UPSTREAM_ENV + " (or [egress] dns_upstream)");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.kernelgate.execd.egress;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.dns.DatagramDnsQuery;
+import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
+import io.netty.handler.codec.dns.DatagramDnsResponse;
+import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
+import io.netty.handler.codec.dns.DefaultDnsRawRecord;
+import io.netty.handler.codec.dns.DnsQuestion;
+import io.netty.handler.codec.dns.DnsRecordType;
+import io.netty.handler.codec.dns.DnsResponseCode;
+import io.netty.handler.codec.dns.DnsSection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An authoritative-for-everything test nameserver: A records from a map, NXDOMAIN for any other name. */
+final class TinyDnsServer implements AutoCloseable {
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Map<String, String> records = new ConcurrentHashMap<>();
+    private final AtomicInteger queries = new AtomicInteger();
+    private final Channel channel;
+
+    TinyDnsServer(InetSocketAddress bind, Map<String, String> a) {
+        records.putAll(a);
+        channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .handler(new ChannelInitializer<NioDatagramChannel>() {
+                    @Override
+                    protected void initChannel(NioDatagramChannel ch) {
+                        ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
+                                new SimpleChannelInboundHandler<DatagramDnsQuery>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery query)
+                                            throws Exception {
+                                        ctx.writeAndFlush(answer(query));
+                                    }
+                                });
+                    }
+                }).bind(bind).syncUninterruptibly().channel();
+    }
+
+    private DatagramDnsResponse answer(DatagramDnsQuery query) throws Exception {
+        queries.incrementAndGet();
+        DnsQuestion question = query.recordAt(DnsSection.QUESTION);
+        String name = question.name().endsWith(".") ? question.name().substring(0, question.name().length() - 1)
+                : question.name();
+        String address = records.get(name.toLowerCase());
+        DatagramDnsResponse response = new DatagramDnsResponse(query.recipient(), query.sender(), query.id(),
+                query.opCode(), address == null ? DnsResponseCode.NXDOMAIN : DnsResponseCode.NOERROR);
+        response.addRecord(DnsSection.QUESTION, question);
+        if (address != null && question.type() == DnsRecordType.A) {
+            response.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(question.name(), DnsRecordType.A, 30,
+                    Unpooled.wrappedBuffer(InetAddress.getByName(address).getAddress())));
+        }
+        return response;
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    int queries() {
+        return queries.get();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
