@@ -100,6 +100,18 @@ class LifecycleApiTest {
     }
 
     @Test
+    void theLocalRuntimeRefusesANetworkPolicyItCannotEnforce() {
+        ApiClient.Reply reply = api.post("/v1/sandboxes", "{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],"
+                + "\"networkPolicy\":{\"defaultAction\":\"deny\",\"egress\":[{\"action\":\"allow\","
+                + "\"target\":\"pypi.org\"}]}}");
+        assertEquals(400, reply.status(), reply.raw().body());
+        assertEquals("SANDBOX::INVALID_PARAMETER", reply.body().path("code").asText());
+        assertTrue(reply.body().path("message").asText().contains("not supported by the local runtime"),
+                reply.raw().body());
+        assertEquals(0, api.get("/v1/sandboxes").body().path("items").size(), "nothing was created");
+    }
+
+    @Test
     void unknownIdsAre404OnEveryRoute() {
         for (ApiClient.Reply r : List.of(api.get(UNKNOWN), api.delete(UNKNOWN), api.post(UNKNOWN + "/pause", null),
                 api.post(UNKNOWN + "/resume", null), api.get(UNKNOWN + "/endpoints/44772"),

@@ -19,22 +19,22 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /** Asks one nameserver one A question at a time, uncached, and reports the response code and first address. */
-final class DnsClient implements AutoCloseable {
+public final class DnsClient implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final DnsNameResolver resolver;
 
     /** The response code's name ({@code NoError}, {@code NXDomain}, ...) and the first A record, or null. */
-    record Answer(String code, String address) {
+    public record Answer(String code, String address) {
     }
 
-    DnsClient(InetSocketAddress server) {
+    public DnsClient(InetSocketAddress server) {
         resolver = new DnsNameResolverBuilder(group.next()).datagramChannelType(NioDatagramChannel.class)
                 .nameServerProvider(new SingletonDnsServerAddressStreamProvider(server))
                 .resolveCache(NoopDnsCache.INSTANCE).queryTimeoutMillis(2000).maxQueriesPerResolve(1)
                 .recursionDesired(true).build();
     }
 
-    Answer ask(String name) throws Exception {
+    public Answer ask(String name) throws Exception {
         AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = resolver
                 .query(new DefaultDnsQuestion(name, DnsRecordType.A)).get(5, TimeUnit.SECONDS);
         try {

@@ -27,13 +27,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An authoritative-for-everything test nameserver: A records from a map, NXDOMAIN for any other name. */
-final class TinyDnsServer implements AutoCloseable {
+public final class TinyDnsServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Map<String, String> records = new ConcurrentHashMap<>();
     private final AtomicInteger queries = new AtomicInteger();
     private final Channel channel;
 
-    TinyDnsServer(InetSocketAddress bind, Map<String, String> a) {
+    public TinyDnsServer(InetSocketAddress bind, Map<String, String> a) {
         records.putAll(a);
         channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .handler(new ChannelInitializer<NioDatagramChannel>() {
@@ -67,11 +67,11 @@ final class TinyDnsServer implements AutoCloseable {
         return response;
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    int queries() {
+    public int queries() {
         return queries.get();
     }
 

@@ -13,7 +13,8 @@ import java.util.List;
  *   <li>{@code kubernetes}: {@code [runtime] sandbox_images}, then {@code [runtime] execd_image}, the init image
  *       every sandbox Pod starts with.</li>
  * </ul>
- * {@code [egress] image} is left out: no runtime here starts an egress sidecar (a {@code networkPolicy} is refused).
+ * {@code [egress] image} is left out: the egress sidecar runs from the sandbox's own image with the injected
+ * distribution, so there is no sidecar image.
  */
 public final class ConfigImages {
     private ConfigImages() {

@@ -49,4 +49,9 @@ public record DockerSettings(String networkMode, int apiTimeout, String hostIp, 
         return new DockerSettings(networkMode, apiTimeout, hostIp, dropCapabilities, noNewPrivileges, apparmorProfile,
                 seccompProfile, pidsLimit, allowedHostPaths, host, dir);
     }
+
+    public DockerSettings withNetworkMode(String mode) {
+        return new DockerSettings(mode, apiTimeout, hostIp, dropCapabilities, noNewPrivileges, apparmorProfile,
+                seccompProfile, pidsLimit, allowedHostPaths, host, execdLogDir);
+    }
 }

@@ -45,4 +45,9 @@ public record ServerConfig(ServerSettings server, LogSettings log, RuntimeSettin
         return new ServerConfig(server, log, r, local, docker, kubernetes, storage, secureRuntime, egress, ingress,
                 source);
     }
+
+    public ServerConfig withEgress(EgressSettings e) {
+        return new ServerConfig(server, log, runtime, local, docker, kubernetes, storage, secureRuntime, e, ingress,
+                source);
+    }
 }

@@ -215,8 +215,12 @@ public final class ServerConfigLoader {
                 nonEmpty(text(sr, "docker_runtime", null)), nonEmpty(text(sr, "k8s_runtime_class", null)));
 
         JsonNode e = root.path("egress");
-        EgressSettings egress = new EgressSettings(nonEmpty(text(e, "image", null)), text(e, "mode", "dns"),
-                e.path("disable_ipv6").asBoolean(true));
+        String egressMode = text(e, "mode", "dns");
+        if (!Set.of("dns", "dns+nft").contains(egressMode)) {
+            throw error("egress.mode", "must be dns or dns+nft, not \"" + egressMode + "\"");
+        }
+        EgressSettings egress = new EgressSettings(nonEmpty(text(e, "image", null)), egressMode,
+                e.path("disable_ipv6").asBoolean(true), nonEmpty(text(e, "dns_upstream", null)));
         JsonNode in = root.path("ingress");
         String ingressMode = text(in, "mode", "direct");
         if (!Set.of("direct", "gateway").contains(ingressMode)) {

@@ -35,6 +35,11 @@ public record ContainerInfo(String id, String image, String status, long exitCod
         return status.equals("exited") || status.equals("dead");
     }
 
+    /** The same container with the ports another one publishes for it (the sidecar whose network it joined). */
+    public ContainerInfo withHostPorts(Map<Integer, Integer> ports) {
+        return new ContainerInfo(id, image, status, exitCode, error, labels, ports);
+    }
+
     public OptionalInt hostPort(int containerPort) {
         Integer port = hostPorts.get(containerPort);
         return port == null ? OptionalInt.empty() : OptionalInt.of(port);

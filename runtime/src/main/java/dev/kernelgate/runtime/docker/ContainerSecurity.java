@@ -25,6 +25,17 @@ public record ContainerSecurity(List<String> dropCapabilities, boolean noNewPriv
         }
     }
 
+    /** The same hardening with {@code capabilities} dropped too. */
+    public ContainerSecurity dropping(List<String> capabilities) {
+        List<String> all = new java.util.ArrayList<>(dropCapabilities);
+        for (String capability : capabilities) {
+            if (all.stream().noneMatch(c -> c.equalsIgnoreCase(capability) || c.equalsIgnoreCase("CAP_" + capability))) {
+                all.add(capability);
+            }
+        }
+        return new ContainerSecurity(all, noNewPrivileges, seccompProfile, apparmorProfile, pidsLimit);
+    }
+
     public static ContainerSecurity defaults() {
         return new ContainerSecurity(DEFAULT_DROP_CAPABILITIES, true, "", "", 4096);
     }

@@ -20,10 +20,20 @@ import java.util.Objects;
  * @param security    capabilities, no-new-privileges, seccomp, AppArmor, pids limit
  * @param mounts      host paths (already checked against the allowed roots) and named volumes mounted besides
  *                    the distribution
+ * @param networkOf   the container whose network namespace this one joins (its egress sidecar, which publishes the
+ *                    ports), or null for a network of its own
  */
 public record ContainerSpec(String name, String image, List<String> entrypoint, Map<String, String> env,
                             Map<String, String> labels, NetworkMode network, int execdPort, long cpuMillis,
-                            long memoryBytes, ContainerSecurity security, List<ContainerMount> mounts) {
+                            long memoryBytes, ContainerSecurity security, List<ContainerMount> mounts,
+                            String networkOf) {
+    /** A container with a network of its own. */
+    public ContainerSpec(String name, String image, List<String> entrypoint, Map<String, String> env,
+                         Map<String, String> labels, NetworkMode network, int execdPort, long cpuMillis,
+                         long memoryBytes, ContainerSecurity security, List<ContainerMount> mounts) {
+        this(name, image, entrypoint, env, labels, network, execdPort, cpuMillis, memoryBytes, security, mounts, null);
+    }
+
     public ContainerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");

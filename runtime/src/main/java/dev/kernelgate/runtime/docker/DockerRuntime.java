@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.execd.egress.EgressRoutes;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -36,10 +37,12 @@ public final class DockerRuntime implements SandboxRuntime {
     private final DockerRuntimeSettings settings;
     private final ExecdClassArchive classArchive;
     private final SandboxVolumes volumes;
+    private final EgressSidecars sidecars;
 
     DockerRuntime(DockerEngine engine, SandboxContainers containers, SandboxStarter starter,
-                  DockerRuntimeSettings settings, ExecdClassArchive classArchive) {
+                  DockerRuntimeSettings settings, ExecdClassArchive classArchive, EgressSidecars sidecars) {
         this.engine = engine;
+        this.sidecars = sidecars;
         this.containers = containers;
         this.starter = starter;
         this.settings = settings;
@@ -53,16 +56,15 @@ public final class DockerRuntime implements SandboxRuntime {
     }
 
     /**
-     * Refuses what this runtime would otherwise ignore: an egress {@code networkPolicy} (there is no egress sidecar;
-     * upstream refuses it too wherever it cannot enforce it) and volumes other than allowed host paths and named
-     * volumes, or named volumes the engine could not name.
+     * Refuses what this runtime would otherwise ignore: a {@code networkPolicy} it cannot enforce (see
+     * {@link EgressSidecars#check}) and volumes other than allowed host paths and named volumes, or named volumes the
+     * engine could not name.
      */
     @Override
     public void validate(SandboxSpec spec) {
         translated(() -> {
             if (spec.networkPolicy() != null) {
-                throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "networkPolicy is not supported by "
-                        + "the docker runtime (no egress sidecar); create the sandbox without it");
+                sidecars.check(settings.network());
             }
             volumes.check(spec);
             return null;
@@ -75,6 +77,7 @@ public final class DockerRuntime implements SandboxRuntime {
             NetworkMode network = settings.network();
             int port = network == NetworkMode.HOST ? FreePort.pick() : SandboxContainers.EXECD_CONTAINER_PORT;
             SandboxVolumes.Prepared prepared = volumes.prepare(spec);
+            EgressSidecars.Sidecar sidecar = null;
             try {
                 Map<String, String> labels = new HashMap<>(SandboxLabels.of(spec, network, port));
                 labels.putAll(prepared.labels());
@@ -82,12 +85,24 @@ public final class DockerRuntime implements SandboxRuntime {
                 if (settings.execdLogDir() != null) {
                     mounts.add(new HostMount(execdLogDir(spec.id()), DockerRuntimeSettings.EXECD_LOG_MOUNT, false));
                 }
+                ContainerSecurity security = settings.security();
+                if (spec.networkPolicy() != null) {
+                    // The sidecar first: the sandbox joins its network namespace, where the policy is enforced.
+                    sidecar = sidecars.start(spec.id(), spec.image().uri(), spec.networkPolicy(), List.of(port,
+                            SandboxContainers.HTTP_CONTAINER_PORT, EgressSidecars.API_PORT));
+                    labels.put(EgressSidecars.TOKEN_LABEL, sidecar.token());
+                    mounts.add(sidecars.resolverMount());
+                    security = security.dropping(List.of("NET_ADMIN", "NET_RAW"));
+                }
                 ContainerSpec container = new ContainerSpec(containerName(spec.id()), spec.image().uri(),
                         spec.entrypoint(), spec.env(), labels, network, port, spec.resources().cpuMillis(),
-                        spec.resources().memoryBytes(), settings.security(), mounts);
+                        spec.resources().memoryBytes(), security, mounts, sidecar == null ? null : sidecar.id());
                 starter.start(container);
             } catch (RuntimeException e) {
-                // The starter left no container; the volumes made for it go too.
+                // The starter left no container; the volumes and the sidecar made for it go too.
+                if (sidecar != null) {
+                    sidecars.remove(spec.id());
+                }
                 volumes.release(prepared.created());
                 throw e;
             }
@@ -160,6 +175,7 @@ public final class DockerRuntime implements SandboxRuntime {
         translated(() -> {
             List<String> volumesToRemove = find(id).map(SandboxVolumes::toDelete).orElse(List.of());
             containers.remove(containerName(id));
+            sidecars.remove(id);
             volumes.release(volumesToRemove);
             return null;
         });
@@ -170,7 +186,17 @@ public final class DockerRuntime implements SandboxRuntime {
         return translated(() -> {
             ContainerInfo info = find(id).orElseThrow(() -> new SandboxException(404,
                     DockerErrors.SANDBOX_NOT_FOUND, "sandbox " + id + " has no container"));
-            return Endpoints.of(info, port, settings.advertisedHost());
+            String token = info.labels().get(EgressSidecars.TOKEN_LABEL);
+            if (token == null) {
+                return Endpoints.of(info, port, settings.advertisedHost());
+            }
+            // Its ports are published by its egress sidecar, whose policy API wants the token.
+            ContainerInfo sidecar = sidecars.find(id).orElseThrow(() -> new SandboxException(503,
+                    DockerErrors.EXECD_START_FAILED, "the egress sidecar of sandbox " + id + " is gone"));
+            SandboxEndpoint endpoint = Endpoints.of(info.withHostPorts(sidecar.hostPorts()), port,
+                    settings.advertisedHost());
+            return port == EgressSidecars.API_PORT ? new SandboxEndpoint(endpoint.endpoint(),
+                    Map.of(EgressRoutes.TOKEN_HEADER, token)) : endpoint;
         });
     }
 
@@ -182,11 +208,23 @@ public final class DockerRuntime implements SandboxRuntime {
     public List<RecoveredSandbox> recover() {
         try {
             classArchive.removeLeftovers();
+            removeOrphanSidecars();
             return containers.findByLabel(SandboxLabels.ID, null).stream()
                     .map(info -> new RecoveredSandbox(SandboxLabels.spec(info), status(info))).toList();
         } catch (SandboxException e) {
             LOG.warn("no Docker sandboxes recovered: {}", e.getMessage());
             return List.of();
+        }
+    }
+
+    /** Sidecars whose sandbox container is gone: a server stopped between creating or removing the two. */
+    private void removeOrphanSidecars() {
+        for (ContainerInfo sidecar : sidecars.all()) {
+            String sandbox = sidecar.labels().get(EgressSidecars.SIDECAR_FOR);
+            if (find(sandbox).isEmpty()) {
+                LOG.info("removing the egress sidecar of sandbox {}, whose container is gone", sandbox);
+                sidecars.remove(sandbox);
+            }
         }
     }
 

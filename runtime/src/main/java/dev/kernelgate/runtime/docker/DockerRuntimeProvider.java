@@ -52,10 +52,12 @@ public final class DockerRuntimeProvider implements SandboxRuntimeProvider {
         ExecdDistribution distribution = new ExecdDistributionBuilder(runtime, cache).build(source());
         DockerEngine engine = new DockerEngine(host, Duration.ofSeconds(docker.apiTimeout()));
         SandboxContainers containers = new SandboxContainers(engine, distribution);
-        SandboxStarter starter = new SandboxStarter(containers,
-                new ExecdReadiness(containers, HttpClient.newHttpClient(), context.clock()), STARTUP_TIMEOUT);
+        ExecdReadiness readiness = new ExecdReadiness(containers, HttpClient.newHttpClient(), context.clock());
+        SandboxStarter starter = new SandboxStarter(containers, readiness, STARTUP_TIMEOUT);
+        EgressSidecars sidecars = new EgressSidecars(engine, containers, distribution, security, config.egress(),
+                readiness, STARTUP_TIMEOUT, cache.resolve("egress-resolv.conf"));
         return new DockerRuntime(engine, containers, starter, settings,
-                new ExecdClassArchive(distribution, starter, containers, security));
+                new ExecdClassArchive(distribution, starter, containers, security), sidecars);
     }
 
     static Path cacheDir(Map<String, String> env) {

@@ -36,7 +36,12 @@ public final class ExecdReadiness {
      *                         {@code DOCKER::SANDBOX_EXECD_START_FAILED} when the container stopped or the time ran out
      */
     public void await(String containerId, URI base, Duration timeout) {
-        HttpRequest ping = HttpRequest.newBuilder(base.resolve("/ping")).timeout(Duration.ofSeconds(2)).GET().build();
+        awaitAnswer(containerId, base.resolve("/ping"), timeout);
+    }
+
+    /** As {@link #await}, for any URL a process in the container serves with 200 once it is up. */
+    public void awaitAnswer(String containerId, URI probe, Duration timeout) {
+        HttpRequest ping = HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).GET().build();
         Instant deadline = clock.instant().plus(timeout);
         for (int attempt = 0; ; attempt++) {
             if (answers(ping)) {
@@ -51,7 +56,7 @@ public final class ExecdReadiness {
                 }
             }
             if (clock.instant().isAfter(deadline)) {
-                throw new SandboxException(500, DockerErrors.EXECD_START_FAILED, "execd in container " + containerId
+                throw new SandboxException(500, DockerErrors.EXECD_START_FAILED, "container " + containerId
                         + " did not answer " + ping.uri() + " within " + timeout.toMillis() + " ms; its output: "
                         + containers.logTail(containerId, 20));
             }
@@ -84,6 +89,6 @@ public final class ExecdReadiness {
             return SandboxContainers.noShell(info.image(), null);
         }
         return new SandboxException(500, DockerErrors.EXECD_START_FAILED, "container " + containerId
-                + " stopped (exit code " + info.exitCode() + ") before execd answered; its output: " + output);
+                + " stopped (exit code " + info.exitCode() + ") before it answered; its output: " + output);
     }
 }

@@ -81,7 +81,7 @@ public final class SandboxContainers {
                     .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                     .withLabels(spec.labels())
                     .withHostConfig(host);
-            if (spec.network() == NetworkMode.BRIDGE) {
+            if (publishes(spec)) {
                 create.withExposedPorts(publishedPorts(spec));
             }
             return create.exec().getId();
@@ -95,7 +95,7 @@ public final class SandboxContainers {
         return id;
     }
 
-    private void requireImage(String image) {
+    void requireImage(String image) {
         try {
             engine.run("inspect image " + image, () -> engine.client().inspectImageCmd(image).exec());
         } catch (SandboxException e) {
@@ -137,7 +137,7 @@ public final class SandboxContainers {
                     mount.readOnly() ? AccessMode.ro : AccessMode.rw));
         }
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(spec.network().engineName())
+                .withNetworkMode(spec.networkOf() != null ? "container:" + spec.networkOf() : spec.network().engineName())
                 .withBinds(binds)
                 .withCapDrop(capabilities(spec.security().dropCapabilities()))
                 .withSecurityOpts(securityOptions(spec.security()));
@@ -151,7 +151,7 @@ public final class SandboxContainers {
         if (spec.cpuMillis() > 0) {
             host.withNanoCPUs(spec.cpuMillis() * 1_000_000L);
         }
-        if (spec.network() == NetworkMode.BRIDGE) {
+        if (publishes(spec)) {
             // Published on loopback only, each on a port the engine picks: never on every address of the host.
             Ports ports = new Ports();
             for (ExposedPort port : publishedPorts(spec)) {
@@ -160,6 +160,11 @@ public final class SandboxContainers {
             host.withPortBindings(ports);
         }
         return host;
+    }
+
+    /** Bridge networking of its own: a container joining its sidecar's network has its ports published there. */
+    private static boolean publishes(ContainerSpec spec) {
+        return spec.network() == NetworkMode.BRIDGE && spec.networkOf() == null;
     }
 
     /** Bridge networking: the container ports published on the host, execd's and upstream's HTTP port. */

@@ -42,8 +42,10 @@ public final class SandboxStarter {
     private URI execdAddress(String id, ContainerSpec spec) {
         int port = spec.execdPort();
         if (spec.network() == NetworkMode.BRIDGE) {
-            ContainerInfo info = containers.inspect(id).orElseThrow(() -> new SandboxException(500,
-                    DockerErrors.EXECD_START_FAILED, "container " + id + " vanished while starting"));
+            // A sandbox in its egress sidecar's network has its ports published on the sidecar.
+            String publisher = spec.networkOf() != null ? spec.networkOf() : id;
+            ContainerInfo info = containers.inspect(publisher).orElseThrow(() -> new SandboxException(500,
+                    DockerErrors.EXECD_START_FAILED, "container " + publisher + " vanished while starting"));
             port = info.hostPort(spec.execdPort()).orElseThrow(() -> new SandboxException(500,
                     DockerErrors.EXECD_START_FAILED, "the engine published no port for execd of container " + id));
         }

@@ -106,11 +106,19 @@ public final class LocalRuntime implements SandboxRuntime {
     }
 
     /**
-     * Host and named ({@code pvc}) volumes only, and none mounted inside another: a volume is a link, so a second
+     * No {@code networkPolicy}; host and named ({@code pvc}) volumes only, and none mounted inside another: a volume is a link, so a second
      * volume below it would be written into the first one's directory.
      */
     @Override
     public void validate(SandboxSpec spec) {
+        if (spec.networkPolicy() != null) {
+            // Never accepted and ignored: a child process shares the host's network, there is no namespace of its
+            // own for an egress sidecar to hold.
+            throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "networkPolicy is not supported by the "
+                    + "local runtime: its sandboxes are processes on the host's network, with no network namespace "
+                    + "for an egress sidecar to enforce the policy in; use the docker runtime (network_mode = "
+                    + "\"bridge\") or the kubernetes runtime");
+        }
         for (SandboxSpec.VolumeSpec v : spec.volumes()) {
             if (!"host".equals(v.kind()) && !"pvc".equals(v.kind())) {
                 throw new SandboxException(400, "VOLUME::UNSUPPORTED_BACKEND", "The local runtime supports host "

@@ -84,7 +84,9 @@ class BridgeNetworkTest {
         ContainerSecurity security = ContainerSecurity.defaults();
         runtime = new DockerRuntime(engine, containers, starter,
                 new DockerRuntimeSettings(NetworkMode.BRIDGE, security, new HostPathPolicy(List.of()), "127.0.0.1"),
-                new ExecdClassArchive(distribution, starter, containers, security));
+                new ExecdClassArchive(distribution, starter, containers, security),
+                DockerTestSupport.sidecars(engine, containers, distribution, security,
+                        dev.kernelgate.runtime.config.EgressSettings.defaults()));
     }
 
     @AfterEach

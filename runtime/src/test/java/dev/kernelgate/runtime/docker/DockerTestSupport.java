@@ -38,6 +38,14 @@ final class DockerTestSupport {
                 new ExecdReadiness(containers, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(60));
     }
 
+    /** Egress sidecars of {@code containers} with {@code settings}, as the provider makes them. */
+    static EgressSidecars sidecars(DockerEngine engine, SandboxContainers containers, ExecdDistribution distribution,
+                                   ContainerSecurity security, dev.kernelgate.runtime.config.EgressSettings settings) {
+        return new EgressSidecars(engine, containers, distribution, security, settings,
+                new ExecdReadiness(containers, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(60),
+                DockerRuntimeProvider.cacheDir(System.getenv()).resolve("egress-resolv.conf"));
+    }
+
     /** Removes every container labelled with this run, running or not. */
     static void removeRun(SandboxContainers containers, String run) {
         containers.findByLabel(RUN_LABEL, run).forEach(c -> containers.remove(c.id()));

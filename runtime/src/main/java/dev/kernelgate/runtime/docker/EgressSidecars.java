@@ -1,0 +1,218 @@
+package dev.kernelgate.runtime.docker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import dev.kernelgate.execd.egress.EgressConfig;
+import dev.kernelgate.execd.egress.EgressMain;
+import dev.kernelgate.runtime.config.EgressSettings;
+import dev.kernelgate.runtime.spi.SandboxException;
+import dev.kernelgate.runtime.spi.SandboxSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The egress sidecar of a sandbox with a {@code networkPolicy}: a container of the sandbox's own image running
+ * {@code EgressMain} from the injected distribution (no sidecar image), created first so the sandbox can join its
+ * network namespace. It alone holds {@code NET_ADMIN}; it publishes the sandbox's ports (the sandbox has no network of
+ * its own); its token lives in its environment and in the sandbox container's labels, neither of which a process in
+ * the sandbox can read.
+ */
+final class EgressSidecars {
+    /** Upstream's label naming the sandbox a sidecar serves. */
+    static final String SIDECAR_FOR = "opensandbox.io/egress-sidecar-for";
+    /** Upstream's label keeping a sandbox's egress token, for its 18080 endpoint's header. */
+    static final String TOKEN_LABEL = "opensandbox.io/egress-auth-token";
+    static final int API_PORT = EgressConfig.DEFAULT_API_PORT;
+    /** Where the sandbox's resolver file is mounted from (read-only): the proxy on the shared loopback. */
+    static final String RESOLV_CONF = "/etc/resolv.conf";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DockerEngine engine;
+    private final SandboxContainers containers;
+    private final ExecdDistribution distribution;
+    private final ContainerSecurity security;
+    private final EgressSettings settings;
+    private final ExecdReadiness readiness;
+    private final Duration timeout;
+    private final Path resolverFile;
+
+    /**
+     * @param resolverFile a host file the engine can mount, written here, naming the proxy as the sandbox's resolver
+     */
+    EgressSidecars(DockerEngine engine, SandboxContainers containers, ExecdDistribution distribution,
+                   ContainerSecurity security, EgressSettings settings, ExecdReadiness readiness, Duration timeout,
+                   Path resolverFile) {
+        this.resolverFile = resolverFile;
+        this.engine = engine;
+        this.containers = containers;
+        this.distribution = distribution;
+        this.security = security;
+        this.settings = settings;
+        this.readiness = readiness;
+        this.timeout = timeout;
+    }
+
+    /** A started sidecar: its container id and the token its policy API wants. */
+    record Sidecar(String id, String token) {
+    }
+
+    static String name(String sandboxId) {
+        return "sandbox-egress-" + sandboxId;
+    }
+
+    /**
+     * Refuses what no sidecar here can enforce.
+     *
+     * @throws SandboxException 400 {@code SANDBOX::INVALID_PARAMETER}
+     */
+    void check(NetworkMode network) {
+        if (network != NetworkMode.BRIDGE) {
+            throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "networkPolicy is not supported when "
+                    + "docker network_mode=" + network.engineName() + " (the egress sidecar needs a network namespace "
+                    + "of its own); use network_mode = \"bridge\"");
+        }
+        if (!settings.mode().equals(EgressConfig.MODE_DNS)) {
+            throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "[egress] mode = \"" + settings.mode()
+                    + "\" is not available with the docker runtime here (no IP-layer enforcement can be driven "
+                    + "from the sidecar); use mode = \"dns\"");
+        }
+    }
+
+    /**
+     * Creates and starts the sidecar and waits for its policy API; on failure nothing is left.
+     *
+     * @param ports the sandbox's ports, published by the sidecar on 127.0.0.1
+     */
+    Sidecar start(String sandboxId, String image, SandboxSpec.NetworkPolicy policy, List<Integer> ports) {
+        containers.requireImage(image);
+        String token = token();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(EgressConfig.RULES_ENV, json(policy));
+        env.put(EgressConfig.MODE_ENV, settings.mode());
+        env.put(EgressConfig.TOKEN_ENV, token);
+        if (settings.dnsUpstream() != null) {
+            env.put(EgressConfig.DNS_UPSTREAM_ENV, settings.dnsUpstream());
+        }
+        List<ExposedPort> exposed = new ArrayList<>();
+        Ports bindings = new Ports();
+        for (int port : ports) {
+            ExposedPort p = ExposedPort.tcp(port);
+            exposed.add(p);
+            bindings.bind(p, Ports.Binding.bindIp(SandboxContainers.PUBLISH_ADDRESS));
+        }
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode(NetworkMode.BRIDGE.engineName())
+                .withBinds(new Bind(distribution.directory().toString(), new Volume(ExecdDistribution.MOUNT_POINT),
+                        AccessMode.ro))
+                .withCapAdd(Capability.NET_ADMIN)
+                .withCapDrop(SandboxContainers.capabilities(security.dropCapabilities().stream()
+                        .filter(c -> !c.toUpperCase().endsWith("NET_ADMIN")).toList()))
+                .withSecurityOpts(List.of("no-new-privileges:true"))
+                .withPortBindings(bindings);
+        if (settings.disableIpv6()) {
+            host.withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1", "net.ipv6.conf.default.disable_ipv6", "1",
+                    "net.ipv6.conf.lo.disable_ipv6", "1"));
+        }
+        String id = engine.call("create the egress sidecar of sandbox " + sandboxId, () -> engine.client()
+                .createContainerCmd(image)
+                .withName(name(sandboxId))
+                .withUser("0:0")     // binds port 53 on the shared loopback
+                .withEntrypoint(ExecdDistribution.MOUNT_POINT + "/jre/bin/java")
+                .withCmd("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xmx64m",
+                        "-cp", ExecdDistribution.MOUNT_POINT + "/lib/*", EgressMain.class.getName())
+                .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withLabels(Map.of(SIDECAR_FOR, sandboxId))
+                .withExposedPorts(exposed)
+                .withHostConfig(host)
+                .exec().getId());
+        try {
+            engine.run("start the egress sidecar of sandbox " + sandboxId,
+                    () -> engine.client().startContainerCmd(id).exec());
+            int apiPort = containers.inspect(id).flatMap(info -> boxed(info.hostPort(API_PORT)))
+                    .orElseThrow(() -> new SandboxException(500, DockerErrors.EXECD_START_FAILED,
+                            "the engine published no port for the egress sidecar of sandbox " + sandboxId));
+            readiness.awaitAnswer(id, URI.create("http://127.0.0.1:" + apiPort + "/healthz"), timeout);
+            return new Sidecar(id, token);
+        } catch (RuntimeException e) {
+            containers.remove(id);
+            throw e;
+        }
+    }
+
+    private static Optional<Integer> boxed(java.util.OptionalInt port) {
+        return port.isPresent() ? Optional.of(port.getAsInt()) : Optional.empty();
+    }
+
+    /**
+     * The sandbox's {@code /etc/resolv.conf}, mounted read-only: the proxy on the loopback it shares with the sidecar.
+     * Docker would give it the sidecar's own file, which names the real nameservers (the sidecar's upstream), and a
+     * writable one could be pointed elsewhere.
+     */
+    ContainerMount resolverMount() {
+        String text = "# the egress sidecar's DNS proxy: names go through the sandbox's networkPolicy\n"
+                + "nameserver 127.0.0.1\n";
+        try {
+            if (!Files.isRegularFile(resolverFile) || !Files.readString(resolverFile).equals(text)) {
+                Files.createDirectories(resolverFile.getParent());
+                Path staging = Files.createTempFile(resolverFile.getParent(), ".resolv", ".tmp");
+                Files.writeString(staging, text);
+                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-r--r--"));
+                Files.move(staging, resolverFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new SandboxException(500, DockerErrors.EXECD_DISTRIBUTION_FAILED, "cannot write the sandboxes' "
+                    + "resolver file " + resolverFile + ": " + e.getMessage(), e);
+        }
+        return new HostMount(resolverFile, RESOLV_CONF, true);
+    }
+
+    /** The sidecar of a sandbox, if it has one. */
+    Optional<ContainerInfo> find(String sandboxId) {
+        return containers.inspect(name(sandboxId));
+    }
+
+    /** Removes the sidecar of a sandbox; none is a no-op. */
+    void remove(String sandboxId) {
+        containers.remove(name(sandboxId));
+    }
+
+    /** Sidecars whose sandbox container is gone (a crash between the two creates or removes). */
+    List<ContainerInfo> all() {
+        return containers.findByLabel(SIDECAR_FOR, null);
+    }
+
+    private static String token() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String json(SandboxSpec.NetworkPolicy policy) {
+        try {
+            return JSON.writeValueAsString(policy);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a policy record is always JSON", e);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.kernelgate.runtime;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.kernelgate.execd.egress.TinyDnsServer;
+import dev.kernelgate.runtime.config.EgressSettings;
+import dev.kernelgate.runtime.config.RuntimeSettings;
+import dev.kernelgate.runtime.config.ServerConfig;
+import dev.kernelgate.runtime.docker.DockerEngine;
+import dev.kernelgate.runtime.docker.SandboxContainers;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code networkPolicy} on the real engine: the sandbox runs in its egress sidecar's network namespace, on the test
+ * engine's own bridge (198.18.0.0/24, scripts/docker-engine). The test's nameserver and web server listen on the
+ * bridge's host address only; nothing else is reached.
+ */
+class DockerEgressTest {
+    private static final String IMAGE = System.getenv().getOrDefault("KERNELGATE_TEST_IMAGE",
+            "kernelgate-test/bookworm:minbase");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path state;
+    private SandboxContainers containers;
+    private LifecycleServer.Running server;
+    private TinyDnsServer dns;
+    private HttpServer web;
+    private String gateway;
+    private final java.util.List<String> sandboxIds = new java.util.ArrayList<>();
+
+    @BeforeEach
+    void engineAndServers() throws Exception {
+        String dockerHost = System.getenv("DOCKER_HOST");
+        assumeTrue(dockerHost != null && !dockerHost.isBlank(), "DOCKER_HOST is not set (scripts/test sets it)");
+        containers = new SandboxContainers(new DockerEngine(dockerHost, Duration.ofSeconds(30)), null);
+        gateway = bridgeAddress();
+        dns = new TinyDnsServer(new InetSocketAddress(gateway, 0),
+                Map.of("allowed.egress.test", gateway, "blocked.egress.test", gateway));
+        web = HttpServer.create(new InetSocketAddress(gateway, 0), 8);
+        web.createContext("/", exchange -> {
+            byte[] body = "hello through the policy".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        web.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (containers != null) {
+            // What a failed run left: the sandboxes of this test's server and their sidecars.
+            for (String label : new String[] {"opensandbox.io/egress-sidecar-for", "kernelgate.test/egress"}) {
+                containers.findByLabel(label, null).stream()
+                        .filter(c -> sandboxIds.contains(c.labels().getOrDefault("opensandbox.io/egress-sidecar-for",
+                                c.labels().getOrDefault("opensandbox.io/id", ""))))
+                        .forEach(c -> containers.remove(c.id()));
+            }
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (web != null) {
+            web.stop(0);
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    /** The host's address on the test engine's bridge (--bip=198.18.0.1/24). */
+    private static String bridgeAddress() throws Exception {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address instanceof Inet4Address && address.getHostAddress().startsWith("198.18.0.")) {
+                    return address.getHostAddress();
+                }
+            }
+        }
+        assumeTrue(false, "no 198.18.0.x bridge address on this host (scripts/docker-engine makes one)");
+        return null;
+    }
+
+    private LifecycleServer.Running start() {
+        ServerConfig config = TestServers.config(state).withRuntime(new RuntimeSettings("docker", null, null));
+        config = config.withDocker(config.docker().withNetworkMode("bridge"))
+                .withEgress(new EgressSettings(null, "dns", true, gateway + ":" + dns.address().getPort()));
+        return new LifecycleServer(config, System.getenv(), RuntimeProviders.builtIn(), Clock.systemUTC(),
+                Duration.ofMillis(100)).start();
+    }
+
+    /** Runs a shell command in the sandbox; its stdout lines joined, and the exit code (0 on success). */
+    private static String run(ApiClient execd, String command) throws Exception {
+        ApiClient.Reply reply = execd.post("/command", JSON.writeValueAsString(Map.of("command", command)));
+        StringBuilder out = new StringBuilder();
+        String exit = "0";
+        for (String block : reply.raw().body().split("\n\n")) {
+            if (block.isBlank()) {
+                continue;
+            }
+            JsonNode event = JSON.readTree(block.strip());
+            switch (event.path("type").asText()) {
+                case "stdout", "stderr" -> out.append(event.path("text").asText()).append('\n');
+                case "error" -> exit = event.path("error").path("evalue").asText();
+                default -> { }
+            }
+        }
+        return out + "exit=" + exit;
+    }
+
+    private static String connect(String host, int port) {
+        return "exec 3<>/dev/tcp/" + host + "/" + port + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3";
+    }
+
+    @Test
+    void aSandboxReachesAllowedNamesOnlyAndAPatchFlipsThem() throws Exception {
+        server = start();
+        ApiClient api = new ApiClient(server.baseUrl(), TestServers.API_KEY);
+        ApiClient.Reply created = api.post("/v1/sandboxes", "{\"image\":{\"uri\":\"" + IMAGE + "\"},"
+                + "\"entrypoint\":[\"sleep\",\"infinity\"],\"metadata\":{\"kernelgate.test/egress\":\"1\"},"
+                + "\"networkPolicy\":{\"defaultAction\":\"deny\","
+                + "\"egress\":[{\"action\":\"allow\",\"target\":\"allowed.egress.test\"}]}}");
+        assertEquals(202, created.status(), created.raw().body());
+        String id = created.body().path("id").asText();
+        sandboxIds.add(id);
+        assertEquals(1, containers.findByLabel("opensandbox.io/egress-sidecar-for", id).size());
+
+        ApiClient execd = new ApiClient("http://" + api.get("/v1/sandboxes/" + id + "/endpoints/44772").body()
+                .path("endpoint").asText(), null);
+        int port = web.getAddress().getPort();
+        assertTrue(run(execd, "getent hosts allowed.egress.test").contains(gateway));
+        assertTrue(run(execd, connect("allowed.egress.test", port)).contains("hello through the policy"));
+        String blocked = run(execd, "getent hosts blocked.egress.test");
+        assertTrue(blocked.endsWith("exit=2"), "NXDOMAIN: getent finds nothing: " + blocked);
+        assertFalse(run(execd, connect("blocked.egress.test", port)).contains("hello"));
+
+        // The policy API, as the SDK reaches it: the 18080 endpoint with the token header it carries.
+        JsonNode endpoint = api.get("/v1/sandboxes/" + id + "/endpoints/18080").body();
+        String token = endpoint.path("headers").path("OPENSANDBOX-EGRESS-AUTH").asText(null);
+        assertNotNull(token, endpoint.toString());
+        ApiClient egress = new ApiClient("http://" + endpoint.path("endpoint").asText(), null);
+        assertEquals(401, egress.get("/policy").status());
+        ApiClient.Reply policy = egress.send("GET", "/policy", null, "OPENSANDBOX-EGRESS-AUTH", token);
+        assertEquals(200, policy.status(), policy.raw().body());
+        assertEquals("allowed.egress.test", policy.body().path("policy").path("egress").get(0).path("target")
+                .asText());
+        ApiClient.Reply patched = egress.send("PATCH", "/policy", "[{\"action\":\"allow\",\"target\":"
+                + "\"blocked.egress.test\"},{\"action\":\"deny\",\"target\":\"allowed.egress.test\"}]",
+                "OPENSANDBOX-EGRESS-AUTH", token);
+        assertEquals(200, patched.status(), patched.raw().body());
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            assertTrue(run(execd, "getent hosts blocked.egress.test").contains(gateway));
+            assertTrue(run(execd, "getent hosts allowed.egress.test").endsWith("exit=2"));
+        });
+        assertTrue(run(execd, connect("blocked.egress.test", port)).contains("hello through the policy"));
+
+        // Code in the sandbox cannot undo it: its resolver file is read-only, it holds no NET_ADMIN, it sees no
+        // process of the sidecar (nor its token), and the policy API refuses it without the token.
+        String resolv = run(execd, "echo nameserver " + gateway + " > /etc/resolv.conf");
+        assertTrue(resolv.contains("Read-only file system"), resolv);
+        String caps = run(execd, "grep CapEff /proc/self/status");
+        long effective = Long.parseLong(caps.replaceAll("(?s).*CapEff:\\s*([0-9a-f]+).*", "$1"), 16);
+        assertEquals(0, effective & (1L << 12), "CAP_NET_ADMIN: " + caps);
+        // (a bracket in each pattern keeps the grep and its shell from matching their own command lines)
+        String sidecarProcesses = run(execd, "grep -l -e 'Egress[M]ain' /proc/[0-9]*/cmdline; grep -l -e '"
+                + token.charAt(0) + "[" + token.charAt(1) + "]" + token.substring(2) + "' /proc/[0-9]*/environ "
+                + "/proc/[0-9]*/cmdline; echo done");
+        assertTrue(sidecarProcesses.startsWith("done"), sidecarProcesses);
+        String unauthorized = run(execd, "exec 3<>/dev/tcp/127.0.0.1/18080 && printf 'PATCH /policy HTTP/1.0\\r\\n"
+                + "Content-Length: 2\\r\\n\\r\\n[]' >&3 && head -1 <&3");
+        assertTrue(unauthorized.contains("401"), unauthorized);
+
+        assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
+        assertEquals(0, containers.findByLabel("opensandbox.io/egress-sidecar-for", id).size());
+    }
+}
