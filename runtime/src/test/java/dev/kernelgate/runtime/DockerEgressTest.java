@@ -14,7 +14,9 @@ import dev.kernelgate.execd.egress.TinyDnsServer;
 import dev.kernelgate.runtime.config.EgressSettings;
 import dev.kernelgate.runtime.config.RuntimeSettings;
 import dev.kernelgate.runtime.config.ServerConfig;
+import dev.kernelgate.runtime.config.StorageSettings;
 import dev.kernelgate.runtime.docker.DockerEngine;
+import dev.kernelgate.runtime.docker.EgressToolsAccess;
 import dev.kernelgate.runtime.docker.SandboxContainers;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +43,14 @@ class DockerEgressTest {
     private static final String IMAGE = System.getenv().getOrDefault("KERNELGATE_TEST_IMAGE",
             "kernelgate-test/bookworm:minbase");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String POLICY = "\"entrypoint\":[\"sleep\",\"infinity\"],\"networkPolicy\":"
+            + "{\"defaultAction\":\"deny\",\"egress\":[{\"action\":\"allow\",\"target\":\"allowed.egress.test\"}]}";
+    private static final String PATCH = "[{\"action\":\"allow\",\"target\":\"other.egress.test\"},"
+            + "{\"action\":\"deny\",\"target\":\"allowed.egress.test\"}]";
+    /** Answers every request with its port and request line (perl-base is in every Debian image). */
+    private static final String PERL_SERVER = "use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalAddr => "
+            + "'0.0.0.0', LocalPort => 9000, Listen => 5, ReuseAddr => 1) or die $!; while (my $c = $s->accept) "
+            + "{ my $r = <$c>; print $c \"HTTP/1.0 200 OK\\r\\n\\r\\nport 9000 got $r\"; close $c; }";
 
     @TempDir
     Path state;
@@ -103,12 +114,29 @@ class DockerEgressTest {
         return null;
     }
 
-    private LifecycleServer.Running start() {
+    private LifecycleServer.Running start(String mode, Path allowedHostPath) {
         ServerConfig config = TestServers.config(state).withRuntime(new RuntimeSettings("docker", null, null));
         config = config.withDocker(config.docker().withNetworkMode("bridge"))
-                .withEgress(new EgressSettings(null, "dns", true, gateway + ":" + dns.address().getPort()));
+                .withEgress(new EgressSettings(null, mode, true, gateway + ":" + dns.address().getPort()));
+        if (allowedHostPath != null) {
+            config = config.withStorage(new StorageSettings(List.of(allowedHostPath), null, null));
+        }
         return new LifecycleServer(config, System.getenv(), RuntimeProviders.builtIn(), Clock.systemUTC(),
                 Duration.ofMillis(100)).start();
+    }
+
+    private String create(ApiClient api, String extra) {
+        ApiClient.Reply created = api.post("/v1/sandboxes", "{\"image\":{\"uri\":\"" + IMAGE + "\"},"
+                + "\"metadata\":{\"kernelgate.test/egress\":\"1\"}," + extra + "}");
+        assertEquals(202, created.status(), created.raw().body());
+        String id = created.body().path("id").asText();
+        sandboxIds.add(id);
+        return id;
+    }
+
+    private static ApiClient execd(ApiClient api, String id) {
+        return new ApiClient("http://" + api.get("/v1/sandboxes/" + id + "/endpoints/44772").body().path("endpoint")
+                .asText(), null);
     }
 
     /** Runs a shell command in the sandbox; its stdout lines joined, and the exit code (0 on success). */
@@ -136,19 +164,11 @@ class DockerEgressTest {
 
     @Test
     void aSandboxReachesAllowedNamesOnlyAndAPatchFlipsThem() throws Exception {
-        server = start();
+        server = start("dns", null);
         ApiClient api = new ApiClient(server.baseUrl(), TestServers.API_KEY);
-        ApiClient.Reply created = api.post("/v1/sandboxes", "{\"image\":{\"uri\":\"" + IMAGE + "\"},"
-                + "\"entrypoint\":[\"sleep\",\"infinity\"],\"metadata\":{\"kernelgate.test/egress\":\"1\"},"
-                + "\"networkPolicy\":{\"defaultAction\":\"deny\","
-                + "\"egress\":[{\"action\":\"allow\",\"target\":\"allowed.egress.test\"}]}}");
-        assertEquals(202, created.status(), created.raw().body());
-        String id = created.body().path("id").asText();
-        sandboxIds.add(id);
+        String id = create(api, POLICY);
         assertEquals(1, containers.findByLabel("opensandbox.io/egress-sidecar-for", id).size());
-
-        ApiClient execd = new ApiClient("http://" + api.get("/v1/sandboxes/" + id + "/endpoints/44772").body()
-                .path("endpoint").asText(), null);
+        ApiClient execd = execd(api, id);
         int port = web.getAddress().getPort();
         assertTrue(run(execd, "getent hosts allowed.egress.test").contains(gateway));
         assertTrue(run(execd, connect("allowed.egress.test", port)).contains("hello through the policy"));
@@ -194,5 +214,48 @@ class DockerEgressTest {
 
         assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
         assertEquals(0, containers.findByLabel("opensandbox.io/egress-sidecar-for", id).size());
+    }
+
+    @Test
+    void inDnsNftModeOnlyAddressesOfAllowedNamesAreReachableAndAPatchFlipsThem() throws Exception {
+        Path tools = EgressToolsAccess.directory();
+        server = start("dns+nft", tools);
+        ApiClient api = new ApiClient(server.baseUrl(), TestServers.API_KEY);
+        // Another host on the bridge, with no policy: a web server on 9000 the policy's sandbox must not reach.
+        String other = create(api, "\"entrypoint\":[\"perl\",\"-e\"," + JSON.writeValueAsString(PERL_SERVER) + "]");
+        String otherIp = run(execd(api, other), "getent hosts $(cat /etc/hostname)").split("\\s+")[0];
+        assertTrue(otherIp.startsWith("198.18."), otherIp);
+        dns.put("other.egress.test", otherIp);
+
+        String id = create(api, POLICY + ",\"volumes\":[{\"name\":\"tools\",\"mountPath\":\"/tools\",\"readOnly\":true,"
+                + "\"host\":{\"path\":\"" + tools + "\"}}]");
+        ApiClient execd = execd(api, id);
+        int port = web.getAddress().getPort();
+        assertTrue(run(execd, connect("allowed.egress.test", port)).contains("hello through the policy"));
+        String direct = run(execd, connect(otherIp, 9000));
+        assertFalse(direct.contains("port 9000 got"), direct);
+        assertTrue(direct.contains("Connection refused"), direct);
+        assertTrue(run(execd, "getent hosts other.egress.test").endsWith("exit=2"));
+
+        // The sandbox holds no NET_ADMIN: with iptables itself at hand it can neither flush nor read the rules.
+        String flush = run(execd, "/tools/bin/iptables -w -F; /tools/bin/iptables -w -P OUTPUT ACCEPT");
+        assertTrue(flush.contains("Permission denied") || flush.contains("Operation not permitted"), flush);
+        assertTrue(run(execd, connect(otherIp, 9000)).contains("Connection refused"));
+
+        JsonNode endpoint = api.get("/v1/sandboxes/" + id + "/endpoints/18080").body();
+        ApiClient egress = new ApiClient("http://" + endpoint.path("endpoint").asText(), null);
+        ApiClient.Reply patched = egress.send("PATCH", "/policy", PATCH, "OPENSANDBOX-EGRESS-AUTH",
+                endpoint.path("headers").path("OPENSANDBOX-EGRESS-AUTH").asText());
+        assertEquals(200, patched.status(), patched.raw().body());
+        assertEquals("dns+nft", patched.body().path("enforcementMode").asText());
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            assertTrue(run(execd, connect("other.egress.test", 9000)).contains("port 9000 got GET"));
+            assertTrue(run(execd, "getent hosts allowed.egress.test").endsWith("exit=2"));
+            // the address learned for the name now denied is dropped with it
+            assertTrue(run(execd, connect(gateway, port)).contains("Connection refused"));
+        });
+
+        assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
+        assertEquals(204, api.delete("/v1/sandboxes/" + other).status());
     }
 }

@@ -25,6 +25,8 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +46,19 @@ public final class DnsProxy {
     private final PolicyState policy;
     private final AnswerListener answers;
 
-    /** Told about every answer the upstream gave to an allowed query (the IP layer admits its addresses). */
+    /**
+     * Told about every answer the upstream gave to an allowed query, before the asker gets it: in {@code dns+nft}
+     * mode the IP layer admits the answer's addresses first, so the asker's connection cannot race the rule.
+     */
     @FunctionalInterface
     public interface AnswerListener {
-        AnswerListener NONE = answer -> { };
+        AnswerListener NONE = answer -> CompletableFuture.completedFuture(null);
 
-        /** Called on the proxy's event loop with the answer's bytes; must not block or keep {@code answer}. */
-        void answered(ByteBuf answer);
+        /**
+         * Called on the proxy's event loop with the answer's bytes (a copy the listener owns nothing of: read them
+         * before returning); must not block. The answer is relayed when the returned stage completes, either way.
+         */
+        CompletionStage<?> answered(ByteBuf answer);
     }
 
     public DnsProxy(InetSocketAddress listen, InetSocketAddress upstream, PolicyState policy, AnswerListener answers) {
@@ -168,16 +176,23 @@ public final class DnsProxy {
         if (pending == null || server == null) {
             return;
         }
+        CompletionStage<?> admitted;
         try {
-            answers.answered(content.duplicate());
+            admitted = answers.answered(content.duplicate());
         } catch (RuntimeException e) {
-            LOG.warn("egress DNS: an answer could not be admitted at the IP layer: {}", e.toString());
+            admitted = CompletableFuture.failedFuture(e);
         }
-        content.setShort(0, pending.id());
-        // Written from the decoder's place in the pipeline, below the response encoder: the answer goes out as the
-        // upstream's bytes (the encoder would take the datagram for a response to encode).
-        server.pipeline().context(DnsQueryDecoder.class)
-                .writeAndFlush(new DatagramPacket(content.retain(), pending.asker()));
+        ByteBuf answer = content.retain();
+        admitted.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.warn("egress DNS: an answer's addresses could not be admitted at the IP layer: {}",
+                        failure.toString());
+            }
+            answer.setShort(0, pending.id());
+            // Written from the decoder's place in the pipeline, below the response encoder: the answer goes out as
+            // the upstream's bytes (the encoder would take the datagram for a response to encode).
+            server.pipeline().context(DnsQueryDecoder.class).writeAndFlush(new DatagramPacket(answer, pending.asker()));
+        });
     }
 
     /** A query id not in flight, starting from a random one; -1 when all 65536 are taken. */

@@ -20,10 +20,12 @@ import java.util.Map;
  *                     name the proxy ({@code KERNELGATE_EGRESS_RESOLV_CONF}, default {@code /etc/resolv.conf})
  * @param takeOverResolvConf whether to point {@code resolvConf} at the proxy ({@code KERNELGATE_EGRESS_TAKE_OVER_RESOLV_CONF})
  * @param maxRules     most rules per policy ({@code OPENSANDBOX_EGRESS_MAX_RULES}, default 4096, 0: no limit)
+ * @param tools        {@code dns+nft}: a directory with {@code bin/iptables} and {@code bin/iptables-restore}
+ *                     ({@code KERNELGATE_EGRESS_TOOLS}); null: the image's own from the PATH
  */
 public record EgressConfig(EgressPolicy policy, String mode, String token, InetSocketAddress api,
                            InetSocketAddress dnsListen, InetSocketAddress dnsUpstream, Path resolvConf,
-                           boolean takeOverResolvConf, int maxRules) {
+                           boolean takeOverResolvConf, int maxRules, Path tools) {
     public static final String MODE_DNS = "dns";
     public static final String MODE_DNS_NFT = "dns+nft";
     public static final int DEFAULT_API_PORT = 18080;
@@ -37,6 +39,7 @@ public record EgressConfig(EgressPolicy policy, String mode, String token, InetS
     public static final String DNS_LISTEN_ENV = "KERNELGATE_EGRESS_DNS_LISTEN";
     public static final String RESOLV_CONF_ENV = "KERNELGATE_EGRESS_RESOLV_CONF";
     public static final String TAKE_OVER_ENV = "KERNELGATE_EGRESS_TAKE_OVER_RESOLV_CONF";
+    public static final String TOOLS_ENV = "KERNELGATE_EGRESS_TOOLS";
 
     /**
      * @throws IllegalArgumentException naming the variable that is wrong
@@ -69,7 +72,8 @@ public record EgressConfig(EgressPolicy policy, String mode, String token, InetS
                 address(DNS_LISTEN_ENV, env.getOrDefault(DNS_LISTEN_ENV, "127.0.0.1:53"), "127.0.0.1", 53),
                 upstream.isEmpty() ? null : address(DNS_UPSTREAM_ENV, upstream, null, 53),
                 Path.of(env.getOrDefault(RESOLV_CONF_ENV, "/etc/resolv.conf")),
-                Boolean.parseBoolean(env.getOrDefault(TAKE_OVER_ENV, "false").strip()), Math.max(0, maxRules));
+                Boolean.parseBoolean(env.getOrDefault(TAKE_OVER_ENV, "false").strip()), Math.max(0, maxRules),
+                env.getOrDefault(TOOLS_ENV, "").isBlank() ? null : Path.of(env.get(TOOLS_ENV).strip()));
     }
 
     /**

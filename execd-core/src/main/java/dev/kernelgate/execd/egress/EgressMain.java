@@ -21,7 +21,7 @@ public final class EgressMain {
         EgressServer.Running running;
         try {
             EgressConfig config = EgressConfig.fromEnv(env);
-            running = new EgressServer(config, enforcer(config), DnsProxy.AnswerListener.NONE).start();
+            running = new EgressServer(config).start();
         } catch (RuntimeException e) {
             System.err.println("kernelgate egress: " + e.getMessage());
             return 2;
@@ -33,13 +33,5 @@ public final class EgressMain {
         }, "egress-shutdown"));
         stopped.await();
         return 0;
-    }
-
-    static PolicyEnforcer enforcer(EgressConfig config) {
-        if (config.mode().equals(EgressConfig.MODE_DNS_NFT)) {
-            throw new IllegalArgumentException(EgressConfig.MODE_ENV + " = dns+nft is not available in this build: "
-                    + "no IP-layer enforcement (nftables) can be driven from the sidecar; use dns");
-        }
-        return PolicyEnforcer.DNS_ONLY;
     }
 }

@@ -17,24 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The egress sidecar: the DNS proxy and the policy API over one {@link PolicyState}. {@code new
- * EgressServer(config, enforcer).start()}; the handle has both bound addresses and closes both.
+ * The egress sidecar: the DNS proxy and the policy API over one {@link PolicyState}, and in {@code dns+nft} mode the
+ * {@link IptablesEnforcer} below them. {@code new EgressServer(config).start()}; the handle has both bound addresses
+ * and closes everything.
  */
 public final class EgressServer {
     private static final Logger LOG = LoggerFactory.getLogger(EgressServer.class);
 
     private final EgressConfig config;
-    private final PolicyEnforcer enforcer;
-    private final DnsProxy.AnswerListener answers;
 
-    /**
-     * @param enforcer what enforces a policy below DNS ({@link PolicyEnforcer#DNS_ONLY} in {@code dns} mode)
-     * @param answers  told about the upstream's answers to allowed queries
-     */
-    public EgressServer(EgressConfig config, PolicyEnforcer enforcer, DnsProxy.AnswerListener answers) {
+    public EgressServer(EgressConfig config) {
         this.config = config;
-        this.enforcer = enforcer;
-        this.answers = answers;
     }
 
     /** The running sidecar. */
@@ -50,6 +43,14 @@ public final class EgressServer {
         Resources resources = new Resources();
         try {
             InetSocketAddress upstream = upstream();
+            PolicyEnforcer enforcer = PolicyEnforcer.DNS_ONLY;
+            DnsProxy.AnswerListener answers = DnsProxy.AnswerListener.NONE;
+            if (config.mode().equals(EgressConfig.MODE_DNS_NFT)) {
+                IptablesEnforcer iptables = new IptablesEnforcer(config.tools(), upstream);
+                resources.add(iptables);
+                enforcer = iptables;
+                answers = iptables;
+            }
             PolicyState state = new PolicyState(config.policy(), enforcer);
             enforcer.apply(config.policy());
             DnsProxy.Running dns = new DnsProxy(config.dnsListen(), upstream, state, answers).start();

@@ -45,8 +45,7 @@ class EgressServerTest {
         env.put(EgressConfig.HTTP_ADDR_ENV, "127.0.0.1:0");
         env.put(EgressConfig.DNS_LISTEN_ENV, "127.0.0.3:0");
         env.put(EgressConfig.DNS_UPSTREAM_ENV, "127.0.0.2:" + upstream.address().getPort());
-        sidecar = new EgressServer(EgressConfig.fromEnv(env), PolicyEnforcer.DNS_ONLY, DnsProxy.AnswerListener.NONE)
-                .start();
+        sidecar = new EgressServer(EgressConfig.fromEnv(env)).start();
         dns = new DnsClient(sidecar.dns());
     }
 

@@ -67,6 +67,11 @@ public final class TinyDnsServer implements AutoCloseable {
         return response;
     }
 
+    /** Adds or changes an A record. */
+    public void put(String name, String address) {
+        records.put(name, address);
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }

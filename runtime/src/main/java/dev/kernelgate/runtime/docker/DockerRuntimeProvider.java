@@ -55,7 +55,7 @@ public final class DockerRuntimeProvider implements SandboxRuntimeProvider {
         ExecdReadiness readiness = new ExecdReadiness(containers, HttpClient.newHttpClient(), context.clock());
         SandboxStarter starter = new SandboxStarter(containers, readiness, STARTUP_TIMEOUT);
         EgressSidecars sidecars = new EgressSidecars(engine, containers, distribution, security, config.egress(),
-                readiness, STARTUP_TIMEOUT, cache.resolve("egress-resolv.conf"));
+                readiness, STARTUP_TIMEOUT, cache.resolve("egress-resolv.conf"), new EgressTools(cache));
         return new DockerRuntime(engine, containers, starter, settings,
                 new ExecdClassArchive(distribution, starter, containers, security), sidecars);
     }

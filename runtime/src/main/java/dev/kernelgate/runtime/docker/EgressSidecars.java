@@ -56,14 +56,16 @@ final class EgressSidecars {
     private final ExecdReadiness readiness;
     private final Duration timeout;
     private final Path resolverFile;
+    private final EgressTools tools;
 
     /**
      * @param resolverFile a host file the engine can mount, written here, naming the proxy as the sandbox's resolver
      */
     EgressSidecars(DockerEngine engine, SandboxContainers containers, ExecdDistribution distribution,
                    ContainerSecurity security, EgressSettings settings, ExecdReadiness readiness, Duration timeout,
-                   Path resolverFile) {
+                   Path resolverFile, EgressTools tools) {
         this.resolverFile = resolverFile;
+        this.tools = tools;
         this.engine = engine;
         this.containers = containers;
         this.distribution = distribution;
@@ -92,10 +94,8 @@ final class EgressSidecars {
                     + "docker network_mode=" + network.engineName() + " (the egress sidecar needs a network namespace "
                     + "of its own); use network_mode = \"bridge\"");
         }
-        if (!settings.mode().equals(EgressConfig.MODE_DNS)) {
-            throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "[egress] mode = \"" + settings.mode()
-                    + "\" is not available with the docker runtime here (no IP-layer enforcement can be driven "
-                    + "from the sidecar); use mode = \"dns\"");
+        if (nft()) {
+            tools.directory();   // a host without iptables-nft fails here, before anything is created
         }
     }
 
@@ -111,6 +111,12 @@ final class EgressSidecars {
         env.put(EgressConfig.RULES_ENV, json(policy));
         env.put(EgressConfig.MODE_ENV, settings.mode());
         env.put(EgressConfig.TOKEN_ENV, token);
+        List<Bind> binds = new ArrayList<>(List.of(new Bind(distribution.directory().toString(),
+                new Volume(ExecdDistribution.MOUNT_POINT), AccessMode.ro)));
+        if (nft()) {
+            binds.add(new Bind(tools.directory().toString(), new Volume(EgressTools.MOUNT_POINT), AccessMode.ro));
+            env.put(EgressConfig.TOOLS_ENV, EgressTools.MOUNT_POINT);
+        }
         if (settings.dnsUpstream() != null) {
             env.put(EgressConfig.DNS_UPSTREAM_ENV, settings.dnsUpstream());
         }
@@ -123,8 +129,7 @@ final class EgressSidecars {
         }
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode(NetworkMode.BRIDGE.engineName())
-                .withBinds(new Bind(distribution.directory().toString(), new Volume(ExecdDistribution.MOUNT_POINT),
-                        AccessMode.ro))
+                .withBinds(binds)
                 .withCapAdd(Capability.NET_ADMIN)
                 .withCapDrop(SandboxContainers.capabilities(security.dropCapabilities().stream()
                         .filter(c -> !c.toUpperCase().endsWith("NET_ADMIN")).toList()))
@@ -158,6 +163,10 @@ final class EgressSidecars {
             containers.remove(id);
             throw e;
         }
+    }
+
+    private boolean nft() {
+        return settings.mode().equals(EgressConfig.MODE_DNS_NFT);
     }
 
     private static Optional<Integer> boxed(java.util.OptionalInt port) {

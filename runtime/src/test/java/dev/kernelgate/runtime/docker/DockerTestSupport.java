@@ -43,7 +43,8 @@ final class DockerTestSupport {
                                    ContainerSecurity security, dev.kernelgate.runtime.config.EgressSettings settings) {
         return new EgressSidecars(engine, containers, distribution, security, settings,
                 new ExecdReadiness(containers, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(60),
-                DockerRuntimeProvider.cacheDir(System.getenv()).resolve("egress-resolv.conf"));
+                DockerRuntimeProvider.cacheDir(System.getenv()).resolve("egress-resolv.conf"),
+                new EgressTools(DockerRuntimeProvider.cacheDir(System.getenv())));
     }
 
     /** Removes every container labelled with this run, running or not. */
