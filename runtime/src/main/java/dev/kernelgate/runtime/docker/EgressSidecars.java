@@ -1,7 +1,5 @@
 package dev.kernelgate.runtime.docker;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
@@ -12,6 +10,7 @@ import com.github.dockerjava.api.model.Volume;
 import dev.kernelgate.execd.egress.EgressConfig;
 import dev.kernelgate.execd.egress.EgressMain;
 import dev.kernelgate.runtime.config.EgressSettings;
+import dev.kernelgate.runtime.spi.EgressSidecarEnv;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxSpec;
 import java.io.IOException;
@@ -20,10 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +37,10 @@ final class EgressSidecars {
     /** Upstream's label naming the sandbox a sidecar serves. */
     static final String SIDECAR_FOR = "opensandbox.io/egress-sidecar-for";
     /** Upstream's label keeping a sandbox's egress token, for its 18080 endpoint's header. */
-    static final String TOKEN_LABEL = "opensandbox.io/egress-auth-token";
+    static final String TOKEN_LABEL = EgressSidecarEnv.TOKEN_KEY;
     static final int API_PORT = EgressConfig.DEFAULT_API_PORT;
     /** Where the sandbox's resolver file is mounted from (read-only): the proxy on the shared loopback. */
     static final String RESOLV_CONF = "/etc/resolv.conf";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DockerEngine engine;
     private final SandboxContainers containers;
@@ -106,19 +100,14 @@ final class EgressSidecars {
      */
     Sidecar start(String sandboxId, String image, SandboxSpec.NetworkPolicy policy, List<Integer> ports) {
         containers.requireImage(image);
-        String token = token();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put(EgressConfig.RULES_ENV, json(policy));
-        env.put(EgressConfig.MODE_ENV, settings.mode());
-        env.put(EgressConfig.TOKEN_ENV, token);
+        String token = EgressSidecarEnv.newToken();
+        Map<String, String> env = new LinkedHashMap<>(EgressSidecarEnv.of(policy, settings.mode(), token,
+                settings.dnsUpstream()));
         List<Bind> binds = new ArrayList<>(List.of(new Bind(distribution.directory().toString(),
                 new Volume(ExecdDistribution.MOUNT_POINT), AccessMode.ro)));
         if (nft()) {
             binds.add(new Bind(tools.directory().toString(), new Volume(EgressTools.MOUNT_POINT), AccessMode.ro));
             env.put(EgressConfig.TOOLS_ENV, EgressTools.MOUNT_POINT);
-        }
-        if (settings.dnsUpstream() != null) {
-            env.put(EgressConfig.DNS_UPSTREAM_ENV, settings.dnsUpstream());
         }
         List<ExposedPort> exposed = new ArrayList<>();
         Ports bindings = new Ports();
@@ -209,19 +198,5 @@ final class EgressSidecars {
     /** Sidecars whose sandbox container is gone (a crash between the two creates or removes). */
     List<ContainerInfo> all() {
         return containers.findByLabel(SIDECAR_FOR, null);
-    }
-
-    private static String token() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static String json(SandboxSpec.NetworkPolicy policy) {
-        try {
-            return JSON.writeValueAsString(policy);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a policy record is always JSON", e);
-        }
     }
 }

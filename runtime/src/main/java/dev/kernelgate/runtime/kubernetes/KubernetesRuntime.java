@@ -1,6 +1,9 @@
 package dev.kernelgate.runtime.kubernetes;
 
+import dev.kernelgate.execd.egress.EgressRoutes;
 import dev.kernelgate.runtime.ErrorCodes;
+import dev.kernelgate.runtime.config.EgressSettings;
+import dev.kernelgate.runtime.spi.EgressSidecarEnv;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -40,9 +43,15 @@ public final class KubernetesRuntime implements SandboxRuntime {
 
     /** One Pod, or one BatchSandbox when {@code batchSandbox}, per sandbox. Takes over {@code client}. */
     public KubernetesRuntime(KubernetesClient client, PodSettings settings, boolean batchSandbox) {
+        this(client, settings, batchSandbox, EgressSettings.defaults());
+    }
+
+    /** As above; sandboxes with a {@code networkPolicy} get an egress sidecar configured by {@code egress}. */
+    public KubernetesRuntime(KubernetesClient client, PodSettings settings, boolean batchSandbox,
+                             EgressSettings egress) {
         this.client = client;
         this.settings = settings;
-        this.pods = new SandboxPods(settings);
+        this.pods = new SandboxPods(settings, egress, EgressSidecarEnv::newToken);
         this.workload = batchSandbox ? new BatchSandboxWorkload(client, settings.namespace())
                 : new PodWorkload(client, settings.namespace());
     }
@@ -141,7 +150,10 @@ public final class KubernetesRuntime implements SandboxRuntime {
             throw new SandboxException(409, KubernetesErrors.SANDBOX_NOT_REACHABLE, "Sandbox " + id
                     + " has no Pod IP yet (state " + PodStates.of(pod).state().wire() + ")");
         }
-        return new SandboxEndpoint((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port, Map.of());
+        String token = port == EgressSidecar.API_PORT && pod.getMetadata().getAnnotations() != null
+                ? pod.getMetadata().getAnnotations().get(EgressSidecarEnv.TOKEN_KEY) : null;
+        return new SandboxEndpoint((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port,
+                token == null ? Map.of() : Map.of(EgressRoutes.TOKEN_HEADER, token));
     }
 
     @Override

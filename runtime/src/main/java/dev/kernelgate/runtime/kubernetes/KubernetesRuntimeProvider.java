@@ -57,7 +57,7 @@ public final class KubernetesRuntimeProvider implements SandboxRuntimeProvider {
                     + "SDKs that reuse the server's scheme for endpoints cannot reach them");
         }
         return new KubernetesRuntime(client(home(k.kubeconfigPath()), settings.namespace()), settings,
-                BATCHSANDBOX_WORKLOAD.equals(k.workloadProvider()));
+                BATCHSANDBOX_WORKLOAD.equals(k.workloadProvider()), context.config().egress());
     }
 
     /** {@code ~/...} as kubectl reads it: the template and upstream's guides write the kubeconfig path that way. */

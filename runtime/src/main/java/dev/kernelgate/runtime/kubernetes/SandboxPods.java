@@ -1,5 +1,7 @@
 package dev.kernelgate.runtime.kubernetes;
 
+import dev.kernelgate.runtime.config.EgressSettings;
+import dev.kernelgate.runtime.spi.EgressSidecarEnv;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,8 +17,11 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The Pod of a sandbox: an unmodified user image that gets execd by injection, as the Docker runtime does, with a
@@ -44,9 +49,18 @@ final class SandboxPods {
     static final String EXECD_PORT_ENV = "KERNELGATE_EXECD_PORT";
 
     private final PodSettings settings;
+    private final EgressSettings egress;
+    private final Supplier<String> tokens;
 
     SandboxPods(PodSettings settings) {
+        this(settings, EgressSettings.defaults(), EgressSidecarEnv::newToken);
+    }
+
+    /** @param tokens makes the egress token of each Pod with a {@code networkPolicy} */
+    SandboxPods(PodSettings settings, EgressSettings egress, Supplier<String> tokens) {
         this.settings = settings;
+        this.egress = egress;
+        this.tokens = tokens;
     }
 
     /** @throws SandboxException 400 for a request a Pod cannot carry (see {@link #check(SandboxSpec)}) */
@@ -64,12 +78,22 @@ final class SandboxPods {
             mounts.add(new VolumeMountBuilder().withName(v.name()).withMountPath(v.mountPath())
                     .withReadOnly(v.readOnly()).withSubPath(v.subPath()).build());
         }
+        Map<String, String> annotations = new HashMap<>(PodMetadata.annotations(spec));
+        List<Container> init = new ArrayList<>(List.of(installer()));
+        SecurityContext hardening = securityContext(List.of());
+        if (spec.networkPolicy() != null) {
+            String token = tokens.get();
+            annotations.put(EgressSidecarEnv.TOKEN_KEY, token);
+            // After the installer (it runs the copied distribution), before the sandbox container.
+            init.add(EgressSidecar.container(spec, egress, token, settings.imagePullPolicy(), hardening));
+            hardening = securityContext(List.of("NET_ADMIN", "NET_RAW"));
+        }
         return new PodBuilder()
                 .withNewMetadata()
                     .withName(PodMetadata.podName(spec.id()))
                     .withNamespace(settings.namespace())
                     .withLabels(PodMetadata.labels(spec.id(), spec.metadata()))
-                    .withAnnotations(PodMetadata.annotations(spec))
+                    .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
                     // The sandbox ends when its entrypoint ends, as a container does under Docker.
@@ -82,8 +106,8 @@ final class SandboxPods {
                     .withNodeSelector(settings.nodeSelector().isEmpty() ? null : settings.nodeSelector())
                     .withPriorityClassName(settings.priorityClass())
                     .withRuntimeClassName(settings.runtimeClass())
-                    .withInitContainers(installer())
-                    .withContainers(main(spec, mounts))
+                    .withInitContainers(init)
+                    .withContainers(main(spec, mounts, hardening))
                     .withVolumes(volumes)
                 .endSpec()
                 .build();
@@ -91,6 +115,9 @@ final class SandboxPods {
 
     /** What only a Pod cannot do, refused before anything is created. */
     void check(SandboxSpec spec) {
+        if (spec.networkPolicy() != null) {
+            EgressSidecar.check(egress);
+        }
         if (spec.image().username() != null || spec.image().password() != null) {
             throw new SandboxException(400, KubernetesErrors.IMAGE_AUTH_NOT_SUPPORTED, "image.auth is not "
                     + "supported by the kubernetes runtime: give the namespace's service account an "
@@ -126,11 +153,11 @@ final class SandboxPods {
                 .withVolumeMounts(new VolumeMountBuilder().withName(DISTRIBUTION_VOLUME).withMountPath(INIT_TARGET)
                         .build())
                 .withResources(SandboxResources.init(settings.initResources()))
-                .withSecurityContext(securityContext())
+                .withSecurityContext(securityContext(List.of()))
                 .build();
     }
 
-    private Container main(SandboxSpec spec, List<VolumeMount> mounts) {
+    private Container main(SandboxSpec spec, List<VolumeMount> mounts, SecurityContext hardening) {
         List<EnvVar> env = new ArrayList<>();
         spec.env().forEach((key, value) -> env.add(new EnvVar(key, value, null)));
         env.add(new EnvVar(EXECD_PORT_ENV, Integer.toString(EXECD_PORT), null));
@@ -145,7 +172,7 @@ final class SandboxPods {
                 .addNewPort().withName("execd").withContainerPort(EXECD_PORT).withProtocol("TCP").endPort()
                 .withVolumeMounts(mounts)
                 .withResources(SandboxResources.of(spec.resources(), settings.resourceQuota()))
-                .withSecurityContext(securityContext())
+                .withSecurityContext(hardening)
                 // Ready = execd answers: create returns once the Pod is Ready, as the Docker runtime waits for /ping.
                 .withNewReadinessProbe()
                     .withNewHttpGet().withPath("/ping").withPort(new IntOrString(EXECD_PORT)).endHttpGet()
@@ -155,8 +182,11 @@ final class SandboxPods {
                 .build();
     }
 
-    private SecurityContext securityContext() {
-        List<String> drop = settings.dropCapabilities().stream().map(SandboxPods::capability).toList();
+    /** The configured hardening, with {@code alsoDrop} dropped too (a sandbox behind an egress sidecar). */
+    private SecurityContext securityContext(List<String> alsoDrop) {
+        List<String> drop = new ArrayList<>(settings.dropCapabilities().stream().map(SandboxPods::capability)
+                .toList());
+        alsoDrop.stream().filter(c -> !drop.contains(c)).forEach(drop::add);
         SecurityContextBuilder context = new SecurityContextBuilder()
                 .withAllowPrivilegeEscalation(!settings.noNewPrivileges())
                 .withPrivileged(false)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kernelgate.runtime.config.EgressSettings;
 import dev.kernelgate.runtime.spi.SandboxSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -131,10 +132,15 @@ class KubernetesManifestsTest {
         Pod example = (Pod) load("sandbox-pod.example.yaml").get(0);
         SandboxSpec fixture = PodFixtures.spec();
         String id = example.getMetadata().getLabels().get(PodMetadata.ID);
+        // With a networkPolicy: the example shows the egress sidecar too.
+        SandboxSpec.NetworkPolicy policy = new SandboxSpec.NetworkPolicy("deny",
+                List.of(new SandboxSpec.EgressRule("allow", "pypi.org"), new SandboxSpec.EgressRule("allow",
+                        "*.pythonhosted.org")));
         SandboxSpec spec = new SandboxSpec(id, fixture.image(), fixture.entrypoint(), fixture.env(),
-                fixture.metadata(), fixture.resources(), null, List.of(), null, false, Map.of(), fixture.createdAt(),
-                fixture.expiresAt());
-        Pod built = new SandboxPods(PodFixtures.settings()).pod(spec);
+                fixture.metadata(), fixture.resources(), null, List.of(), policy, false, Map.of(),
+                fixture.createdAt(), fixture.expiresAt());
+        Pod built = new SandboxPods(PodFixtures.settings(), EgressSettings.defaults(), () -> "example-egress-token")
+                .pod(spec);
         assertEquals(example.getMetadata(), built.getMetadata());
         assertEquals(example.getSpec(), built.getSpec());
     }

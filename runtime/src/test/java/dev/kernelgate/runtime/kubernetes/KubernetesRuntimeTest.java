@@ -120,6 +120,56 @@ class KubernetesRuntimeTest {
     }
 
     @Test
+    void aNetworkPolicyAddsTheEgressSidecarWhichAloneHoldsNetAdminAndItsTokenGoesWithThe18080Endpoint()
+            throws Exception {
+        SandboxSpec fixture = PodFixtures.spec();
+        SandboxSpec spec = new SandboxSpec(fixture.id(), fixture.image(), fixture.entrypoint(), fixture.env(),
+                fixture.metadata(), fixture.resources(), null, List.of(), new SandboxSpec.NetworkPolicy("deny",
+                List.of(new SandboxSpec.EgressRule("allow", "pypi.org"))), false, Map.of(), fixture.createdAt(),
+                fixture.expiresAt());
+        createReady(spec, "10.4.0.20");
+        Pod pod = podOf(spec.id());
+        List<Container> init = pod.getSpec().getInitContainers();
+        assertEquals(List.of(SandboxPods.INIT_CONTAINER, EgressSidecar.CONTAINER),
+                init.stream().map(Container::getName).toList());
+        Container sidecar = init.get(1);
+        assertEquals("Always", sidecar.getRestartPolicy());
+        assertEquals(spec.image().uri(), sidecar.getImage());
+        assertEquals(List.of("NET_ADMIN"), sidecar.getSecurityContext().getCapabilities().getAdd());
+        assertEquals("/healthz", sidecar.getStartupProbe().getHttpGet().getPath());
+        Map<String, String> env = new java.util.HashMap<>();
+        sidecar.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        assertEquals("{\"defaultAction\":\"deny\",\"egress\":[{\"action\":\"allow\",\"target\":\"pypi.org\"}]}",
+                env.get("OPENSANDBOX_EGRESS_RULES"));
+        String token = pod.getMetadata().getAnnotations().get("opensandbox.io/egress-auth-token");
+        assertEquals(token, env.get("OPENSANDBOX_EGRESS_TOKEN"));
+        assertTrue(token.length() >= 32, token);
+        Container main = pod.getSpec().getContainers().get(0);
+        assertTrue(main.getSecurityContext().getCapabilities().getDrop().containsAll(List.of("NET_ADMIN", "NET_RAW")));
+        assertTrue(main.getSecurityContext().getCapabilities().getAdd().isEmpty());
+
+        assertEquals(Map.of("OPENSANDBOX-EGRESS-AUTH", token), runtime.endpoint(spec.id(), 18080).headers());
+        assertEquals("10.4.0.20:18080", runtime.endpoint(spec.id(), 18080).endpoint());
+        assertTrue(runtime.endpoint(spec.id(), 44772).headers().isEmpty());
+    }
+
+    @Test
+    void dnsNftIsRefusedBeforeAnyPodIsCreated() {
+        try (KubernetesRuntime nft = new KubernetesRuntime(server.createClient(), PodFixtures.settings(), false,
+                new dev.kernelgate.runtime.config.EgressSettings(null, "dns+nft", true, null))) {
+            SandboxSpec fixture = PodFixtures.spec();
+            SandboxSpec spec = new SandboxSpec(fixture.id(), fixture.image(), fixture.entrypoint(), fixture.env(),
+                    fixture.metadata(), fixture.resources(), null, List.of(), new SandboxSpec.NetworkPolicy("deny",
+                    List.of()), false, Map.of(), fixture.createdAt(), fixture.expiresAt());
+            SandboxException refused = assertThrows(SandboxException.class, () -> nft.validate(spec));
+            assertEquals(400, refused.status());
+            assertTrue(refused.getMessage().contains("dns+nft"), refused.getMessage());
+            nft.validate(fixture);
+        }
+        assertTrue(client.pods().inNamespace(NAMESPACE).list().getItems().isEmpty());
+    }
+
+    @Test
     void inspectFollowsThePodsPhaseAndReadiness() throws Exception {
         SandboxSpec spec = PodFixtures.spec();
         createReady(spec, "10.4.0.8");

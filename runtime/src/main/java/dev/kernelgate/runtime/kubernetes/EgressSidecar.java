@@ -1,0 +1,80 @@
+package dev.kernelgate.runtime.kubernetes;
+
+import dev.kernelgate.execd.egress.EgressConfig;
+import dev.kernelgate.execd.egress.EgressMain;
+import dev.kernelgate.runtime.config.EgressSettings;
+import dev.kernelgate.runtime.spi.EgressSidecarEnv;
+import dev.kernelgate.runtime.spi.SandboxException;
+import dev.kernelgate.runtime.spi.SandboxSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The egress sidecar of a sandbox Pod with a {@code networkPolicy}: a native sidecar (an init container with
+ * {@code restartPolicy: Always}) of the sandbox's own image running {@code EgressMain} from the distribution the
+ * installer copied, so no sidecar image exists. Its startup probe holds the sandbox container back until the policy
+ * API answers; by then it has pointed the Pod's resolv.conf (one file, shared by the Pod's containers) at its DNS
+ * proxy on the Pod's loopback. It alone holds {@code NET_ADMIN}; its token is in its own environment, which the sandbox
+ * container cannot read (no shared process namespace), and in a Pod annotation for the 18080 endpoint's header.
+ */
+final class EgressSidecar {
+    static final String CONTAINER = "egress";
+    static final int API_PORT = EgressConfig.DEFAULT_API_PORT;
+
+    private EgressSidecar() {
+    }
+
+    /** @throws SandboxException 400 for what the Pod's sidecar cannot enforce */
+    static void check(EgressSettings egress) {
+        if (!egress.mode().equals(EgressConfig.MODE_DNS)) {
+            throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "[egress] mode = \"" + egress.mode()
+                    + "\" is not available with the kubernetes runtime: the sidecar runs the sandbox's image, which "
+                    + "carries no iptables here; use mode = \"dns\" (dns+nft works with the docker runtime)");
+        }
+    }
+
+    static Container container(SandboxSpec spec, EgressSettings egress, String token, String pullPolicy,
+                               SecurityContext hardening) {
+        List<EnvVar> env = new ArrayList<>();
+        Map<String, String> vars = EgressSidecarEnv.of(spec.networkPolicy(), egress.mode(), token,
+                egress.dnsUpstream());
+        vars.forEach((key, value) -> env.add(new EnvVar(key, value, null)));
+        env.add(new EnvVar(EgressConfig.TAKE_OVER_ENV, "true", null));
+        List<String> drop = hardening.getCapabilities() == null ? List.of() : hardening.getCapabilities().getDrop()
+                .stream().filter(c -> !c.equals("NET_ADMIN")).toList();
+        return new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(spec.image().uri())
+                .withImagePullPolicy(pullPolicy)
+                .withRestartPolicy("Always")
+                .withCommand(SandboxPods.MOUNT_POINT + "/jre/bin/java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-XX:-UsePerfData", "-Xmx64m", "-cp", SandboxPods.MOUNT_POINT + "/lib/*",
+                        EgressMain.class.getName())
+                .withEnv(env)
+                .addNewPort().withName(CONTAINER).withContainerPort(API_PORT).withProtocol("TCP").endPort()
+                .withVolumeMounts(new VolumeMountBuilder().withName(SandboxPods.DISTRIBUTION_VOLUME)
+                        .withMountPath(SandboxPods.MOUNT_POINT).withReadOnly(true).build())
+                .withNewSecurityContext()
+                    // root in the container: port 53 on the Pod's loopback, and the Pod's resolv.conf
+                    .withRunAsUser(0L)
+                    .withRunAsNonRoot(false)
+                    .withAllowPrivilegeEscalation(false)
+                    .withPrivileged(false)
+                    .withNewCapabilities().withAdd("NET_ADMIN").withDrop(drop).endCapabilities()
+                    .withSeccompProfile(hardening.getSeccompProfile())
+                .endSecurityContext()
+                .withNewStartupProbe()
+                    .withNewHttpGet().withPath("/healthz").withPort(new IntOrString(API_PORT)).endHttpGet()
+                    .withPeriodSeconds(1)
+                    .withFailureThreshold(60)
+                .endStartupProbe()
+                .build();
+    }
+}
