@@ -5,8 +5,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -40,6 +42,7 @@ public final class DnsProxy {
     private static final Logger LOG = LoggerFactory.getLogger(DnsProxy.class);
     /** How long a forwarded query waits for its answer before it is forgotten (the asker retries). */
     static final long QUERY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int MAX_DATAGRAM = 65535;
 
     private final InetSocketAddress listen;
     private final InetSocketAddress upstream;
@@ -86,7 +89,10 @@ public final class DnsProxy {
         Map<Integer, Pending> inFlight = new HashMap<>();
         Channel[] server = new Channel[1];
         try {
+            // A datagram is read whole up to 64 KiB: EDNS answers exceed Netty's 2 KiB default.
+            FixedRecvByteBufAllocator whole = new FixedRecvByteBufAllocator(MAX_DATAGRAM);
             Channel toUpstream = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, whole)
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                         @Override
                         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -95,6 +101,7 @@ public final class DnsProxy {
                     })
                     .bind(new InetSocketAddress(0)).syncUninterruptibly().channel();
             server[0] = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, whole)
                     .handler(new ChannelInitializer<NioDatagramChannel>() {
                         @Override
                         protected void initChannel(NioDatagramChannel ch) {

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +40,13 @@ final class EgressSidecar {
         }
     }
 
+    /**
+     * @param distribution where the installer's copy of the distribution is mounted (read-only)
+     * @param hardening    the Pod's container hardening, whose drop list the sidecar keeps but for {@code NET_ADMIN}
+     */
     static Container container(SandboxSpec spec, EgressSettings egress, String token, String pullPolicy,
-                               SecurityContext hardening) {
+                               VolumeMount distribution, SecurityContext hardening) {
+        String home = distribution.getMountPath();
         List<EnvVar> env = new ArrayList<>();
         Map<String, String> vars = EgressSidecarEnv.of(spec.networkPolicy(), egress.mode(), token,
                 egress.dnsUpstream());
@@ -54,13 +59,11 @@ final class EgressSidecar {
                 .withImage(spec.image().uri())
                 .withImagePullPolicy(pullPolicy)
                 .withRestartPolicy("Always")
-                .withCommand(SandboxPods.MOUNT_POINT + "/jre/bin/java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                        "-XX:-UsePerfData", "-Xmx64m", "-cp", SandboxPods.MOUNT_POINT + "/lib/*",
-                        EgressMain.class.getName())
+                .withCommand(home + "/jre/bin/java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-XX:-UsePerfData", "-Xmx64m", "-cp", home + "/lib/*", EgressMain.class.getName())
                 .withEnv(env)
                 .addNewPort().withName(CONTAINER).withContainerPort(API_PORT).withProtocol("TCP").endPort()
-                .withVolumeMounts(new VolumeMountBuilder().withName(SandboxPods.DISTRIBUTION_VOLUME)
-                        .withMountPath(SandboxPods.MOUNT_POINT).withReadOnly(true).build())
+                .withVolumeMounts(distribution)
                 .withNewSecurityContext()
                     // root in the container: port 53 on the Pod's loopback, and the Pod's resolv.conf
                     .withRunAsUser(0L)

@@ -85,7 +85,8 @@ final class SandboxPods {
             String token = tokens.get();
             annotations.put(EgressSidecarEnv.TOKEN_KEY, token);
             // After the installer (it runs the copied distribution), before the sandbox container.
-            init.add(EgressSidecar.container(spec, egress, token, settings.imagePullPolicy(), hardening));
+            init.add(EgressSidecar.container(spec, egress, token, settings.imagePullPolicy(), new VolumeMountBuilder()
+                    .withName(DISTRIBUTION_VOLUME).withMountPath(MOUNT_POINT).withReadOnly(true).build(), hardening));
             hardening = securityContext(List.of("NET_ADMIN", "NET_RAW"));
         }
         return new PodBuilder()

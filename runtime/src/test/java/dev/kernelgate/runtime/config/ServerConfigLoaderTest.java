@@ -80,6 +80,20 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void egressModeAndUpstreamAreReadAndABadModeIsRefused() {
+        ServerConfig c = ServerConfigLoader.parse(FILE,
+                "[egress]\nmode = \"dns+nft\"\ndns_upstream = \"192.0.2.53:5353\"\ndisable_ipv6 = false\n");
+        assertEquals("dns+nft", c.egress().mode());
+        assertEquals("192.0.2.53:5353", c.egress().dnsUpstream());
+        assertEquals(false, c.egress().disableIpv6());
+        assertEquals("dns", ServerConfigLoader.parse(FILE, "[egress]\n").egress().mode());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.parse(FILE, "[egress]\nmode = \"firewall\"\n"));
+        assertEquals("egress.mode", e.key());
+        assertTrue(e.getMessage().contains("dns or dns+nft"), e.getMessage());
+    }
+
+    @Test
     void anUnknownKeyNamesFileLineAndKey() {
         ConfigException e = assertThrows(ConfigException.class, () -> ServerConfigLoader.parse(FILE, """
                 # comment
