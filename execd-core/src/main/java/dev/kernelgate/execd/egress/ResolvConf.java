@@ -18,16 +18,26 @@ final class ResolvConf {
     private ResolvConf() {
     }
 
-    /** The literal nameserver addresses of the file, in order. */
+    /** Marks the nameservers a take-over replaced, kept as comments for a restarted sidecar to find its upstream. */
+    static final String REPLACED = "#replaced-by-egress-proxy";
+
+    /**
+     * The literal nameserver addresses of the file, in order, then those a take-over replaced (a sidecar restarted in
+     * its Pod finds the proxy's own address first, and the original nameservers after it).
+     */
     static List<String> nameservers(Path file) throws IOException {
-        List<String> out = new ArrayList<>();
+        List<String> active = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String[] words = line.strip().split("\\s+");
-            if (words.length >= 2 && words[0].equals("nameserver") && IpBlock.literal(words[1]) != null) {
-                out.add(words[1]);
+            boolean old = words.length >= 3 && words[0].equals(REPLACED);
+            int at = old ? 1 : 0;
+            if (words.length >= at + 2 && words[at].equals("nameserver") && IpBlock.literal(words[at + 1]) != null) {
+                (old ? replaced : active).add(words[at + 1]);
             }
         }
-        return out;
+        active.addAll(replaced);
+        return active;
     }
 
     /**
@@ -40,7 +50,13 @@ final class ResolvConf {
             throw new IOException("resolv.conf can only name a DNS proxy on port 53, not " + proxy);
         }
         StringBuilder text = new StringBuilder("# written by the kernelgate egress sidecar: queries go through its policy\n");
-        text.append("nameserver ").append(proxy.getAddress().getHostAddress()).append('\n');
+        String own = proxy.getAddress().getHostAddress();
+        text.append("nameserver ").append(own).append('\n');
+        for (String server : nameservers(file)) {
+            if (!server.equals(own)) {
+                text.append(REPLACED).append(" nameserver ").append(server).append('\n');
+            }
+        }
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String trimmed = line.strip();
             if (trimmed.startsWith("search ") || trimmed.startsWith("options ") || trimmed.startsWith("domain ")) {

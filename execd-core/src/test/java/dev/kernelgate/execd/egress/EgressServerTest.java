@@ -180,8 +180,12 @@ class EgressServerTest {
         Files.writeString(resolv, "search corp.test\nnameserver 127.0.0.53\nnameserver 192.0.2.1\noptions ndots:1\n");
         assertEquals(java.util.List.of("127.0.0.53", "192.0.2.1"), ResolvConf.nameservers(resolv));
         ResolvConf.pointAt(resolv, new InetSocketAddress("127.0.0.1", 53));
-        assertEquals(java.util.List.of("127.0.0.1"), ResolvConf.nameservers(resolv));
+        assertTrue(Files.readString(resolv).contains("\nnameserver 127.0.0.1\n"), Files.readString(resolv));
         assertTrue(Files.readString(resolv).contains("search corp.test\n"));
         assertTrue(Files.readString(resolv).contains("options ndots:1\n"));
+        // A sidecar restarted in its Pod reads the proxy first, then the nameservers it replaced: its upstream.
+        assertEquals(java.util.List.of("127.0.0.1", "127.0.0.53", "192.0.2.1"), ResolvConf.nameservers(resolv));
+        ResolvConf.pointAt(resolv, new InetSocketAddress("127.0.0.1", 53));
+        assertEquals(java.util.List.of("127.0.0.1", "127.0.0.53", "192.0.2.1"), ResolvConf.nameservers(resolv));
     }
 }
