@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sandbox's resolver (UDP): a query for a name the policy denies is answered NXDOMAIN at once; any other query is
+ * The sandbox's resolver (UDP; TCP in {@link DnsTcpProxy}): a query for a name the policy denies is answered NXDOMAIN at once; any other query is
  * forwarded to the upstream nameserver under a fresh id and its answer returned to the asker. Both sockets live on
  * one event loop, so the table of queries in flight needs no lock.
  */
@@ -48,21 +48,6 @@ public final class DnsProxy {
     private final InetSocketAddress upstream;
     private final PolicyState policy;
     private final AnswerListener answers;
-
-    /**
-     * Told about every answer the upstream gave to an allowed query, before the asker gets it: in {@code dns+nft}
-     * mode the IP layer admits the answer's addresses first, so the asker's connection cannot race the rule.
-     */
-    @FunctionalInterface
-    public interface AnswerListener {
-        AnswerListener NONE = answer -> CompletableFuture.completedFuture(null);
-
-        /**
-         * Called on the proxy's event loop with the answer's bytes (a copy the listener owns nothing of: read them
-         * before returning); must not block. The answer is relayed when the returned stage completes, either way.
-         */
-        CompletionStage<?> answered(ByteBuf answer);
-    }
 
     public DnsProxy(InetSocketAddress listen, InetSocketAddress upstream, PolicyState policy, AnswerListener answers) {
         this.listen = listen;
@@ -127,9 +112,17 @@ public final class DnsProxy {
             bind.initCause(e);
             throw new UncheckedIOException(bind);
         }
+        InetSocketAddress bound = (InetSocketAddress) server[0].localAddress();
+        try {
+            new DnsTcpProxy(upstream, policy, answers).bind(group, bound);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new UncheckedIOException(new BindException("cannot bind the DNS proxy to " + bound + " (tcp): "
+                    + e.getMessage()));
+        }
         loop.scheduleAtFixedRate(() -> expire(inFlight), 1, 1, TimeUnit.SECONDS);
-        LOG.info("egress DNS proxy on {} (udp), upstream {}", server[0].localAddress(), upstream);
-        return new Running((InetSocketAddress) server[0].localAddress(), group);
+        LOG.info("egress DNS proxy on {} (udp and tcp), upstream {}", bound, upstream);
+        return new Running(bound, group);
     }
 
     private void answer(ChannelHandlerContext ctx, DnsQueryDecoder.Query query, Map<Integer, Pending> inFlight,

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
 import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +18,28 @@ final class DnsQueryDecoder extends DatagramDnsQueryDecoder {
 
     /** A decoded query and its raw bytes (the handler releases both). */
     record Query(DatagramDnsQuery decoded, ByteBuf raw) {
+    }
+
+    /**
+     * A query's message without its transport (a TCP frame), decoded; null when it does not decode. The caller
+     * releases it.
+     */
+    static DatagramDnsQuery parse(ByteBuf message, InetSocketAddress from, InetSocketAddress to) {
+        List<Object> out = new ArrayList<>(1);
+        DatagramPacket packet = new DatagramPacket(message.retainedDuplicate(), to, from);
+        try {
+            new DnsQueryDecoder().decode(null, packet, out);
+        } catch (Exception e) {
+            return null;
+        } finally {
+            packet.release();
+        }
+        if (out.isEmpty()) {
+            return null;
+        }
+        Query query = (Query) out.get(0);
+        query.raw().release();
+        return query.decoded();
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class EgressServer {
         try {
             InetSocketAddress upstream = upstream();
             PolicyEnforcer enforcer = PolicyEnforcer.DNS_ONLY;
-            DnsProxy.AnswerListener answers = DnsProxy.AnswerListener.NONE;
+            AnswerListener answers = AnswerListener.NONE;
             if (config.mode().equals(EgressConfig.MODE_DNS_NFT)) {
                 IptablesEnforcer iptables = new IptablesEnforcer(config.tools(), upstream);
                 resources.add(iptables);

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every iptables command runs on one thread, so rule changes never interleave.
  */
-public final class IptablesEnforcer implements PolicyEnforcer, DnsProxy.AnswerListener, AutoCloseable {
+public final class IptablesEnforcer implements PolicyEnforcer, AnswerListener, AutoCloseable {
     static final String CHAIN = "KG_EGRESS";
     static final String LEARNED = "KG_EGRESS_DNS";
     private static final Logger LOG = LoggerFactory.getLogger(IptablesEnforcer.class);

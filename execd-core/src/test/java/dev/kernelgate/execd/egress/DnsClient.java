@@ -1,33 +1,46 @@
 package dev.kernelgate.execd.egress;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.dns.DefaultDnsQuery;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DnsRawRecord;
 import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponse;
 import io.netty.handler.codec.dns.DnsSection;
+import io.netty.handler.codec.dns.TcpDnsQueryEncoder;
+import io.netty.handler.codec.dns.TcpDnsResponseDecoder;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.NoopDnsCache;
 import io.netty.resolver.dns.SingletonDnsServerAddressStreamProvider;
+import java.io.DataInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 
-/** Asks one nameserver one A question at a time, uncached, and reports the response code and first address. */
+/**
+ * Asks one nameserver one A question at a time, uncached, over UDP or TCP, and reports the response code and first
+ * address.
+ */
 public final class DnsClient implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final DnsNameResolver resolver;
+    private final InetSocketAddress server;
 
     /** The response code's name ({@code NoError}, {@code NXDomain}, ...) and the first A record, or null. */
     public record Answer(String code, String address) {
     }
 
     public DnsClient(InetSocketAddress server) {
+        this.server = server;
         resolver = new DnsNameResolverBuilder(group.next()).datagramChannelType(NioDatagramChannel.class)
                 .nameServerProvider(new SingletonDnsServerAddressStreamProvider(server))
                 .resolveCache(NoopDnsCache.INSTANCE).queryTimeoutMillis(2000).maxQueriesPerResolve(1)
@@ -49,6 +62,42 @@ public final class DnsClient implements AutoCloseable {
             return new Answer(response.code().toString().replaceAll("\\(.*", ""), address);
         } finally {
             envelope.release();
+        }
+    }
+
+    /** The same question over TCP (a two-byte length, then the message), on a connection of its own. */
+    public Answer askTcp(String name) throws Exception {
+        EmbeddedChannel encoder = new EmbeddedChannel(new TcpDnsQueryEncoder());
+        encoder.writeOutbound(new DefaultDnsQuery(4242).setRecursionDesired(true)
+                .setRecord(DnsSection.QUESTION, new DefaultDnsQuestion(name, DnsRecordType.A)));
+        ByteBuf query = encoder.readOutbound();
+        byte[] bytes = new byte[query.readableBytes()];
+        query.readBytes(bytes);
+        query.release();
+        encoder.finishAndReleaseAll();
+        try (Socket socket = new Socket()) {
+            socket.connect(server, 5000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(bytes);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] answer = new byte[in.readUnsignedShort()];
+            in.readFully(answer);
+            EmbeddedChannel decoder = new EmbeddedChannel(new TcpDnsResponseDecoder());
+            decoder.writeInbound(Unpooled.buffer().writeShort(answer.length).writeBytes(answer));
+            DnsResponse response = decoder.readInbound();
+            try {
+                String address = null;
+                if (response.count(DnsSection.ANSWER) > 0
+                        && response.recordAt(DnsSection.ANSWER) instanceof DnsRawRecord raw) {
+                    byte[] ip = new byte[raw.content().readableBytes()];
+                    raw.content().getBytes(raw.content().readerIndex(), ip);
+                    address = InetAddress.getByAddress(ip).getHostAddress();
+                }
+                return new Answer(response.code().toString().replaceAll("\\(.*", ""), address);
+            } finally {
+                response.release();
+                decoder.finishAndReleaseAll();
+            }
         }
     }
 

@@ -78,6 +78,16 @@ class EgressServerTest {
     }
 
     @Test
+    void overTcpToo() throws Exception {
+        assertEquals(new DnsClient.Answer("NoError", "198.18.0.10"), dns.askTcp("allowed.test"));
+        assertEquals(1, upstream.tcpQueries(), "forwarded over TCP");
+        assertEquals("NXDomain", dns.askTcp("blocked.test").code());
+        assertEquals(1, upstream.tcpQueries(), "a denied name never reaches the upstream");
+        assertEquals(new DnsClient.Answer("NoError", "198.18.0.12"), dns.askTcp("API.svc.test"));
+        assertEquals(2, upstream.tcpQueries());
+    }
+
+    @Test
     void aPatchTakesEffectForTheNextQuery() throws Exception {
         assertEquals("NXDomain", dns.ask("blocked.test").code());
         HttpResponse<String> patched = call("PATCH", "[{\"action\":\"allow\",\"target\":\"blocked.test\"},"
