@@ -5,6 +5,7 @@ import dev.kernelgate.gateway.api.ChannelsHandler;
 import dev.kernelgate.gateway.api.KernelSpecsHandler;
 import dev.kernelgate.gateway.api.KernelsHandler;
 import dev.kernelgate.gateway.api.SessionsHandler;
+import dev.kernelgate.http.EventLoops;
 import dev.kernelgate.http.HttpServer;
 import dev.kernelgate.http.HttpServerConfig;
 import dev.kernelgate.http.Routes;
@@ -59,14 +60,16 @@ public final class KernelGatewayServer {
         private final KernelManager manager;
         private final ExecutorService blocking;
         private final ScheduledExecutorService scheduler;
+        private final EventLoops loops;
 
         private Running(RunningServer server, KernelService kernels, KernelManager manager, ExecutorService blocking,
-                        ScheduledExecutorService scheduler) {
+                        ScheduledExecutorService scheduler, EventLoops loops) {
             this.server = server;
             this.kernels = kernels;
             this.manager = manager;
             this.blocking = blocking;
             this.scheduler = scheduler;
+            this.loops = loops;
         }
 
         public int port() {
@@ -82,6 +85,7 @@ public final class KernelGatewayServer {
             server.close();
             kernels.close();
             manager.close();
+            loops.close();
             scheduler.shutdownNow();
             blocking.shutdownNow();
         }
@@ -93,7 +97,9 @@ public final class KernelGatewayServer {
         kernelDirs.add(BundledKernels.install(env, home));
         KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
                 kernelDirs, config.dropInDirs()));
-        KernelManager manager = new KernelManager(managerConfig, catalog);
+        // One set of event loops serves the clients' connections and the kernels' sockets (zmtp transport).
+        EventLoops loops = new EventLoops(0, "kernelgate-http-io");
+        KernelManager manager = new KernelManager(managerConfig, catalog, loops.group());
         ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("gateway-timer"));
         ExecutorService blocking = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(1024), DaemonThreads.named("gateway-blocking"));
@@ -103,16 +109,17 @@ public final class KernelGatewayServer {
             Routes routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
                     new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
                     new SessionsHandler(config, kernels)).build();
-            RunningServer server = bind(routes, blocking);
+            RunningServer server = bind(routes, blocking, loops);
             String scheme = config.tls() ? "https" : "http";
             log.info("Jupyter Kernel Gateway (Kernelgate) is available at {}://{}:{}{}", scheme, config.ip(),
                     server.port(), config.baseUrlPrefix());
-            return new Running(server, kernels, manager, blocking, scheduler);
+            return new Running(server, kernels, manager, blocking, scheduler, loops);
         } catch (RuntimeException e) {
             if (kernels != null) {
                 kernels.close();
             }
             manager.close();
+            loops.close();
             scheduler.shutdownNow();
             blocking.shutdownNow();
             throw e;
@@ -120,7 +127,7 @@ public final class KernelGatewayServer {
     }
 
     /** Binds the port, trying the next ones (port_retries) when it is taken, as the upstream server does. */
-    private RunningServer bind(Routes routes, ExecutorService blocking) {
+    private RunningServer bind(Routes routes, ExecutorService blocking, EventLoops loops) {
         HttpServerConfig http = HttpServerConfig.of(config.ip(), config.port())
                 .withWsPing(config.wsPingInterval(), null)
                 .withLimits(config.connectionLimits());
@@ -136,7 +143,7 @@ public final class KernelGatewayServer {
                 break;
             }
             try {
-                return new HttpServer(http.withPort(port), routes, blocking).start();
+                return new HttpServer(http.withPort(port), routes, blocking, loops).start();
             } catch (RuntimeException e) {
                 log.info("port {} is not available: {}", port, e.getMessage());
                 last = e;
