@@ -5,6 +5,7 @@ import dev.kernelgate.gateway.api.ChannelsHandler;
 import dev.kernelgate.gateway.api.KernelSpecsHandler;
 import dev.kernelgate.gateway.api.KernelsHandler;
 import dev.kernelgate.gateway.api.SessionsHandler;
+import dev.kernelgate.gateway.notebookhttp.NotebookHttpPersonality;
 import dev.kernelgate.http.HttpServer;
 import dev.kernelgate.http.HttpServerConfig;
 import dev.kernelgate.http.Routes;
@@ -59,10 +60,12 @@ public final class KernelGatewayServer {
         private final KernelManager manager;
         private final ExecutorService blocking;
         private final ScheduledExecutorService scheduler;
+        private final AutoCloseable personality;
 
         private Running(RunningServer server, KernelService kernels, KernelManager manager, ExecutorService blocking,
-                        ScheduledExecutorService scheduler) {
+                        ScheduledExecutorService scheduler, AutoCloseable personality) {
             this.server = server;
+            this.personality = personality;
             this.kernels = kernels;
             this.manager = manager;
             this.blocking = blocking;
@@ -80,6 +83,7 @@ public final class KernelGatewayServer {
         @Override
         public void close() {
             server.close();
+            closeQuietly(personality);
             kernels.close();
             manager.close();
             scheduler.shutdownNow();
@@ -98,17 +102,26 @@ public final class KernelGatewayServer {
         ExecutorService blocking = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(1024), DaemonThreads.named("gateway-blocking"));
         KernelService kernels = null;
+        NotebookHttpPersonality notebookHttp = null;
         try {
-            kernels = new KernelService(config, manager, env, Path.of("").toAbsolutePath(), scheduler);
-            Routes routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
-                    new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
-                    new SessionsHandler(config, kernels)).build();
+            Path rootDir = Path.of("").toAbsolutePath();
+            kernels = new KernelService(config, manager, env, rootDir, scheduler);
+            Routes routes;
+            if (config.api() == GatewayConfig.Personality.NOTEBOOK_HTTP) {
+                notebookHttp = NotebookHttpPersonality.start(config, kernels, rootDir);
+                routes = notebookHttp.routes();
+            } else {
+                routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
+                        new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
+                        new SessionsHandler(config, kernels)).build();
+            }
             RunningServer server = bind(routes, blocking);
             String scheme = config.tls() ? "https" : "http";
             log.info("Jupyter Kernel Gateway (Kernelgate) is available at {}://{}:{}{}", scheme, config.ip(),
                     server.port(), config.baseUrlPrefix());
-            return new Running(server, kernels, manager, blocking, scheduler);
+            return new Running(server, kernels, manager, blocking, scheduler, notebookHttp);
         } catch (RuntimeException e) {
+            closeQuietly(notebookHttp);
             if (kernels != null) {
                 kernels.close();
             }
@@ -116,6 +129,17 @@ public final class KernelGatewayServer {
             scheduler.shutdownNow();
             blocking.shutdownNow();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", resource, e.getMessage());
         }
     }
 
