@@ -49,7 +49,7 @@ final class NotebookGateway implements AutoCloseable {
     }
 
     /** Requests go under {@code base} and carry {@code token} (as {@code Authorization: token ...}). */
-    static NotebookGateway start(Path runtimeDir, String base, String token, String notebook, String... flags) {
+    static NotebookGateway startBehind(Path runtimeDir, String base, String token, String notebook, String... flags) {
         List<String> all = new ArrayList<>(List.of(flags));
         all.add("--KernelGatewayApp.base_url=" + base);
         all.add("--KernelGatewayApp.auth_token=" + token);
