@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +43,7 @@ final class SeededKernelPool implements AutoCloseable {
      * started so far shut down) when one does not start or a seed cell fails.
      */
     static CompletableFuture<SeededKernelPool> start(KernelManager manager, int size,
-                                                     java.util.function.Supplier<KernelStartRequest> request,
+                                                     Supplier<KernelStartRequest> request,
                                                      List<String> seedCells) {
         List<CompletableFuture<Kernel>> kernels = new ArrayList<>();
         List<CompletableFuture<KernelClient>> starting = new ArrayList<>();
@@ -92,8 +95,8 @@ final class SeededKernelPool implements AutoCloseable {
 
     private static String rootMessage(Throwable error) {
         Throwable t = error;
-        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException)) {
+        while (t.getCause() != null && (t instanceof CompletionException
+                || t instanceof ExecutionException)) {
             t = t.getCause();
         }
         return t.getMessage();

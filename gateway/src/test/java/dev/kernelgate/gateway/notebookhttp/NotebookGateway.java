@@ -73,6 +73,10 @@ final class NotebookGateway implements AutoCloseable {
         return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<byte[]> bytes(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(request(path).GET());
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -85,10 +86,10 @@ class NotebookHttpPoolTest {
     @Test
     void everythingLivesUnderTheBaseUrlAndNeedsTheToken() throws Exception {
         assertEquals("hi all\n", gw.get("/greet").body());
-        HttpResponse<String> rootless = gw.send(HttpRequest.newBuilder(java.net.URI.create(
+        HttpResponse<String> rootless = gw.send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + gw.running().port() + "/greet")).header("Authorization", "token " + TOKEN));
         assertEquals(404, rootless.statusCode());
-        HttpResponse<String> anonymous = gw.send(HttpRequest.newBuilder(java.net.URI.create(
+        HttpResponse<String> anonymous = gw.send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + gw.running().port() + "/svc/greet")));
         assertEquals(401, anonymous.statusCode());
         assertEquals(200, gw.get("/_api/spec/swagger.json").statusCode());
@@ -96,7 +97,7 @@ class NotebookHttpPoolTest {
 
     @Test
     void theNotebookCanBeDownloaded() throws Exception {
-        HttpResponse<byte[]> r = HttpClientHolder.bytes(gw.request("/_api/source").GET());
+        HttpResponse<byte[]> r = gw.bytes(gw.request("/_api/source").GET());
         assertEquals(200, r.statusCode());
         assertArrayEquals(Files.readAllBytes(NotebookGateway.notebook("echo_api.ipynb")), r.body());
     }
@@ -110,13 +111,5 @@ class NotebookHttpPoolTest {
         assertEquals(404, gw.get("/public/missing.html").statusCode());
         assertEquals(404, gw.get("/public/../echo_api.ipynb").statusCode());
         assertEquals(404, gw.get("/public/%2e%2e/echo_api.ipynb").statusCode());
-    }
-
-    /** Bytes, for comparing a download exactly. */
-    private static final class HttpClientHolder {
-        static HttpResponse<byte[]> bytes(HttpRequest.Builder request) throws Exception {
-            return java.net.http.HttpClient.newHttpClient().send(request.build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        }
     }
 }

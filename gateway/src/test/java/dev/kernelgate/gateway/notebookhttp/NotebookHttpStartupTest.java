@@ -45,9 +45,9 @@ class NotebookHttpStartupTest {
     @Test
     void anUnknownKernelspecIsRefusedUnlessForced() throws Exception {
         assertTrue(failure("unknown_kernel.ipynb").getMessage().contains("No such kernel named no-such-kernel"));
-        try (NotebookGatewayCall call = new NotebookGatewayCall(NotebookGateway.startServer(dir,
-                "unknown_kernel.ipynb", "--KernelGatewayApp.force_kernel_name=python3"))) {
-            assertEquals("hello\n", call.get("/hello"));
+        try (NotebookGateway gw = NotebookGateway.start(dir, "unknown_kernel.ipynb",
+                "--KernelGatewayApp.force_kernel_name=python3")) {
+            assertEquals("hello\n", gw.get("/hello").body());
         }
     }
 
@@ -58,19 +58,5 @@ class NotebookHttpStartupTest {
                         .toString()), List.of("--port=0")), Map.of(),
                 KernelManagerConfig.defaults(Map.of()).withRuntimeDir(dir)).start().close());
         assertTrue(e.getMessage().contains("gone.ipynb"), e.getMessage());
-    }
-
-    /** One GET against a started server. */
-    private record NotebookGatewayCall(KernelGatewayServer.Running running) implements AutoCloseable {
-        String get(String path) throws Exception {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + running.port() + path)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        }
-
-        @Override
-        public void close() {
-            running.close();
-        }
     }
 }
