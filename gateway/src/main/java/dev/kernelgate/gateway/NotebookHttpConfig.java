@@ -9,7 +9,4 @@ import java.nio.file.Path;
  * @param staticPath            a directory served at {@code /public/}; {@code null} = none
  */
 public record NotebookHttpConfig(boolean allowNotebookDownload, Path staticPath) {
-    public static NotebookHttpConfig defaults() {
-        return new NotebookHttpConfig(false, null);
-    }
 }

@@ -102,10 +102,6 @@ final class SeededKernelPool implements AutoCloseable {
         return t.getMessage();
     }
 
-    int size() {
-        return clients.size();
-    }
-
     /** Completes with a kernel's client now if one is free, else when one is returned (first come, first served). */
     CompletableFuture<KernelClient> acquire() {
         synchronized (this) {
