@@ -5,6 +5,7 @@ import dev.kernelgate.gateway.api.ChannelsHandler;
 import dev.kernelgate.gateway.api.KernelSpecsHandler;
 import dev.kernelgate.gateway.api.KernelsHandler;
 import dev.kernelgate.gateway.api.SessionsHandler;
+import dev.kernelgate.gateway.notebookhttp.NotebookHttpPersonality;
 import dev.kernelgate.http.EventLoops;
 import dev.kernelgate.http.HttpServer;
 import dev.kernelgate.http.HttpServerConfig;
@@ -60,11 +61,13 @@ public final class KernelGatewayServer {
         private final KernelManager manager;
         private final ExecutorService blocking;
         private final ScheduledExecutorService scheduler;
+        private final AutoCloseable personality;
         private final EventLoops loops;
 
         private Running(RunningServer server, KernelService kernels, KernelManager manager, ExecutorService blocking,
-                        ScheduledExecutorService scheduler, EventLoops loops) {
+                        ScheduledExecutorService scheduler, AutoCloseable personality, EventLoops loops) {
             this.server = server;
+            this.personality = personality;
             this.kernels = kernels;
             this.manager = manager;
             this.blocking = blocking;
@@ -83,6 +86,7 @@ public final class KernelGatewayServer {
         @Override
         public void close() {
             server.close();
+            closeQuietly(personality);
             kernels.close();
             manager.close();
             loops.close();
@@ -104,17 +108,26 @@ public final class KernelGatewayServer {
         ExecutorService blocking = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(1024), DaemonThreads.named("gateway-blocking"));
         KernelService kernels = null;
+        NotebookHttpPersonality notebookHttp = null;
         try {
-            kernels = new KernelService(config, manager, env, Path.of("").toAbsolutePath(), scheduler);
-            Routes routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
-                    new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
-                    new SessionsHandler(config, kernels)).build();
+            Path rootDir = Path.of("").toAbsolutePath();
+            kernels = new KernelService(config, manager, env, rootDir, scheduler);
+            Routes routes;
+            if (config.api() == GatewayConfig.Personality.NOTEBOOK_HTTP) {
+                notebookHttp = NotebookHttpPersonality.start(config, kernels, rootDir);
+                routes = notebookHttp.routes();
+            } else {
+                routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
+                        new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
+                        new SessionsHandler(config, kernels)).build();
+            }
             RunningServer server = bind(routes, blocking, loops);
             String scheme = config.tls() ? "https" : "http";
             log.info("Jupyter Kernel Gateway (Kernelgate) is available at {}://{}:{}{}", scheme, config.ip(),
                     server.port(), config.baseUrlPrefix());
-            return new Running(server, kernels, manager, blocking, scheduler, loops);
+            return new Running(server, kernels, manager, blocking, scheduler, notebookHttp, loops);
         } catch (RuntimeException e) {
+            closeQuietly(notebookHttp);
             if (kernels != null) {
                 kernels.close();
             }
@@ -123,6 +136,17 @@ public final class KernelGatewayServer {
             scheduler.shutdownNow();
             blocking.shutdownNow();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", resource, e.getMessage());
         }
     }
 
