@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The whole lifecycle API in one table, mounted at {@code /v1} and at {@code /} as upstream mounts it. Every route
- * but {@code /health} needs {@code OPEN-SANDBOX-API-KEY}; every response carries {@code X-Request-ID}, echoed
- * from the request or generated.
+ * The whole lifecycle API in one table, mounted at {@code /v1} and at {@code /} as upstream mounts it, with the
+ * server proxy {@code /sandboxes/{id}/proxy/{port}/...} ({@link SandboxProxy}). Every route but {@code /health}
+ * needs {@code OPEN-SANDBOX-API-KEY}, the proxy included; every response but a proxied one carries
+ * {@code X-Request-ID}, echoed from the request or generated.
  */
 public final class LifecycleRoutes {
     public static final String API_KEY_HEADER = "OPEN-SANDBOX-API-KEY";
@@ -24,7 +25,7 @@ public final class LifecycleRoutes {
     }
 
     /** @param apiKey the key clients must send; null or empty serves without auth (the caller decided to allow it) */
-    static Routes build(String apiKey, SandboxHandler h) {
+    static Routes build(String apiKey, SandboxHandler h, SandboxProxy proxy) {
         Routes.Builder routes = Routes.builder()
                 .errors(new LifecycleErrors())
                 .invalidJson(e -> new HttpError(422, null, "The request body is not valid JSON.",
@@ -46,6 +47,7 @@ public final class LifecycleRoutes {
                             ? UUID.randomUUID().toString().replace("-", "") : id.strip());
                 });
         for (String p : PREFIXES) {
+            routes.proxy(p + SandboxProxy.TEMPLATE, proxy.options());
             routes.get(p + "/health", request -> Responses.json(Map.of("status", "healthy")), RouteOptions.noAuth())
                     .post(p + "/sandboxes", h::create)
                     .get(p + "/sandboxes", h::list)

@@ -172,7 +172,8 @@ public final class LifecycleServer {
                 httpConfig = httpConfig.withTls(tls);
             }
             RunningServer http = new HttpServer(httpConfig,
-                    LifecycleRoutes.build(server.apiKey(), new SandboxHandler(service)), blocking).start();
+                    LifecycleRoutes.build(server.apiKey(), new SandboxHandler(service, server.eip()),
+                            new SandboxProxy(service)), blocking).start();
             log.info("lifecycle server ({} runtime) listening on {}://{}:{}", type, tls == null ? "http" : "https",
                     server.host(), http.port());
             return new Running(http, service, resources, certificatePem, tls != null);

@@ -1,0 +1,49 @@
+package dev.kernelgate.runtime;
+
+import dev.kernelgate.http.ProxyOptions;
+import dev.kernelgate.http.ProxyResolver;
+import dev.kernelgate.http.ProxyTarget;
+import dev.kernelgate.http.Request;
+import dev.kernelgate.runtime.spi.InternalEndpoint;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The server-side proxy, {@code /sandboxes/{id}/proxy/{port}/...}: each request goes to where the runtime says the
+ * sandbox's port is reachable from this server ({@link SandboxService#internalEndpoint}, looked up on the blocking
+ * executor since runtimes block). The server's API key, cookies and {@code Authorization} are not passed on, as
+ * upstream does not; the client's {@code Host} is, as {@code X-Forwarded-Host}.
+ */
+final class SandboxProxy implements ProxyResolver {
+    static final String TEMPLATE = "/sandboxes/{id}/proxy/{port}";
+
+    private final SandboxService service;
+
+    SandboxProxy(SandboxService service) {
+        this.service = service;
+    }
+
+    ProxyOptions options() {
+        return ProxyOptions.defaults()
+                .resolver(this)
+                .dropHeaders(LifecycleRoutes.API_KEY_HEADER, "Authorization", "Cookie")
+                .forwardHost(true)
+                .failurePrefix("");
+    }
+
+    @Override
+    public CompletionStage<ProxyTarget> resolve(Request request, int port) {
+        String id = request.pathParam("id");
+        return CompletableFuture.supplyAsync(() -> target(id, port), request.blockingExecutor());
+    }
+
+    private ProxyTarget target(String id, int port) {
+        InternalEndpoint e = service.internalEndpoint(id, port);
+        InetSocketAddress address = new InetSocketAddress(e.host(), e.port());
+        if (address.isUnresolved()) {
+            throw service.codes().unreachable(id, "its host " + e.host() + " does not resolve.");
+        }
+        return new ProxyTarget(address, e.pathPrefix(), e.headers(), "sandbox " + id + " port " + port + " at " + e);
+    }
+}
