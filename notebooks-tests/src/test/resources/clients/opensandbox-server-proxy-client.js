@@ -1,7 +1,8 @@
 // Drives `kernelgate server` through the OpenSandbox JavaScript SDK (@alibaba-group/opensandbox 0.1.11) with
 // `useServerProxy: true`: the SDK asks for endpoints with use_server_proxy=true, gets them in the server's proxy form
 // (<server>/sandboxes/<id>/proxy/<port>) and sends every execd call through the lifecycle server.
-// Environment: LIFECYCLE_DOMAIN (127.0.0.1:PORT), LIFECYCLE_API_KEY. NODE_PATH must reach notebooks-tests/js/node_modules.
+// Environment: LIFECYCLE_DOMAIN (127.0.0.1:PORT), LIFECYCLE_PROTOCOL (http|https), LIFECYCLE_API_KEY; for https
+// NODE_EXTRA_CA_CERTS names the server's certificate. NODE_PATH must reach notebooks-tests/js/node_modules.
 // Prints one JSON object per line on stdout ({"step": ...}); the last line is {"result":"ok"}.
 'use strict';
 
@@ -11,7 +12,7 @@ const { Sandbox } = require('@alibaba-group/opensandbox');
 
 const connectionConfig = {
   domain: required('LIFECYCLE_DOMAIN'),
-  protocol: 'http',
+  protocol: required('LIFECYCLE_PROTOCOL'),
   apiKey: required('LIFECYCLE_API_KEY'),
   useServerProxy: true,
   requestTimeoutSeconds: 60,

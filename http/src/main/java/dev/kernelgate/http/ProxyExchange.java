@@ -135,6 +135,11 @@ final class ProxyExchange {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (destination.tls() != null) {
+                            // Requests written before the handshake is done wait in the handler.
+                            ch.pipeline().addLast("tls", destination.tls().newHandler(ch.alloc(),
+                                    destination.address().getHostString(), destination.address().getPort()));
+                        }
                         ch.pipeline().addLast("http", new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
                                 .setMaxHeaderSize(MAX_HEADER_BYTES)

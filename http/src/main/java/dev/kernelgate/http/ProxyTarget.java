@@ -1,5 +1,6 @@
 package dev.kernelgate.http;
 
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -7,13 +8,15 @@ import java.util.Objects;
 
 /**
  * Where one proxied request goes: a resolved address, a path put before the rest of the request path (e.g.
- * {@code /proxy/8080} when the target is itself a port proxy), headers added to the forwarded request, and the name
- * the proxy's error messages use for it.
+ * {@code /proxy/8080} when the target is itself a port proxy), headers added to the forwarded request, the name
+ * the proxy's error messages use for it, and whether it speaks TLS.
  *
  * @param address    resolved (the proxy connects from an event loop and never looks names up)
  * @param pathPrefix {@code ""} or a raw path starting with {@code /} and not ending with one
+ * @param tls        the client context to speak TLS to the target with, or null for plain HTTP
  */
-public record ProxyTarget(InetSocketAddress address, String pathPrefix, Map<String, String> headers, String name) {
+public record ProxyTarget(InetSocketAddress address, String pathPrefix, Map<String, String> headers, String name,
+                          SslContext tls) {
 
     public ProxyTarget {
         Objects.requireNonNull(address, "address");
@@ -26,6 +29,14 @@ public record ProxyTarget(InetSocketAddress address, String pathPrefix, Map<Stri
         }
         headers = Map.copyOf(headers);
         name = name == null || name.isBlank() ? hostAndPort(address) : name;
+        if (tls != null && !tls.isClient()) {
+            throw new IllegalArgumentException("a proxy target needs a client TLS context");
+        }
+    }
+
+    /** Plain HTTP. */
+    public ProxyTarget(InetSocketAddress address, String pathPrefix, Map<String, String> headers, String name) {
+        this(address, pathPrefix, headers, name, null);
     }
 
     /** {@code 127.0.0.1:{port}}, nothing added: the port proxy's default. */

@@ -5,6 +5,7 @@ import dev.kernelgate.http.ProxyResolver;
 import dev.kernelgate.http.ProxyTarget;
 import dev.kernelgate.http.Request;
 import dev.kernelgate.runtime.spi.InternalEndpoint;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,9 +20,12 @@ final class SandboxProxy implements ProxyResolver {
     static final String TEMPLATE = "/sandboxes/{id}/proxy/{port}";
 
     private final SandboxService service;
+    private final SslContext targetTls;
 
-    SandboxProxy(SandboxService service) {
+    /** @param targetTls trusts the server's own certificate, for targets that serve it; null without TLS */
+    SandboxProxy(SandboxService service, SslContext targetTls) {
         this.service = service;
+        this.targetTls = targetTls;
     }
 
     ProxyOptions options() {
@@ -44,6 +48,11 @@ final class SandboxProxy implements ProxyResolver {
         if (address.isUnresolved()) {
             throw service.codes().unreachable(id, "its host " + e.host() + " does not resolve.");
         }
-        return new ProxyTarget(address, e.pathPrefix(), e.headers(), "sandbox " + id + " port " + port + " at " + e);
+        if (e.tls() && targetTls == null) {
+            throw service.codes().unreachable(id, "port " + port + " serves TLS and the server has no certificate to "
+                    + "trust it with.");
+        }
+        return new ProxyTarget(address, e.pathPrefix(), e.headers(), "sandbox " + id + " port " + port + " at " + e,
+                e.tls() ? targetTls : null);
     }
 }

@@ -296,11 +296,16 @@ public final class LocalRuntime implements SandboxRuntime {
         return new SandboxEndpoint("127.0.0.1:" + s.port() + "/proxy/" + port, Map.of());
     }
 
-    /** The child's execd for 44772 (it listens on a port of its own), else the port itself: sandboxes share loopback. */
+    /**
+     * The child's execd for 44772 (it listens on a port of its own, with the server's certificate when the server
+     * serves HTTPS), else the port itself: sandboxes share the host's loopback.
+     */
     @Override
     public InternalEndpoint internalEndpoint(String id, int port) {
         LocalSandbox s = require(id);
-        return InternalEndpoint.direct("127.0.0.1", port == ExecdConfig.DEFAULT_PORT ? s.port() : port);
+        return port == ExecdConfig.DEFAULT_PORT
+                ? new InternalEndpoint("127.0.0.1", s.port(), "", Map.of(), launcher.scheme().equals("https"))
+                : InternalEndpoint.direct("127.0.0.1", port);
     }
 
     /**

@@ -10,10 +10,17 @@ import java.util.Map;
  * @param pathPrefix {@code ""}, or a raw path put before every proxied path (e.g. {@code /proxy/8080} when the port
  *                   is reached through the sandbox's execd)
  * @param headers    sent with every proxied request
+ * @param tls        whether the port speaks TLS with the server's own certificate (the local runtime's execds when
+ *                   the server serves HTTPS)
  */
-public record InternalEndpoint(String host, int port, String pathPrefix, Map<String, String> headers) {
+public record InternalEndpoint(String host, int port, String pathPrefix, Map<String, String> headers, boolean tls) {
     public InternalEndpoint {
         headers = Map.copyOf(headers);
+    }
+
+    /** Plain HTTP. */
+    public InternalEndpoint(String host, int port, String pathPrefix, Map<String, String> headers) {
+        this(host, port, pathPrefix, headers, false);
     }
 
     /** Reached directly, nothing added. */
