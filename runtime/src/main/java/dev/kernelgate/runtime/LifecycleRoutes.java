@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime;
 
 import dev.kernelgate.http.HttpError;
+import dev.kernelgate.http.ProxyOptions;
 import dev.kernelgate.http.Responses;
 import dev.kernelgate.http.RouteOptions;
 import dev.kernelgate.http.Routes;
@@ -46,8 +47,15 @@ public final class LifecycleRoutes {
                     headers.set(REQUEST_ID_HEADER, id == null || id.isBlank()
                             ? UUID.randomUUID().toString().replace("-", "") : id.strip());
                 });
+        // The server proxy: the server's API key, cookies and Authorization stay here, as upstream keeps them; the
+        // client's Host goes on as X-Forwarded-Host.
+        ProxyOptions proxied = ProxyOptions.defaults()
+                .resolver(proxy)
+                .dropHeaders(API_KEY_HEADER, "Authorization", "Cookie")
+                .forwardHost(true)
+                .failurePrefix("");
         for (String p : PREFIXES) {
-            routes.proxy(p + SandboxProxy.TEMPLATE, proxy.options());
+            routes.proxy(p + "/sandboxes/{id}/proxy/{port}", proxied);
             routes.get(p + "/health", request -> Responses.json(Map.of("status", "healthy")), RouteOptions.noAuth())
                     .post(p + "/sandboxes", h::create)
                     .get(p + "/sandboxes", h::list)

@@ -1,6 +1,5 @@
 package dev.kernelgate.runtime;
 
-import dev.kernelgate.http.ProxyOptions;
 import dev.kernelgate.http.ProxyResolver;
 import dev.kernelgate.http.ProxyTarget;
 import dev.kernelgate.http.Request;
@@ -11,13 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The server-side proxy, {@code /sandboxes/{id}/proxy/{port}/...}: each request goes to where the runtime says the
+ * Where the server-side proxy, {@code /sandboxes/{id}/proxy/{port}/...}, sends a request: where the runtime says the
  * sandbox's port is reachable from this server ({@link SandboxService#internalEndpoint}, looked up on the blocking
- * executor since runtimes block). The server's API key, cookies and {@code Authorization} are not passed on, as
- * upstream does not; the client's {@code Host} is, as {@code X-Forwarded-Host}.
+ * executor since runtimes block).
  */
 final class SandboxProxy implements ProxyResolver {
-    static final String TEMPLATE = "/sandboxes/{id}/proxy/{port}";
 
     private final SandboxService service;
     private final SslContext targetTls;
@@ -26,14 +23,6 @@ final class SandboxProxy implements ProxyResolver {
     SandboxProxy(SandboxService service, SslContext targetTls) {
         this.service = service;
         this.targetTls = targetTls;
-    }
-
-    ProxyOptions options() {
-        return ProxyOptions.defaults()
-                .resolver(this)
-                .dropHeaders(LifecycleRoutes.API_KEY_HEADER, "Authorization", "Cookie")
-                .forwardHost(true)
-                .failurePrefix("");
     }
 
     @Override
