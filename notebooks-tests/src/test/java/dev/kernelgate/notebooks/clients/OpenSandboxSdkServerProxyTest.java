@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kernelgate.runtime.LifecycleServer;
-import dev.kernelgate.runtime.config.LocalSettings;
-import dev.kernelgate.runtime.config.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,21 +33,8 @@ class OpenSandboxSdkServerProxyTest {
         Path nodeModules = JupyterLabServicesClientTest.NODE_MODULES;
         assertTrue(Files.exists(nodeModules.resolve("@alibaba-group/opensandbox/package.json")),
                 "@alibaba-group/opensandbox is not installed: run scripts/install-test-deps");
-        ServerConfig d = ServerConfig.defaults();
-        boolean tls = protocol.equals("https");
-        ServerConfig config = d.withServer(d.server().withListen("127.0.0.1", 0).withApiKey(KEY)
-                        .withTls(null, null, tls))
-                .withLocal(LocalSettings.defaults().withStateDir(dir.resolve("state")));
-        try (LifecycleServer.Running server = new LifecycleServer(config, System.getenv()).start()) {
-            Map<String, String> env = new HashMap<>(Map.of("LIFECYCLE_DOMAIN", "127.0.0.1:" + server.port(),
-                    "LIFECYCLE_PROTOCOL", protocol, "LIFECYCLE_API_KEY", KEY,
-                    "NODE_PATH", nodeModules.toAbsolutePath().toString()));
-            if (tls) {
-                env.put("NODE_EXTRA_CA_CERTS", Files.writeString(dir.resolve("ca.pem"), server.certificatePem())
-                        .toString());
-            }
-            ExternalClient client = ExternalClient.run(List.of("node", SCRIPT.toAbsolutePath().toString()), env, dir,
-                    Duration.ofSeconds(150)).assertSucceeded();
+        try (LifecycleServer.Running server = OpenSandboxSdkLifecycleTest.localServer(dir, KEY, protocol)) {
+            ExternalClient client = OpenSandboxSdkLifecycleTest.runScript(SCRIPT, server, protocol, KEY, dir);
 
             String id = client.step("create").path("id").asText();
             assertEquals("127.0.0.1:" + server.port() + "/sandboxes/" + id + "/proxy/44772",
