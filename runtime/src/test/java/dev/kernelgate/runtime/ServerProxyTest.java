@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kernelgate.runtime.config.ServerConfig;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -88,6 +89,19 @@ class ServerProxyTest {
                 .path("endpoint").asText();
         assertTrue(direct.matches("127\\.0\\.0\\.1:\\d+/proxy/44772"), direct);
         assertEquals(404, api.get("/v1/sandboxes/nope/endpoints/44772?use_server_proxy=true").status());
+    }
+
+    @Test
+    void eipNamesTheServerInProxyEndpoints(@TempDir Path otherState) {
+        ServerConfig config = TestServers.config(otherState);
+        try (LifecycleServer.Running other = TestServers.start(config.withServer(
+                config.server().withEip("https://sandboxes.example.com/")))) {
+            ApiClient otherApi = new ApiClient(other.baseUrl(), TestServers.API_KEY);
+            String sandbox = otherApi.post("/v1/sandboxes", ApiClient.createBody(null, null)).body().path("id")
+                    .asText();
+            assertEquals("sandboxes.example.com/sandboxes/" + sandbox + "/proxy/8080", otherApi.get("/v1/sandboxes/"
+                    + sandbox + "/endpoints/8080?use_server_proxy=true").body().path("endpoint").asText());
+        }
     }
 
     @Test
