@@ -302,9 +302,10 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
         if (!ctx.channel().isActive()) {
             return;
         }
-        boolean complete = head instanceof LastHttpContent;
-        boolean keepAlive = complete && HttpUtil.isKeepAlive(head);
         if (failure != null || resolved == null) {
+            // Without a body the connection stays usable; a body still coming is read and dropped, then it closes.
+            boolean declaresBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
+            boolean keepAlive = HttpUtil.isKeepAlive(head) && !HttpUtil.is100ContinueExpected(head) && !declaresBody;
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             reply(request, cause != null ? cause : new HttpError(502, "no proxy target"), keepAlive);

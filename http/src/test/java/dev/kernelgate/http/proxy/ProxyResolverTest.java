@@ -14,6 +14,7 @@ import dev.kernelgate.http.HttpServer;
 import dev.kernelgate.http.HttpServerConfig;
 import dev.kernelgate.http.ProxyOptions;
 import dev.kernelgate.http.ProxyTarget;
+import dev.kernelgate.http.RawHttp;
 import dev.kernelgate.http.Responses;
 import dev.kernelgate.http.Routes;
 import dev.kernelgate.http.RunningServer;
@@ -161,6 +162,13 @@ class ProxyResolverTest {
         assertEquals("nothing answers on app closed", JSON.readTree(closed.body()).path("message").asText());
 
         assertEquals(400, send(request("/apps/direct/proxy/99999/x")).statusCode());
+        // A failed look-up keeps the connection: the next request on it is served.
+        try (RawHttp raw = new RawHttp(server.port())) {
+            raw.write("GET /apps/missing/proxy/1/x HTTP/1.1\r\nHost: t\r\nX-Key: key\r\n\r\n");
+            assertEquals(404, raw.readResponse().status());
+            raw.write("GET /apps/direct/proxy/1/echo HTTP/1.1\r\nHost: t\r\nX-Key: key\r\n\r\n");
+            assertEquals(200, raw.readResponse().status());
+        }
         assertEquals(401, send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                 + "/apps/direct/proxy/1/echo"))).statusCode());
         // An empty parameter is not the template: the route table answers.
