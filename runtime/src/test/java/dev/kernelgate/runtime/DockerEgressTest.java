@@ -186,6 +186,13 @@ class DockerEgressTest {
         assertEquals(200, policy.status(), policy.raw().body());
         assertEquals("allowed.egress.test", policy.body().path("policy").path("egress").get(0).path("target")
                 .asText());
+        // The same API through the server's proxy (use_server_proxy): the endpoint keeps the token header.
+        JsonNode viaServer = api.get("/v1/sandboxes/" + id + "/endpoints/18080?use_server_proxy=true").body();
+        assertEquals(token, viaServer.path("headers").path("OPENSANDBOX-EGRESS-AUTH").asText(), viaServer.toString());
+        ApiClient proxied = new ApiClient("http://" + viaServer.path("endpoint").asText(), TestServers.API_KEY);
+        ApiClient.Reply throughServer = proxied.send("GET", "/policy", null, "OPENSANDBOX-EGRESS-AUTH", token);
+        assertEquals(200, throughServer.status(), throughServer.raw().body());
+        assertEquals(401, proxied.get("/policy").status());
         ApiClient.Reply patched = egress.send("PATCH", "/policy", "[{\"action\":\"allow\",\"target\":"
                 + "\"blocked.egress.test\"},{\"action\":\"deny\",\"target\":\"allowed.egress.test\"}]",
                 "OPENSANDBOX-EGRESS-AUTH", token);

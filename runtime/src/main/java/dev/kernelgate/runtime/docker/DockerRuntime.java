@@ -2,6 +2,7 @@ package dev.kernelgate.runtime.docker;
 
 import dev.kernelgate.execd.egress.EgressRoutes;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxRuntime;
@@ -184,20 +185,30 @@ public final class DockerRuntime implements SandboxRuntime {
     @Override
     public SandboxEndpoint endpoint(String id, int port) {
         return translated(() -> {
-            ContainerInfo info = find(id).orElseThrow(() -> new SandboxException(404,
-                    DockerErrors.SANDBOX_NOT_FOUND, "sandbox " + id + " has no container"));
+            ContainerInfo info = published(id);
+            SandboxEndpoint endpoint = Endpoints.of(info, port, settings.advertisedHost());
             String token = info.labels().get(EgressSidecars.TOKEN_LABEL);
-            if (token == null) {
-                return Endpoints.of(info, port, settings.advertisedHost());
-            }
-            // Its ports are published by its egress sidecar, whose policy API wants the token.
-            ContainerInfo sidecar = sidecars.find(id).orElseThrow(() -> new SandboxException(503,
-                    DockerErrors.EXECD_START_FAILED, "the egress sidecar of sandbox " + id + " is gone"));
-            SandboxEndpoint endpoint = Endpoints.of(info.withHostPorts(sidecar.hostPorts()), port,
-                    settings.advertisedHost());
-            return port == EgressSidecars.API_PORT ? new SandboxEndpoint(endpoint.endpoint(),
+            // The egress sidecar's policy API wants the sandbox's token.
+            return token != null && port == EgressSidecars.API_PORT ? new SandboxEndpoint(endpoint.endpoint(),
                     Map.of(EgressRoutes.TOKEN_HEADER, token)) : endpoint;
         });
+    }
+
+    @Override
+    public InternalEndpoint internalEndpoint(String id, int port) {
+        return translated(() -> Endpoints.internal(published(id), port));
+    }
+
+    /** The sandbox's container, with the ports its egress sidecar publishes for it when it has one. */
+    private ContainerInfo published(String id) {
+        ContainerInfo info = find(id).orElseThrow(() -> new SandboxException(404, DockerErrors.SANDBOX_NOT_FOUND,
+                "sandbox " + id + " has no container"));
+        if (info.labels().get(EgressSidecars.TOKEN_LABEL) == null) {
+            return info;
+        }
+        ContainerInfo sidecar = sidecars.find(id).orElseThrow(() -> new SandboxException(503,
+                DockerErrors.EXECD_START_FAILED, "the egress sidecar of sandbox " + id + " is gone"));
+        return info.withHostPorts(sidecar.hostPorts());
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.kernelgate.execd.egress.EgressRoutes;
 import dev.kernelgate.runtime.ErrorCodes;
 import dev.kernelgate.runtime.config.EgressSettings;
 import dev.kernelgate.runtime.spi.EgressSidecarEnv;
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -142,18 +143,28 @@ public final class KubernetesRuntime implements SandboxRuntime {
         workload.delete(id);
     }
 
+    /** The Pod IP; the egress sidecar's port 18080 with the sandbox's egress token as the header it wants. */
     @Override
     public SandboxEndpoint endpoint(String id, int port) {
+        String address = internalEndpoint(id, port).toString();
+        if (port != EgressSidecar.API_PORT) {
+            return new SandboxEndpoint(address, Map.of());
+        }
+        Map<String, String> annotations = workload.pod(id).getMetadata().getAnnotations();
+        String token = annotations == null ? null : annotations.get(EgressSidecarEnv.TOKEN_KEY);
+        return new SandboxEndpoint(address, token == null ? Map.of() : Map.of(EgressRoutes.TOKEN_HEADER, token));
+    }
+
+    /** The Pod IP: the server reaches Pods as clients do. */
+    @Override
+    public InternalEndpoint internalEndpoint(String id, int port) {
         Pod pod = workload.pod(id);
         String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
         if (ip == null || ip.isBlank()) {
             throw new SandboxException(409, KubernetesErrors.SANDBOX_NOT_REACHABLE, "Sandbox " + id
                     + " has no Pod IP yet (state " + PodStates.of(pod).state().wire() + ")");
         }
-        String token = port == EgressSidecar.API_PORT && pod.getMetadata().getAnnotations() != null
-                ? pod.getMetadata().getAnnotations().get(EgressSidecarEnv.TOKEN_KEY) : null;
-        return new SandboxEndpoint((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port,
-                token == null ? Map.of() : Map.of(EgressRoutes.TOKEN_HEADER, token));
+        return InternalEndpoint.direct(ip, port);
     }
 
     @Override
