@@ -88,6 +88,11 @@ final class EgressSidecars {
                     + "docker network_mode=" + network.engineName() + " (the egress sidecar needs a network namespace "
                     + "of its own); use network_mode = \"bridge\"");
         }
+        if (nft() && !settings.disableIpv6()) {
+            // The IP layer here filters IPv4 only: with IPv6 on, it would be a way around the policy.
+            throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "[egress] mode = \"dns+nft\" needs "
+                    + "[egress] disable_ipv6 = true: the IP layer filters IPv4 only");
+        }
         if (nft()) {
             tools.directory();   // a host without iptables-nft fails here, before anything is created
         }
