@@ -218,6 +218,13 @@ class DockerEgressTest {
         String unauthorized = run(execd, "exec 3<>/dev/tcp/127.0.0.1/18080 && printf 'PATCH /policy HTTP/1.0\\r\\n"
                 + "Content-Length: 2\\r\\n\\r\\n[]' >&3 && head -1 <&3");
         assertTrue(unauthorized.contains("401"), unauthorized);
+        // Signals reach only the sandbox's own processes: the sidecar's are in another PID namespace.
+        String kill = run(execd, "for p in $(ls /proc | grep -E '^[0-9]+$'); do [ $p != 1 ] && [ $p != $$ ] && "
+                + "grep -q -e 'Egress[M]ain' /proc/$p/cmdline 2>/dev/null && kill -9 $p && echo killed $p; done; "
+                + "echo tried");
+        assertFalse(kill.contains("killed"), kill);
+        assertTrue(containers.findByLabel("opensandbox.io/egress-sidecar-for", id).get(0).running());
+        assertTrue(run(execd, "getent hosts blocked.egress.test").contains(gateway), "the proxy still answers");
 
         assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
         assertEquals(0, containers.findByLabel("opensandbox.io/egress-sidecar-for", id).size());
