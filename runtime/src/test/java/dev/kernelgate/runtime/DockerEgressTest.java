@@ -226,6 +226,16 @@ class DockerEgressTest {
         assertTrue(containers.findByLabel("opensandbox.io/egress-sidecar-for", id).get(0).running());
         assertTrue(run(execd, "getent hosts blocked.egress.test").contains(gateway), "the proxy still answers");
 
+        // A restarted server finds the sandbox, its sidecar's ports and its token again from the labels.
+        server.close();
+        server = start("dns", null);
+        api = new ApiClient(server.baseUrl(), TestServers.API_KEY);
+        JsonNode again = api.get("/v1/sandboxes/" + id + "/endpoints/18080").body();
+        assertEquals(token, again.path("headers").path("OPENSANDBOX-EGRESS-AUTH").asText(), again.toString());
+        assertEquals(2, new ApiClient("http://" + again.path("endpoint").asText(), null)
+                .send("GET", "/policy", null, "OPENSANDBOX-EGRESS-AUTH", token).body().path("policy").path("egress")
+                .size());
+
         assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
         assertEquals(0, containers.findByLabel("opensandbox.io/egress-sidecar-for", id).size());
     }

@@ -88,6 +88,22 @@ class EgressServerTest {
     }
 
     @Test
+    void malformedQueriesAreDroppedAndTheProxyKeepsAnswering() throws Exception {
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+            for (byte[] junk : new byte[][] {new byte[0], {1, 2, 3}, new byte[12], "not dns at all".getBytes()}) {
+                udp.send(new java.net.DatagramPacket(junk, junk.length, sidecar.dns()));
+            }
+        }
+        try (java.net.Socket tcp = new java.net.Socket(sidecar.dns().getAddress(), sidecar.dns().getPort())) {
+            tcp.getOutputStream().write(new byte[] {0, 3, 9, 9, 9});
+            tcp.setSoTimeout(5000);
+            assertEquals(-1, tcp.getInputStream().read(), "a malformed TCP query closes its connection");
+        }
+        assertEquals(new DnsClient.Answer("NoError", "198.18.0.10"), dns.ask("allowed.test"));
+        assertEquals(new DnsClient.Answer("NoError", "198.18.0.10"), dns.askTcp("allowed.test"));
+    }
+
+    @Test
     void aPatchTakesEffectForTheNextQuery() throws Exception {
         assertEquals("NXDomain", dns.ask("blocked.test").code());
         HttpResponse<String> patched = call("PATCH", "[{\"action\":\"allow\",\"target\":\"blocked.test\"},"
