@@ -39,7 +39,7 @@ final class EgressSidecars {
     /** Upstream's label keeping a sandbox's egress token, for its 18080 endpoint's header. */
     static final String TOKEN_LABEL = EgressSidecarEnv.TOKEN_KEY;
     static final int API_PORT = EgressConfig.DEFAULT_API_PORT;
-    /** Where the sandbox's resolver file is mounted from (read-only): the proxy on the shared loopback. */
+    /** Where the sandbox gets its read-only resolver file, which names the proxy on the shared loopback. */
     static final String RESOLV_CONF = "/etc/resolv.conf";
 
     private final DockerEngine engine;
@@ -58,8 +58,6 @@ final class EgressSidecars {
     EgressSidecars(DockerEngine engine, SandboxContainers containers, ExecdDistribution distribution,
                    ContainerSecurity security, EgressSettings settings, ExecdReadiness readiness, Duration timeout,
                    Path resolverFile, EgressTools tools) {
-        this.resolverFile = resolverFile;
-        this.tools = tools;
         this.engine = engine;
         this.containers = containers;
         this.distribution = distribution;
@@ -67,6 +65,8 @@ final class EgressSidecars {
         this.settings = settings;
         this.readiness = readiness;
         this.timeout = timeout;
+        this.resolverFile = resolverFile;
+        this.tools = tools;
     }
 
     /** A started sidecar: its container id and the token its policy API wants. */
