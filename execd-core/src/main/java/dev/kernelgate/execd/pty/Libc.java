@@ -35,6 +35,8 @@ interface Libc extends Library {
 
     int open(String path, int flags);
 
+    int pipe2(int[] fds, int flags);
+
     int fcntl(int fd, int cmd, int arg);
 
     int ioctl(int fd, NativeLong request, Pointer arg);

@@ -13,6 +13,8 @@ final class PtyFrames {
     static final byte STDIN = 0x00;
     /** Server → client: terminal output. */
     static final byte STDOUT = 0x01;
+    /** Server → client: stderr output, pipe mode only. */
+    static final byte STDERR = 0x02;
     /** Server → client: an 8-byte big-endian offset, then the output retained from that offset on. */
     static final byte REPLAY = 0x03;
 
@@ -30,9 +32,9 @@ final class PtyFrames {
     private PtyFrames() {
     }
 
-    static byte[] output(byte[] data, int length) {
+    static byte[] output(byte channel, byte[] data, int length) {
         byte[] frame = new byte[length + 1];
-        frame[0] = STDOUT;
+        frame[0] = channel;
         System.arraycopy(data, 0, frame, 1, length);
         return frame;
     }
@@ -41,8 +43,8 @@ final class PtyFrames {
         return ByteBuffer.allocate(9 + bytes.length).put(REPLAY).putLong(offset).put(bytes).array();
     }
 
-    static String connected(String sessionId) {
-        return typed("connected").put("session_id", sessionId).put("mode", "pty").toString();
+    static String connected(String sessionId, boolean terminal) {
+        return typed("connected").put("session_id", sessionId).put("mode", terminal ? "pty" : "pipe").toString();
     }
 
     static String pong() {

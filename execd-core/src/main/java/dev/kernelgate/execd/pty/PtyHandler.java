@@ -22,7 +22,8 @@ import java.util.concurrent.CompletionStage;
  * POST   /pty                  create  {"cwd"?,"command"?} → 201 {"session_id"}
  * GET    /pty/{sessionId}      status  → {"session_id","running","output_offset"}
  * DELETE /pty/{sessionId}      delete  (kills the shell's whole session)
- * GET    /pty/{sessionId}/ws   the terminal: ?since=&lt;offset&gt; replays, ?takeover=1 evicts the attached client
+ * GET    /pty/{sessionId}/ws   the terminal: ?since=&lt;offset&gt; replays, ?takeover=1 evicts the attached client,
+ *                              ?pty=0 starts the shell on pipes instead (stderr apart)
  * </pre>
  * Unknown sessions are 404 {@code CONTEXT_NOT_FOUND}, as upstream.
  */
@@ -79,10 +80,7 @@ public final class PtyHandler {
         PtySession session = find(request);
         boolean takeover = "1".equals(request.query("takeover"));
         long since = since(request);
-        if ("0".equals(request.query("pty"))) {
-            throw ExecdException.of(501, ExecdErrorCode.NOT_SUPPORTED,
-                    "pipe mode (pty=0) is not supported; connect without it for a terminal");
-        }
+        boolean terminal = !"0".equals(request.query("pty"));
         if (!takeover && session.attached()) {
             throw ExecdException.of(409, ExecdErrorCode.RUNTIME_ERROR,
                     "another client is already connected to pty session " + session.id())
@@ -90,7 +88,7 @@ public final class PtyHandler {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                session.start();
+                session.start(terminal);
                 return WebSocketAcceptance.of(null, new PtySocket(session, since, takeover,
                         request.jsonCodec().mapper()));
             } catch (IOException | RuntimeException e) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -14,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One interactive terminal: a shell on a pseudo-terminal, its output history and at most one attached WebSocket.
- * The shell starts with the first socket (and again with the next one after it exited, as upstream does).
+ * One interactive terminal: a shell on a pseudo-terminal (or on pipes, upstream's pipe mode), its output history
+ * and at most one attached WebSocket. The shell starts with the first socket (and again with the next one after it
+ * exited, as upstream does).
  *
- * <p>Threads: one pump thread per running shell polls the terminal, records output in the {@link ReplayBuffer} and
+ * <p>Threads: one pump thread per running shell polls its output, records output in the {@link ReplayBuffer} and
  * forwards it to the socket; it also writes stdin that did not fit into the terminal at once. Event loops attach,
  * detach, write stdin (non-blocking), resize and signal. Output reaches the socket in order because the pump sends
  * it under the same lock the event loop holds while it attaches and writes the replay; a socket that is not
@@ -47,7 +49,7 @@ final class PtySession {
 
     /** One start of the shell. Fields other than the finals are guarded by the session's lock. */
     private static final class Run {
-        final PseudoTerminal terminal;
+        final ShellIo io;
         final Process process;
         final ArrayDeque<byte[]> stdin = new ArrayDeque<>();
         int stdinHeadOffset;
@@ -55,8 +57,8 @@ final class PtySession {
         boolean finished;
         boolean killed;
 
-        Run(PseudoTerminal terminal, Process process) {
-            this.terminal = terminal;
+        Run(ShellIo io, Process process) {
+            this.io = io;
             this.process = process;
         }
     }
@@ -74,8 +76,11 @@ final class PtySession {
         return id;
     }
 
-    /** Starts the shell unless it runs. Blocking (spawns a process): call it off event loops. */
-    void start() throws IOException {
+    /**
+     * Starts the shell unless it runs: on a terminal, or with {@code terminal} false on pipes (upstream's pipe mode).
+     * Blocking (spawns a process): call it off event loops.
+     */
+    void start(boolean terminal) throws IOException {
         synchronized (starting) {
             lock.lock();
             try {
@@ -88,15 +93,15 @@ final class PtySession {
             } finally {
                 lock.unlock();
             }
-            PseudoTerminal terminal = PseudoTerminal.open(80, 24);
+            ShellIo io = terminal ? ShellIo.terminal(80, 24) : ShellIo.pipes();
             Process process;
             try {
-                process = launcher.start(terminal.slavePath(), cwd, command);
+                process = launcher.start(io, cwd, command);
             } catch (IOException | RuntimeException e) {
-                terminal.close();
+                io.close();
                 throw e;
             }
-            Run started = new Run(terminal, process);
+            Run started = new Run(io, process);
             boolean gone;
             lock.lock();
             try {
@@ -106,7 +111,8 @@ final class PtySession {
                 lock.unlock();
             }
             pumps.newThread(() -> pump(started)).start();
-            log.info("pty session {} started its shell (pid {}) on {}", id, process.pid(), terminal.slavePath());
+            log.info("pty session {} started its shell (pid {}) on {}", id, process.pid(),
+                    terminal ? io.slavePath() : "pipes");
             if (gone) {
                 kill(started);
             }
@@ -169,7 +175,7 @@ final class PtySession {
             if (missed.bytes().length > 0) {
                 s.writeBinary(PtyFrames.replay(missed.offset(), missed.bytes()));
             }
-            s.writeText(PtyFrames.connected(id).getBytes(StandardCharsets.UTF_8));
+            s.writeText(PtyFrames.connected(id, run == null || run.io.isTerminal()).getBytes(StandardCharsets.UTF_8));
             s.flush();
             if (run != null && run.finished) {
                 sendExit(s, exitCode(run));
@@ -231,11 +237,11 @@ final class PtySession {
             byte[] head = r.stdin.peek();
             int written;
             try {
-                written = r.terminal.write(head, r.stdinHeadOffset, head.length - r.stdinHeadOffset);
+                written = r.io.write(head, r.stdinHeadOffset, head.length - r.stdinHeadOffset);
             } catch (IOException e) {
-                written = PseudoTerminal.END;
+                written = ShellIo.END;
             }
-            if (written == PseudoTerminal.END) {
+            if (written == ShellIo.END) {
                 r.stdin.clear();
                 r.stdinBytes = 0;
                 r.stdinHeadOffset = 0;
@@ -260,7 +266,7 @@ final class PtySession {
         if (r == null) {
             throw new IOException("pty session " + id + " is not running");
         }
-        r.terminal.resize(cols, rows);
+        r.io.resize(cols, rows);
     }
 
     /** Signals the shell's process group, as upstream: jobs in groups of their own are reached by Ctrl-C instead. */
@@ -319,24 +325,35 @@ final class PtySession {
         SessionKiller.kill(r.process.pid());
     }
 
-    /** The pump thread of {@code r}: output out, queued stdin in, until the shell is gone and the terminal quiet. */
+    /** The pump thread of {@code r}: output out, queued stdin in, until the shell is gone and its output quiet. */
     private void pump(Run r) {
         byte[] buf = new byte[CHUNK];
+        boolean[] open = new boolean[r.io.outputCount()];
+        Arrays.fill(open, true);
+        int remaining = open.length;
         try {
-            while (true) {
+            while (remaining > 0) {
                 // Seen dead before a whole quiet poll: whatever it wrote last has been read by then.
                 boolean exited = !r.process.isAlive();
-                r.terminal.await(pendingStdin(r), POLL_MILLIS);
+                r.io.await(open, pendingStdin(r), POLL_MILLIS);
                 flushPendingStdin(r);
-                int n = r.terminal.read(buf);
-                if (n > 0) {
-                    deliver(r, buf, n);
-                } else if (n == PseudoTerminal.END || exited) {
+                boolean quiet = true;
+                for (int i = 0; i < open.length; i++) {
+                    int n = open[i] ? r.io.read(i, buf) : 0;
+                    if (n > 0) {
+                        deliver(r.io.channel(i), buf, n);
+                        quiet = false;
+                    } else if (n == ShellIo.END) {
+                        open[i] = false;
+                        remaining--;
+                    }
+                }
+                if (quiet && exited) {
                     break;
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("pty session {}: reading the terminal failed", id, e);
+            log.warn("pty session {}: reading the shell's output failed", id, e);
         }
         r.process.onExit().whenComplete((p, failure) -> finish(r));
     }
@@ -362,8 +379,8 @@ final class PtySession {
         }
     }
 
-    private void deliver(Run r, byte[] buf, int n) {
-        byte[] frame = PtyFrames.output(buf, n);
+    private void deliver(byte channel, byte[] buf, int n) {
+        byte[] frame = PtyFrames.output(channel, buf, n);
         lock.lock();
         try {
             replay.write(buf, 0, n);
@@ -387,7 +404,7 @@ final class PtySession {
         lock.lock();
         try {
             r.finished = true;
-            r.terminal.close();
+            r.io.close();
             r.stdin.clear();
             code = exitCode(r);
             s = run == r ? socket : null;

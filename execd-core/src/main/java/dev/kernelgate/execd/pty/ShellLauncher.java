@@ -5,16 +5,17 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Starts a session's shell on the slave side of a terminal, as the leader of a session of its own with that terminal
- * as its controlling tty. The JDK cannot fork, so {@code setsid(1)} makes the new session and a small {@code sh}
- * step opens the slave as stdin, stdout and stderr: a session leader without a controlling terminal that opens a
- * terminal (without {@code O_NOCTTY}) acquires it. The shell then {@code exec}s over that step, so the process
- * started here is the shell itself: its pid is the session id and its process group id.
+ * Starts a session's shell in a session of its own ({@code setsid(1)}: the JDK cannot fork). On a terminal, a small
+ * {@code sh} step then opens the slave as stdin, stdout and stderr: a session leader without a controlling terminal
+ * that opens one (without {@code O_NOCTTY}) acquires it. The shell {@code exec}s over that step, so the process
+ * started here is the shell itself: its pid is the session id and its process group id. With pipes the shell's
+ * stdio are the pipes' child ends.
  */
 final class ShellLauncher {
     /** Opens the terminal named by {@code $0}, then runs {@code "$@"} in place. */
@@ -37,15 +38,18 @@ final class ShellLauncher {
     }
 
     /**
-     * Starts {@code bash --norc --noprofile [-c command]} (upstream's shell) on {@code slave}.
+     * Starts {@code bash --norc --noprofile [-c command]} (upstream's shell) on {@code io}.
      *
      * @param cwd working directory, or {@code null} for execd's own
      */
-    Process start(String slave, Path cwd, String command) throws IOException {
+    Process start(ShellIo io, Path cwd, String command) throws IOException {
         if (setsid == null) {
             throw new IOException("setsid(1) not found: terminal sessions need it (util-linux or busybox)");
         }
-        List<String> argv = new ArrayList<>(List.of(setsid, "/bin/sh", "-c", ATTACH, slave));
+        List<String> argv = new ArrayList<>(List.of(setsid));
+        if (io.isTerminal()) {
+            argv.addAll(List.of("/bin/sh", "-c", ATTACH, io.slavePath()));
+        }
         if (bash != null) {
             argv.addAll(List.of(bash, "--norc", "--noprofile"));
         } else {
@@ -54,17 +58,30 @@ final class ShellLauncher {
         if (command != null && !command.isEmpty()) {
             argv.addAll(List.of("-c", command));
         }
-        ProcessBuilder builder = new ProcessBuilder(argv)
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        if (io.isTerminal()) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+        } else {
+            List<File> ends = io.childEnds();
+            builder.redirectInput(ProcessBuilder.Redirect.from(ends.get(0)))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(ends.get(1)))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(ends.get(2)));
+        }
         if (cwd != null) {
             builder.directory(cwd.toFile());
         }
-        Map<String, String> env = new java.util.LinkedHashMap<>(environment.get());
-        // A terminal without TERM leaves full-screen programs guessing; clients are xterm-compatible.
-        env.putIfAbsent("TERM", "xterm-256color");
+        Map<String, String> env = new LinkedHashMap<>(environment.get());
+        if (io.isTerminal()) {
+            // A terminal without TERM leaves full-screen programs guessing; clients are xterm-compatible.
+            env.putIfAbsent("TERM", "xterm-256color");
+        }
         CommandService.applyEnvironment(builder, env);
-        return builder.start();
+        try {
+            return builder.start();
+        } finally {
+            io.closeChildEnds();
+        }
     }
 }

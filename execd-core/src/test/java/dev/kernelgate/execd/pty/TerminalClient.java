@@ -31,6 +31,7 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
     private final List<Binary> binaries = new ArrayList<>();
     private final List<JsonNode> texts = new ArrayList<>();
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
     private final ByteArrayOutputStream partialBinary = new ByteArrayOutputStream();
     private final StringBuilder partialText = new StringBuilder();
     final CompletableFuture<Close> closed = new CompletableFuture<>();
@@ -64,6 +65,8 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
             binaries.add(binary);
             if (binary.channel() == 0x01) {
                 output.writeBytes(binary.payload());
+            } else if (binary.channel() == 0x02) {
+                errors.writeBytes(binary.payload());
             }
         }
         webSocket.request(1);
@@ -99,6 +102,11 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
     /** Live output (channel 0x01) so far, as text. */
     synchronized String output() {
         return output.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Stderr output (channel 0x02, pipe mode) so far. */
+    synchronized String errors() {
+        return errors.toString(StandardCharsets.UTF_8);
     }
 
     synchronized byte[] outputBytes() {
