@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -282,6 +283,48 @@ class PtyApiTest {
         await().atMost(PATIENCE).ignoreException(CompletionException.class)
                 .until(() -> client.compareAndSet(null, attach(execd, id, query)));
         return client.get();
+    }
+
+    @Test
+    void aClientThatDoesNotReadHoldsTheShellBackAndLosesNothing() throws Exception {
+        String id = create();
+        int lines = 3_000_000; // about 24 MB with the terminal's \r\n: more than loopback's socket buffers hold
+        long size = 0;
+        for (int i = 1; i <= lines; i++) {
+            size += String.valueOf(i).length() + 2;
+        }
+        try (TerminalClient client = attach(id)) {
+            run(client, "echo go-$((1+2))", "go-3");
+            client.pause();
+            client.type("seq 1 " + lines + "; echo end-$((2+3))\n");
+            // The shell stalls short of its output and stays there.
+            AtomicLong last = new AtomicLong(-1);
+            await().pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(60))
+                    .until(() -> last.getAndSet(offset(id)) == last.get());
+            assertTrue(last.get() < size, "output_offset " + last.get() + " of " + size);
+
+            client.resume();
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.tail(100).contains("end-5"));
+            // Lines apart by \r or \n, less the terminal's escape sequences (bash's bracketed-paste switches).
+            List<String> numbers = Arrays.stream(client.output().split("[\\r\\n]+"))
+                    .map(line -> line.replaceAll("\u001b\\[[?0-9;]*[A-Za-z]", ""))
+                    .filter(line -> line.matches("\\d+")).toList();
+            assertEquals(lines, numbers.size());
+            for (int i = 0; i < lines; i++) {
+                assertEquals(String.valueOf(i + 1), numbers.get(i), "line " + i);
+            }
+        }
+        // Reconnecting from 0 gets what is left: the last MiB, from its absolute offset.
+        try (TerminalClient late = attachOnceFree(id, "?since=0")) {
+            TerminalClient.Binary replay = late.binaries().get(0);
+            long total = offset(id);
+            assertEquals(ReplayBuffer.DEFAULT_CAPACITY + 8, replay.payload().length);
+            assertEquals(total - ReplayBuffer.DEFAULT_CAPACITY, ByteBuffer.wrap(replay.payload()).getLong());
+        }
+    }
+
+    private static long offset(String id) throws Exception {
+        return json(call("GET", "/pty/" + id, null)).path("output_offset").asLong();
     }
 
     @Test

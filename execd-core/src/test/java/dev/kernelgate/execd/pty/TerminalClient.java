@@ -36,6 +36,8 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partialText = new StringBuilder();
     final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final Object sendLock = new Object();
+    private boolean paused;
+    private boolean requestOwed;
     private WebSocket socket;
 
     static TerminalClient connect(HttpClient http, URI uri, String token) {
@@ -69,7 +71,7 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
                 errors.writeBytes(binary.payload());
             }
         }
-        webSocket.request(1);
+        next(webSocket);
         return null;
     }
 
@@ -84,8 +86,30 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
             }
             partialText.setLength(0);
         }
-        webSocket.request(1);
+        next(webSocket);
         return null;
+    }
+
+    /** Asks for the next message, unless paused. */
+    private void next(WebSocket webSocket) {
+        if (paused) {
+            requestOwed = true;
+        } else {
+            webSocket.request(1);
+        }
+    }
+
+    /** Stops reading: the server's frames wait in the TCP buffers, as from a client that cannot keep up. */
+    synchronized void pause() {
+        paused = true;
+    }
+
+    synchronized void resume() {
+        paused = false;
+        if (requestOwed) {
+            requestOwed = false;
+            socket.request(1);
+        }
     }
 
     @Override
@@ -102,6 +126,12 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
     /** Live output (channel 0x01) so far, as text. */
     synchronized String output() {
         return output.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The last {@code n} bytes of live output, as text. */
+    synchronized String tail(int n) {
+        byte[] all = output.toByteArray();
+        return new String(all, Math.max(0, all.length - n), Math.min(n, all.length), StandardCharsets.UTF_8);
     }
 
     /** Stderr output (channel 0x02, pipe mode) so far. */
