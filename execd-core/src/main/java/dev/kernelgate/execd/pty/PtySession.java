@@ -217,7 +217,8 @@ final class PtySession {
             if (r == null || r.finished) {
                 return "pty session " + id + " is not running";
             }
-            if (r.stdinBytes + data.length > MAX_PENDING_STDIN) {
+            // A frame is always taken when nothing waits: memory stays within the limit plus one message.
+            if (r.stdinBytes > 0 && r.stdinBytes + data.length > MAX_PENDING_STDIN) {
                 return "stdin backlog of pty session " + id + " is full (" + MAX_PENDING_STDIN + " bytes)";
             }
             if (data.length == 0) {

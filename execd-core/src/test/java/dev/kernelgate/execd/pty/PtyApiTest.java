@@ -222,6 +222,36 @@ class PtyApiTest {
     }
 
     @Test
+    void stdinWaitingForAShellThatDoesNotReadIsBounded() throws Exception {
+        try (TerminalClient client = attach(execd, create(), "?pty=0")) {
+            client.type("sleep 5; echo woke-$((2*21))\n");
+            byte[] comments = new byte[64 * 1024];
+            Arrays.fill(comments, (byte) '#');
+            comments[comments.length - 1] = '\n';
+            // A pipe holds 64 KiB, the backlog 1 MiB: some of 2.5 MiB must be refused while the shell sleeps.
+            for (int i = 0; i < 40; i++) {
+                client.stdin(comments);
+            }
+            await().atMost(PATIENCE).until(() -> !client.texts("error").isEmpty());
+            JsonNode error = client.texts("error").get(0);
+            assertEquals("STDIN_WRITE_FAILED", error.path("code").asText(), error.toString());
+            assertTrue(error.path("error").asText().contains("backlog"), error.toString());
+
+            // The socket stays, and what was taken reaches the shell once it reads again; a line typed while the
+            // backlog is still full is refused in turn, so type it until it is taken.
+            await().atMost(PATIENCE).until(() -> client.output().contains("woke-42"));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                int refused = client.texts("error").size();
+                client.type("echo drained-$((3*21))\n");
+                await().atMost(PATIENCE).until(() -> client.texts("error").size() > refused
+                        || client.output().contains("drained-63"));
+                return client.output().contains("drained-63");
+            });
+            assertTrue(client.output().indexOf("woke-42") < client.output().indexOf("drained-63"), client.output());
+        }
+    }
+
+    @Test
     void ctrlCInterruptsTheForegroundJob() throws Exception {
         try (TerminalClient client = attach(create())) {
             run(client, "echo ready-$((5*5))", "ready-25");
