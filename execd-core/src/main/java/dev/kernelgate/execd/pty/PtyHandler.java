@@ -37,6 +37,7 @@ public final class PtyHandler {
 
     /** {@code POST /pty}: the body is optional; 400 when it is not a JSON object of strings. */
     public Response create(Request request) {
+        requireSupport();
         JsonNode body = readBody(request);
         String cwd = text(body, "cwd");
         String command = text(body, "command");
@@ -97,7 +98,16 @@ public final class PtyHandler {
         }, request.blockingExecutor());
     }
 
+    /** As upstream on a platform without terminals: 501 {@code NOT_SUPPORTED}. */
+    private void requireSupport() {
+        if (!sessions.supported()) {
+            throw ExecdException.of(501, ExecdErrorCode.NOT_SUPPORTED,
+                    "pty sessions are not supported on this platform");
+        }
+    }
+
     private PtySession find(Request request) {
+        requireSupport();
         String id = request.pathParam("sessionId");
         if (id == null || id.isEmpty()) {
             throw ExecdException.of(400, ExecdErrorCode.MISSING_QUERY, "missing path parameter 'sessionId'");

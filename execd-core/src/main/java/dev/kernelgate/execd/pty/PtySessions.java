@@ -1,5 +1,6 @@
 package dev.kernelgate.execd.pty;
 
+import com.sun.jna.Platform;
 import dev.kernelgate.execd.command.CommandService;
 import dev.kernelgate.execd.command.PathExpander;
 import dev.kernelgate.kernels.DaemonThreads;
@@ -29,6 +30,7 @@ public final class PtySessions implements AutoCloseable {
     private final Map<String, String> processEnv;
     private final ThreadFactory pumps = DaemonThreads.named("kernelgate-pty");
     private final int replayBytes;
+    private final boolean supported = Platform.isLinux();
     private volatile boolean closed;
 
     /** Shells get the environment, shell and working directories {@code commands} gives commands. */
@@ -43,6 +45,11 @@ public final class PtySessions implements AutoCloseable {
         this.workDir = commands.workDir();
         this.processEnv = commands.environment().processEnv();
         this.replayBytes = replayBytes;
+    }
+
+    /** Whether this platform has the terminals (and the libc constants) these sessions are built on: Linux. */
+    public boolean supported() {
+        return supported;
     }
 
     /**

@@ -186,6 +186,18 @@ class PtyApiTest {
     }
 
     @Test
+    void aShellThatCannotStartIsReportedOnTheSocket() throws Exception {
+        Path gone = Files.createDirectories(dir.resolve("removed-before-start"));
+        String id = create(execd, TerminalClient.JSON.writeValueAsString(Map.of("cwd", gone.toString())));
+        Files.delete(gone);
+        TerminalClient client = TerminalClient.connect(http, ws(execd, id, null), TOKEN);
+        TerminalClient.Close close = client.closed.get(20, TimeUnit.SECONDS);
+        assertEquals(1011, close.code());
+        assertEquals("START_FAILED", client.texts("error").get(0).path("code").asText(), client.texts().toString());
+        assertFalse(json(call("GET", "/pty/" + id, null)).path("running").asBoolean(true));
+    }
+
+    @Test
     void theShellHasARealTerminalThatResizes() throws Exception {
         try (TerminalClient client = attach(create())) {
             run(client, "tty; echo tty-$((1+1))", "tty-2");
