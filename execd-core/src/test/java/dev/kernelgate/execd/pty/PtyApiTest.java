@@ -268,7 +268,8 @@ class PtyApiTest {
         try (TerminalClient client = attach(create())) {
             run(client, "echo ready-$((5*5))", "ready-25");
             client.type("sleep 100; echo slept-$((6*6))\n");
-            await().atMost(PATIENCE).until(() -> client.output().contains("sleep 100"));
+            // The line's echo ending: the shell has taken the line and runs it.
+            await().atMost(PATIENCE).until(() -> client.output().contains("$((6*6))\r\n"));
             long started = System.nanoTime();
             client.stdin(new byte[] {0x03});
             await().atMost(PATIENCE).until(() -> client.output().contains("^C"));
