@@ -67,6 +67,8 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
             binaries.add(binary);
             if (binary.channel() == 0x01) {
                 output.writeBytes(binary.payload());
+            } else if (binary.channel() == 0x03) {
+                output.write(binary.payload(), 8, binary.payload().length - 8);
             } else if (binary.channel() == 0x02) {
                 errors.writeBytes(binary.payload());
             }
@@ -123,7 +125,7 @@ final class TerminalClient implements WebSocket.Listener, AutoCloseable {
         closed.complete(new Close(-1, String.valueOf(error)));
     }
 
-    /** Live output (channel 0x01) so far, as text. */
+    /** Output so far, replayed (0x03, less its offset) and live (0x01), as text. */
     synchronized String output() {
         return output.toString(StandardCharsets.UTF_8);
     }
