@@ -19,7 +19,8 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = {"Serve the Jupyter Kernel Gateway API (a drop-in for `jupyter kernelgateway`).",
             "Settings: KG_* environment variables, --ip, --port and --KernelGatewayApp.<trait>=value,",
-            "--JupyterWebsocketPersonality.<trait>=value, --MappingKernelManager.<trait>=value (see README)."})
+            "--JupyterWebsocketPersonality.<trait>=value, --NotebookHTTPPersonality.<trait>=value,",
+            "--MappingKernelManager.<trait>=value (see README)."})
 final class GatewayCommand implements Callable<Integer> {
     @Unmatched
     private List<String> settings = new ArrayList<>();
@@ -43,8 +44,14 @@ final class GatewayCommand implements Callable<Integer> {
             System.err.println("kernelgate gateway: " + e.getMessage());
             return 2;
         }
-        KernelGatewayServer.Running running =
-                new KernelGatewayServer(config, host.env(), KernelManagerConfig.defaults(host.env())).start();
+        KernelGatewayServer.Running running;
+        try {
+            running = new KernelGatewayServer(config, host.env(), KernelManagerConfig.defaults(host.env())).start();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // e.g. a seed notebook without endpoints, or whose seeding fails: say so and stop, as upstream does
+            System.err.println("kernelgate gateway: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

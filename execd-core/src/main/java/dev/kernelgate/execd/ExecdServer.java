@@ -22,6 +22,7 @@ import dev.kernelgate.gateway.api.ChannelsHandler;
 import dev.kernelgate.gateway.api.KernelSpecsHandler;
 import dev.kernelgate.gateway.api.KernelsHandler;
 import dev.kernelgate.gateway.api.SessionsHandler;
+import dev.kernelgate.http.EventLoops;
 import dev.kernelgate.http.HttpServer;
 import dev.kernelgate.http.HttpServerConfig;
 import dev.kernelgate.http.Resources;
@@ -118,7 +119,11 @@ public final class ExecdServer {
             Path home = Path.of(System.getProperty("user.home"));
             KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
                     systemDataDirs, List.of(BundledKernels.install(env, home)), config.dropInDirs()));
-            KernelManager manager = new KernelManager(managerConfig, catalog);
+            // One set of event loops serves the clients' connections and the kernels' sockets (zmtp transport);
+            // closed last, after every user of them.
+            EventLoops loops = new EventLoops(0, "kernelgate-http-io");
+            resources.add(loops);
+            KernelManager manager = new KernelManager(managerConfig, catalog, loops.group());
             resources.add(manager);
             ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("execd-timer"));
             resources.add(scheduler::shutdownNow);
@@ -160,7 +165,8 @@ public final class ExecdServer {
             });
             HttpServerConfig http = HttpServerConfig.of(config.host(), config.port())
                     .withLimits(config.connectionLimits());
-            RunningServer server = new HttpServer(tls == null ? http : http.withTls(tls), routes, blocking).start();
+            RunningServer server = new HttpServer(tls == null ? http : http.withTls(tls), routes, blocking, loops)
+                    .start();
             bound.set(server);
             log.info("execd is listening on {}:{} (Kernel Gateway API on the same port)", config.host(),
                     server.port());

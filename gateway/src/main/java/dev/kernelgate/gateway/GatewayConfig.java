@@ -15,6 +15,9 @@ import java.util.List;
  * @param cullIdleTimeout zero disables culling of idle kernels
  * @param iopubMsgRateLimit  messages/s per connection above which IOPub output is dropped; 0 (default) = never
  * @param connectionLimits   request-head deadline and connections per client address (ours, not upstream's)
+ * @param api             which personality serves: the Kernel Gateway API or a notebook as HTTP endpoints
+ * @param seedUri         the seed notebook (a path, {@code file:} or {@code http(s):} URI); {@code null} = none
+ * @param notebookHttp    settings of the notebook-http personality
  */
 public record GatewayConfig(String ip, int port, int portRetries, String baseUrl, String authToken,
                             String allowCredentials, String allowHeaders, String allowMethods, String allowOrigin,
@@ -23,7 +26,11 @@ public record GatewayConfig(String ip, int port, int portRetries, String baseUrl
                             List<String> envProcessWhitelist, List<String> envWhitelist, Path certfile, Path keyfile,
                             Path clientCa, Duration wsPingInterval, Duration cullIdleTimeout, Duration cullInterval,
                             boolean cullConnected, boolean cullBusy, double iopubMsgRateLimit,
-                            List<Path> kernelDirs, List<Path> dropInDirs, ConnectionLimits connectionLimits) {
+                            List<Path> kernelDirs, List<Path> dropInDirs, ConnectionLimits connectionLimits,
+                            Personality api, String seedUri, NotebookHttpConfig notebookHttp) {
+
+    /** The two faces of upstream's {@code api} setting. */
+    public enum Personality { JUPYTER_WEBSOCKET, NOTEBOOK_HTTP }
 
     public GatewayConfig {
         envProcessWhitelist = List.copyOf(envProcessWhitelist);
@@ -58,6 +65,6 @@ public record GatewayConfig(String ip, int port, int portRetries, String baseUrl
                 allowMethods, allowOrigin, exposeHeaders, maxAge, maxKernels, listKernels, defaultKernelName,
                 forceKernelName, prespawnCount, envProcessWhitelist, envWhitelist, certfile, keyfile, clientCa,
                 wsPingInterval, cullIdleTimeout, cullInterval, cullConnected, cullBusy, iopubMsgRateLimit,
-                kernelDirs, dropInDirs, connectionLimits);
+                kernelDirs, dropInDirs, connectionLimits, api, seedUri, notebookHttp);
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Reads {@link GatewayConfig} the way jupyter kernelgateway does: {@code --KernelGatewayApp.<trait>=v},
- * {@code --JupyterWebsocketPersonality.<trait>=v}, {@code --MappingKernelManager.<trait>=v} and the short
+ * {@code --JupyterWebsocketPersonality.<trait>=v}, {@code --NotebookHTTPPersonality.<trait>=v},
+ * {@code --MappingKernelManager.<trait>=v} and the short
  * {@code --ip}/{@code --port} flags, over {@code KG_*} environment variables, over defaults. Unknown traits and
  * malformed values are errors that name the setting, so a launch script with a typo fails loudly.
  */
@@ -39,8 +40,12 @@ public final class GatewaySettings {
             // Ours: connection guards (see ConnectionLimits).
             {"request_header_timeout", "KG_REQUEST_HEADER_TIMEOUT"},
             {"max_connections_per_client", "KG_MAX_CONNECTIONS_PER_CLIENT"},
+            {"api", "KG_API"}, {"seed_uri", "KG_SEED_URI"},
+            // NotebookHTTPPersonality
+            {"allow_notebook_download", "KG_ALLOW_NOTEBOOK_DOWNLOAD"}, {"static_path", "KG_STATIC_PATH"},
+            {"cell_parser", "KG_CELL_PARSER"},
             // Accepted for launch-script compatibility; only the defaults are supported.
-            {"api", "KG_API"}, {"trust_xheaders", "KG_TRUST_XHEADERS"}, {"ssl_version", "KG_SSL_VERSION"},
+            {"trust_xheaders", "KG_TRUST_XHEADERS"}, {"ssl_version", "KG_SSL_VERSION"},
         };
         for (String[] row : table) {
             TRAITS.put(row[0], row[1]);
@@ -48,7 +53,10 @@ public final class GatewaySettings {
     }
 
     private static final List<String> CLASSES =
-            List.of("KernelGatewayApp", "JupyterWebsocketPersonality", "MappingKernelManager", "ServerApp");
+            List.of("KernelGatewayApp", "JupyterWebsocketPersonality", "NotebookHTTPPersonality",
+                    "NotebookHttpPersonality", "MappingKernelManager", "ServerApp");
+    /** Upstream's only cell parser we implement; the swagger one is refused by name. */
+    private static final String DEFAULT_CELL_PARSER = "kernel_gateway.notebook_http.cell.parser";
 
     private final Map<String, String> values = new LinkedHashMap<>();
     /** Traits set by a flag (as opposed to a KG_* variable): their values follow traitlets' parsing. */
@@ -119,10 +127,19 @@ public final class GatewaySettings {
     }
 
     private GatewayConfig build() {
-        String api = string("api", "");
-        if (!api.isEmpty() && !api.contains("jupyter_websocket") && !api.equals("jupyter-websocket")) {
-            throw new IllegalArgumentException("api '" + api + "' is not supported: Kernelgate serves the "
-                    + "jupyter-websocket personality");
+        GatewayConfig.Personality api = personality();
+        String seedUri = string("seed_uri", "");
+        if (api == GatewayConfig.Personality.NOTEBOOK_HTTP && (seedUri.isBlank() || seedUri.equals("None"))) {
+            throw new IllegalArgumentException("the notebook-http personality needs seed_uri (KG_SEED_URI)");
+        }
+        if (api == GatewayConfig.Personality.JUPYTER_WEBSOCKET && !seedUri.isBlank() && !seedUri.equals("None")) {
+            throw new IllegalArgumentException("seed_uri is supported with the notebook-http personality only "
+                    + "(api=kernel_gateway.notebook_http)");
+        }
+        String cellParser = string("cell_parser", DEFAULT_CELL_PARSER);
+        if (!cellParser.equals(DEFAULT_CELL_PARSER)) {
+            throw new IllegalArgumentException("cell_parser '" + cellParser + "' is not supported: Kernelgate reads "
+                    + "cell annotations (" + DEFAULT_CELL_PARSER + ")");
         }
         int maxKernels = integer("max_kernels", 0, 0, Integer.MAX_VALUE);
         int prespawnCount = integer("prespawn_count", 0, 0, 1000);
@@ -144,7 +161,7 @@ public final class GatewaySettings {
                 string("allow_credentials", ""), string("allow_headers", ""), string("allow_methods", ""),
                 string("allow_origin", ""), string("expose_headers", ""), string("max_age", ""),
                 maxKernels,
-                listKernels(),
+                exactlyTrue("list_kernels"),
                 string("default_kernel_name", ""),
                 string("force_kernel_name", ""),
                 prespawnCount,
@@ -163,7 +180,22 @@ public final class GatewaySettings {
                         : KernelSpecSearchPath.DEFAULT_DROP_IN_DIRS,
                 new ConnectionLimits(headerTimeout(),
                         integer("max_connections_per_client", ConnectionLimits.DEFAULT_MAX_PER_CLIENT,
-                                Integer.MIN_VALUE, Integer.MAX_VALUE)));
+                                Integer.MIN_VALUE, Integer.MAX_VALUE)),
+                api,
+                api == GatewayConfig.Personality.NOTEBOOK_HTTP ? seedUri : null,
+                new NotebookHttpConfig(exactlyTrue("allow_notebook_download"), path("static_path")));
+    }
+
+    /** upstream's {@code api}: a module name, or the two short names its loader translates. */
+    private GatewayConfig.Personality personality() {
+        String api = string("api", "kernel_gateway.jupyter_websocket");
+        return switch (api) {
+            case "", "kernel_gateway.jupyter_websocket", "jupyter-websocket" ->
+                    GatewayConfig.Personality.JUPYTER_WEBSOCKET;
+            case "kernel_gateway.notebook_http", "notebook-http" -> GatewayConfig.Personality.NOTEBOOK_HTTP;
+            default -> throw new IllegalArgumentException("api '" + api + "' is not supported: use "
+                    + "kernel_gateway.jupyter_websocket or kernel_gateway.notebook_http");
+        };
     }
 
     private Duration headerTimeout() {
@@ -175,16 +207,19 @@ public final class GatewaySettings {
         return timeout;
     }
 
-    /** Upstream enables listing only when KG_LIST_KERNELS is exactly "True"; a flag takes any boolean spelling. */
-    private boolean listKernels() {
-        String value = values.get("list_kernels");
+    /**
+     * Upstream enables listing (and the notebook download) only when the variable is exactly "True"; a flag takes
+     * any boolean spelling.
+     */
+    private boolean exactlyTrue(String trait) {
+        String value = values.get(trait);
         if (value == null) {
             return false;
         }
-        if (!fromFlags.contains("list_kernels")) {
+        if (!fromFlags.contains(trait)) {
             return value.equals("True");
         }
-        return bool("list_kernels", false);
+        return bool(trait, false);
     }
 
     private String string(String trait, String fallback) {

@@ -24,7 +24,14 @@ public final class KernelGatewayRoutes {
     public static Routes.Builder builder(GatewayConfig config, ApiHandler api, KernelsHandler kernels,
                                          ChannelsHandler channels, KernelSpecsHandler specs,
                                          SessionsHandler sessions) {
-        Routes.Builder builder = Routes.builder()
+        return api(face(config), RouteOptions.defaults(), api, kernels, channels, specs, sessions)
+                // KG's catch-all NotFoundHandler has no token check: unknown paths are 404 with or without a token.
+                .notFound(api::notFound, RouteOptions.noAuth());
+    }
+
+    /** What every route of either personality shares: base URL, error format, token auth, CORS. */
+    public static Routes.Builder face(GatewayConfig config) {
+        return Routes.builder()
                 .basePath(config.baseUrl())
                 .errors(GatewayErrors.reasonMessage())
                 .auth(TokenAuth.builder(config.authToken()).extractor(TokenExtractor.kernelGateway()).build())
@@ -38,9 +45,6 @@ public final class KernelGatewayRoutes {
                         .echoOriginWhenUnset(true)
                         .originCheck(OriginCheck.sameHostOr(config.allowOrigin()))
                         .build());
-        return api(builder, RouteOptions.defaults(), api, kernels, channels, specs, sessions)
-                // KG's catch-all NotFoundHandler has no token check: unknown paths are 404 with or without a token.
-                .notFound(api::notFound, RouteOptions.noAuth());
     }
 
     /**

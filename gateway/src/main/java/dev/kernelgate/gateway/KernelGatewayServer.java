@@ -5,6 +5,8 @@ import dev.kernelgate.gateway.api.ChannelsHandler;
 import dev.kernelgate.gateway.api.KernelSpecsHandler;
 import dev.kernelgate.gateway.api.KernelsHandler;
 import dev.kernelgate.gateway.api.SessionsHandler;
+import dev.kernelgate.gateway.notebookhttp.NotebookHttpPersonality;
+import dev.kernelgate.http.EventLoops;
 import dev.kernelgate.http.HttpServer;
 import dev.kernelgate.http.HttpServerConfig;
 import dev.kernelgate.http.Routes;
@@ -59,14 +61,18 @@ public final class KernelGatewayServer {
         private final KernelManager manager;
         private final ExecutorService blocking;
         private final ScheduledExecutorService scheduler;
+        private final AutoCloseable personality;
+        private final EventLoops loops;
 
         private Running(RunningServer server, KernelService kernels, KernelManager manager, ExecutorService blocking,
-                        ScheduledExecutorService scheduler) {
+                        ScheduledExecutorService scheduler, AutoCloseable personality, EventLoops loops) {
             this.server = server;
+            this.personality = personality;
             this.kernels = kernels;
             this.manager = manager;
             this.blocking = blocking;
             this.scheduler = scheduler;
+            this.loops = loops;
         }
 
         public int port() {
@@ -80,8 +86,10 @@ public final class KernelGatewayServer {
         @Override
         public void close() {
             server.close();
+            closeQuietly(personality);
             kernels.close();
             manager.close();
+            loops.close();
             scheduler.shutdownNow();
             blocking.shutdownNow();
         }
@@ -93,34 +101,57 @@ public final class KernelGatewayServer {
         kernelDirs.add(BundledKernels.install(env, home));
         KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
                 kernelDirs, config.dropInDirs()));
-        KernelManager manager = new KernelManager(managerConfig, catalog);
+        // One set of event loops serves the clients' connections and the kernels' sockets (zmtp transport).
+        EventLoops loops = new EventLoops(0, "kernelgate-http-io");
+        KernelManager manager = new KernelManager(managerConfig, catalog, loops.group());
         ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("gateway-timer"));
         ExecutorService blocking = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(1024), DaemonThreads.named("gateway-blocking"));
         KernelService kernels = null;
+        NotebookHttpPersonality notebookHttp = null;
         try {
-            kernels = new KernelService(config, manager, env, Path.of("").toAbsolutePath(), scheduler);
-            Routes routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
-                    new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
-                    new SessionsHandler(config, kernels)).build();
-            RunningServer server = bind(routes, blocking);
+            Path rootDir = Path.of("").toAbsolutePath();
+            kernels = new KernelService(config, manager, env, rootDir, scheduler);
+            Routes routes;
+            if (config.api() == GatewayConfig.Personality.NOTEBOOK_HTTP) {
+                notebookHttp = NotebookHttpPersonality.start(config, kernels, rootDir);
+                routes = notebookHttp.routes();
+            } else {
+                routes = KernelGatewayRoutes.builder(config, new ApiHandler(), new KernelsHandler(config, kernels),
+                        new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
+                        new SessionsHandler(config, kernels)).build();
+            }
+            RunningServer server = bind(routes, blocking, loops);
             String scheme = config.tls() ? "https" : "http";
             log.info("Jupyter Kernel Gateway (Kernelgate) is available at {}://{}:{}{}", scheme, config.ip(),
                     server.port(), config.baseUrlPrefix());
-            return new Running(server, kernels, manager, blocking, scheduler);
+            return new Running(server, kernels, manager, blocking, scheduler, notebookHttp, loops);
         } catch (RuntimeException e) {
+            closeQuietly(notebookHttp);
             if (kernels != null) {
                 kernels.close();
             }
             manager.close();
+            loops.close();
             scheduler.shutdownNow();
             blocking.shutdownNow();
             throw e;
         }
     }
 
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", resource, e.getMessage());
+        }
+    }
+
     /** Binds the port, trying the next ones (port_retries) when it is taken, as the upstream server does. */
-    private RunningServer bind(Routes routes, ExecutorService blocking) {
+    private RunningServer bind(Routes routes, ExecutorService blocking, EventLoops loops) {
         HttpServerConfig http = HttpServerConfig.of(config.ip(), config.port())
                 .withWsPing(config.wsPingInterval(), null)
                 .withLimits(config.connectionLimits());
@@ -136,7 +167,7 @@ public final class KernelGatewayServer {
                 break;
             }
             try {
-                return new HttpServer(http.withPort(port), routes, blocking).start();
+                return new HttpServer(http.withPort(port), routes, blocking, loops).start();
             } catch (RuntimeException e) {
                 log.info("port {} is not available: {}", port, e.getMessage());
                 last = e;

@@ -248,7 +248,8 @@ public final class KernelService implements AutoCloseable {
     }
 
     private void refillPool() {
-        if (closed) {
+        // The notebook-http personality keeps a pool of its own: seeded kernels that serve requests in turn.
+        if (closed || config.api() == GatewayConfig.Personality.NOTEBOOK_HTTP) {
             return;
         }
         List<String> ids = new ArrayList<>();

@@ -231,11 +231,31 @@ class GatewaySettingsTest {
     }
 
     @Test
-    void theWebsocketPersonalityIsTheOnlyApi() {
-        assertEquals(8888, parse(Map.of("KG_API", "kernel_gateway.jupyter_websocket")).port());
-        assertEquals(8888, parse(Map.of(), "--KernelGatewayApp.api=jupyter-websocket").port());
-        assertTrue(rejected(Map.of("KG_API", "kernel_gateway.notebook_http")).getMessage().contains("api"));
+    void theTwoPersonalities() {
+        assertEquals(GatewayConfig.Personality.JUPYTER_WEBSOCKET,
+                parse(Map.of("KG_API", "kernel_gateway.jupyter_websocket")).api());
+        assertEquals(GatewayConfig.Personality.JUPYTER_WEBSOCKET,
+                parse(Map.of(), "--KernelGatewayApp.api=jupyter-websocket").api());
+        assertTrue(rejected(Map.of("KG_API", "kernel_gateway.notebook_http")).getMessage().contains("seed_uri"));
         assertTrue(rejected(Map.of(), "--KernelGatewayApp.api=notebook-gopher").getMessage().contains("api"));
+        GatewayConfig http = parse(Map.of("KG_API", "notebook-http", "KG_SEED_URI", "/srv/api.ipynb"));
+        assertEquals(GatewayConfig.Personality.NOTEBOOK_HTTP, http.api());
+        assertEquals("/srv/api.ipynb", http.seedUri());
+        assertFalse(http.notebookHttp().allowNotebookDownload());
+        assertNull(http.notebookHttp().staticPath());
+        GatewayConfig flags = parse(Map.of(), "--KernelGatewayApp.api=kernel_gateway.notebook_http",
+                "--KernelGatewayApp.seed_uri=api.ipynb", "--NotebookHTTPPersonality.allow_notebook_download=true",
+                "--NotebookHttpPersonality.static_path=/srv/public");
+        assertTrue(flags.notebookHttp().allowNotebookDownload());
+        assertEquals(java.nio.file.Path.of("/srv/public"), flags.notebookHttp().staticPath());
+        // As upstream: the variable must be exactly "True".
+        assertFalse(parse(Map.of("KG_API", "notebook-http", "KG_SEED_URI", "a.ipynb",
+                "KG_ALLOW_NOTEBOOK_DOWNLOAD", "true")).notebookHttp().allowNotebookDownload());
+        assertTrue(parse(Map.of("KG_API", "notebook-http", "KG_SEED_URI", "a.ipynb",
+                "KG_ALLOW_NOTEBOOK_DOWNLOAD", "True")).notebookHttp().allowNotebookDownload());
+        assertTrue(rejected(Map.of("KG_SEED_URI", "a.ipynb")).getMessage().contains("notebook-http"));
+        assertTrue(rejected(Map.of("KG_API", "notebook-http", "KG_SEED_URI", "a.ipynb",
+                "KG_CELL_PARSER", "kernel_gateway.notebook_http.swagger.parser")).getMessage().contains("cell_parser"));
     }
 
     @Test

@@ -165,7 +165,8 @@ class KernelServiceTest {
                 ok.maxAge(), 2, ok.listKernels(), ok.defaultKernelName(), ok.forceKernelName(), 3,
                 ok.envProcessWhitelist(), ok.envWhitelist(), ok.certfile(), ok.keyfile(), ok.clientCa(),
                 ok.wsPingInterval(), ok.cullIdleTimeout(), ok.cullInterval(), ok.cullConnected(), ok.cullBusy(),
-                ok.iopubMsgRateLimit(), ok.kernelDirs(), ok.dropInDirs(), ok.connectionLimits());
+                ok.iopubMsgRateLimit(), ok.kernelDirs(), ok.dropInDirs(), ok.connectionLimits(), ok.api(),
+                ok.seedUri(), ok.notebookHttp());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> service(tooMany));
         assertTrue(e.getMessage().contains("prespawn_count"), e.getMessage());
     }

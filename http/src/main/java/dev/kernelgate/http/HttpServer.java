@@ -29,15 +29,26 @@ public final class HttpServer {
     private final HttpServerConfig config;
     private final Routes routes;
     private final Executor blockingExecutor;
+    private final EventLoops sharedWorkers;
 
     /**
      * @param blockingExecutor a bounded executor for blocking handler work; the server does not own it
      *                         (the caller shuts it down)
      */
     public HttpServer(HttpServerConfig config, Routes routes, Executor blockingExecutor) {
+        this(config, routes, blockingExecutor, null);
+    }
+
+    /**
+     * @param sharedWorkers the worker loops to serve connections on, shared with other work and not owned (the
+     *                      caller closes them after the server); null for loops of the server's own
+     *                      ({@link HttpServerConfig#ioThreads()})
+     */
+    public HttpServer(HttpServerConfig config, Routes routes, Executor blockingExecutor, EventLoops sharedWorkers) {
         this.config = Objects.requireNonNull(config, "config");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
+        this.sharedWorkers = sharedWorkers;
     }
 
     private ClientConnectionLimit perClientLimit() {
@@ -49,8 +60,10 @@ public final class HttpServer {
     public RunningServer start() {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kernelgate-http-accept"),
                 NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                new DefaultThreadFactory("kernelgate-http-io"), NioIoHandler.newFactory());
+        EventLoopGroup workers = sharedWorkers != null ? sharedWorkers.group()
+                : new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("kernelgate-http-io"),
+                        NioIoHandler.newFactory());
+        boolean ownsWorkers = sharedWorkers == null;
         ChannelGroup channels = new DefaultChannelGroup("kernelgate-http", ImmediateEventExecutor.INSTANCE);
         ServerContext context = new ServerContext(config, routes, new Dispatcher(routes), blockingExecutor);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -64,7 +77,9 @@ public final class HttpServer {
         ChannelFuture bind = bootstrap.bind(new InetSocketAddress(config.host(), config.port())).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (ownsWorkers) {
+                workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
             BindException cause = new BindException("cannot bind " + config.host() + ":" + config.port() + ": "
                     + bind.cause().getMessage());
             cause.initCause(bind.cause());
@@ -72,6 +87,6 @@ public final class HttpServer {
         }
         Channel serverChannel = bind.channel();
         channels.add(serverChannel);
-        return new RunningServer(serverChannel, channels, boss, workers);
+        return new RunningServer(serverChannel, channels, boss, ownsWorkers ? workers : null);
     }
 }

@@ -1,18 +1,34 @@
 package dev.kernelgate.http;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * A face's port proxy: which request targets it takes ({@code <prefix>/{port}} and {@code <prefix>/{port}/...})
- * and where they go ({@code http://127.0.0.1:{port}/{rest}?{query}}). Immutable; built by {@link Routes}.
- * The per-connection work is {@link ProxyHandler}'s.
+ * A face's port proxy: which request targets it takes (its template, e.g. {@code /proxy/{port}} or
+ * {@code /sandboxes/{id}/proxy/{port}}, then anything below) and how they are forwarded ({@link ProxyOptions}: by
+ * default to {@code http://127.0.0.1:{port}/{rest}?{query}}). Immutable; built by {@link Routes}. The
+ * per-connection work is {@link ProxyHandler}'s.
  */
 final class PortProxy {
 
-    private static final String PORT_PARAM = "/{port}";
+    private static final String PORT = "port";
+    private static final Pattern PARAM = Pattern.compile("\\{(\\w+)}");
 
-    /** A request target under the prefix. */
-    record Target(String portText, int port, String path, String rawQuery) {
+    /**
+     * A request target under the template.
+     *
+     * @param prefix the raw path the template matched, e.g. {@code /proxy/8080}
+     * @param params the template's parameters, decoded ({@code port} as sent)
+     * @param path   the rest of the raw path, at least {@code /}
+     */
+    record Target(PortProxy proxy, String prefix, Map<String, String> params, String portText, int port, String path,
+                  String rawQuery) {
 
         /** Whether {@link #port} is a usable TCP port. */
         boolean validPort() {
@@ -25,46 +41,65 @@ final class PortProxy {
         }
     }
 
-    private final String prefix;
+    /** The template's segments: a literal, or a parameter's name when {@link #isParam}. */
+    private final List<String> segments;
+    private final boolean[] isParam;
     private final String template;
     private final ProxyOptions options;
 
-    private PortProxy(String prefix, String template, ProxyOptions options) {
-        this.prefix = prefix;
+    private PortProxy(List<String> segments, boolean[] isParam, String template, ProxyOptions options) {
+        this.segments = segments;
+        this.isParam = isParam;
         this.template = template;
         this.options = options;
     }
 
     /**
      * @param basePath normalized base path of the face ({@code ""} or {@code "/base"})
-     * @param template {@code "<prefix>/{port}"}, e.g. {@code "/proxy/{port}"}
+     * @param template literal segments and {@code {name}} parameters, the first segment literal and the last
+     *                 {@code {port}}, e.g. {@code "/proxy/{port}"}
      */
     static PortProxy compile(String basePath, String template, ProxyOptions options) {
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(options, "options");
-        if (!template.endsWith(PORT_PARAM)) {
-            throw new IllegalArgumentException("proxy template must end with /{port}: " + template);
+        String full = basePath + template;
+        if (!full.startsWith("/") || full.endsWith("/") || full.indexOf('?') >= 0 || full.contains("//")) {
+            throw new IllegalArgumentException("bad proxy template: " + template);
         }
-        String literal = template.substring(0, template.length() - PORT_PARAM.length());
-        if (!literal.startsWith("/") || literal.indexOf('{') >= 0 || literal.indexOf('}') >= 0
-                || literal.indexOf('?') >= 0 || literal.endsWith("/")) {
-            throw new IllegalArgumentException("proxy template needs a literal prefix like /proxy/{port}: " + template);
+        List<String> segments = new ArrayList<>();
+        String[] parts = full.substring(1).split("/");
+        boolean[] isParam = new boolean[parts.length];
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < parts.length; i++) {
+            var m = PARAM.matcher(parts[i]);
+            if (m.matches()) {
+                isParam[i] = true;
+                segments.add(m.group(1));
+                if (!names.add(m.group(1))) {
+                    throw new IllegalArgumentException("proxy template names " + m.group(1) + " twice: " + template);
+                }
+            } else if (parts[i].indexOf('{') >= 0 || parts[i].indexOf('}') >= 0) {
+                throw new IllegalArgumentException("proxy template segment is neither literal nor {name}: "
+                        + template);
+            } else {
+                segments.add(parts[i]);
+            }
         }
-        return new PortProxy(basePath + literal, basePath + template, options);
+        if (isParam[0] || !isParam[parts.length - 1] || !segments.get(parts.length - 1).equals(PORT)) {
+            throw new IllegalArgumentException("proxy template needs a literal first segment and must end with "
+                    + "/{port}, like /proxy/{port}: " + template);
+        }
+        return new PortProxy(List.copyOf(segments), isParam, full, options);
     }
 
     ProxyOptions options() {
         return options;
     }
 
-    /** E.g. {@code "/proxy"}. */
-    String prefix() {
-        return prefix;
-    }
-
     /**
-     * The proxy target of a request target (origin or absolute form), or {@code null} when it is not under
-     * {@code <prefix>/}. A missing or malformed port still matches, with {@link Target#validPort()} false.
+     * The proxy target of a request target (origin or absolute form), or {@code null} when it is not under the
+     * template. A missing or malformed port still matches, with {@link Target#validPort()} false; other parameters
+     * must not be empty.
      */
     Target match(String uri) {
         if (uri == null) {
@@ -82,14 +117,33 @@ final class PortProxy {
         int question = u.indexOf('?');
         String path = question < 0 ? u : u.substring(0, question);
         String query = question < 0 ? null : u.substring(question + 1);
-        if (!path.startsWith(prefix) || path.length() <= prefix.length() || path.charAt(prefix.length()) != '/') {
-            return null;
+        Map<String, String> params = new LinkedHashMap<>();
+        String portText = "";
+        int pos = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            if (pos >= path.length() || path.charAt(pos) != '/') {
+                return null;
+            }
+            int end = path.indexOf('/', pos + 1);
+            end = end < 0 ? path.length() : end;
+            String segment = path.substring(pos + 1, end);
+            if (!isParam[i]) {
+                if (!segment.equals(segments.get(i))) {
+                    return null;
+                }
+            } else if (i == segments.size() - 1) {
+                portText = segment;
+                params.put(PORT, segment);
+            } else if (segment.isEmpty()) {
+                return null;
+            } else {
+                params.put(segments.get(i), PathCodec.decode(segment));
+            }
+            pos = end;
         }
-        int portStart = prefix.length() + 1;
-        int portEnd = path.indexOf('/', portStart);
-        String portText = portEnd < 0 ? path.substring(portStart) : path.substring(portStart, portEnd);
-        String rest = portEnd < 0 ? "/" : path.substring(portEnd);
-        return new Target(portText, parsePort(portText), rest, query);
+        String rest = pos == path.length() ? "/" : path.substring(pos);
+        return new Target(this, path.substring(0, pos), Map.copyOf(params), portText, parsePort(portText), rest,
+                query);
     }
 
     /** 1..65535 in plain decimal digits, else -1. */

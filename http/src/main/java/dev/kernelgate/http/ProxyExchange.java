@@ -26,16 +26,14 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request forwarded to {@code 127.0.0.1:{port}} over its own upstream connection, registered on the client
+ * One request forwarded to its {@link ProxyTarget} over its own upstream connection, registered on the client
  * connection's event loop (no thread of its own, no locking: both channels live on the same loop). The request
  * head goes out once connected, body chunks as they arrive; the response head and chunks go back as they come.
  * Backpressure both ways by autoRead: the client is not read while the target's socket is full
@@ -73,6 +71,7 @@ final class ProxyExchange {
     private final Request request;
     private final HttpRequest clientHead;
     private final PortProxy.Target target;
+    private final ProxyTarget destination;
     private final boolean keepAlive;
     private final boolean expectContinue;
     private final boolean webSocket;
@@ -94,13 +93,14 @@ final class ProxyExchange {
     private final ArrayDeque<ByteBuf> toUpstream = new ArrayDeque<>();
 
     ProxyExchange(Owner owner, ChannelHandlerContext client, ServerContext server, Request request,
-                  HttpRequest clientHead, PortProxy.Target target) {
+                  HttpRequest clientHead, PortProxy.Target target, ProxyTarget destination) {
         this.owner = owner;
         this.client = client;
         this.server = server;
         this.request = request;
         this.clientHead = clientHead;
         this.target = target;
+        this.destination = destination;
         this.keepAlive = HttpUtil.isKeepAlive(clientHead);
         this.expectContinue = HttpUtil.is100ContinueExpected(clientHead);
         this.webSocket = ProxyHeaders.isWebSocketUpgrade(clientHead);
@@ -114,13 +114,17 @@ final class ProxyExchange {
     }
 
     private String address() {
-        return "127.0.0.1:" + target.port();
+        return destination.name();
+    }
+
+    private String failurePrefix() {
+        return target.proxy().options().failurePrefix();
     }
 
     // ---- connecting ----
 
     void connect() {
-        long timeout = server.routes().proxy().options().connectTimeout().toMillis();
+        long timeout = target.proxy().options().connectTimeout().toMillis();
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.channel().eventLoop())
                 .channel(NioSocketChannel.class)
@@ -131,6 +135,11 @@ final class ProxyExchange {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (destination.tls() != null) {
+                            // Requests written before the handshake is done wait in the handler.
+                            ch.pipeline().addLast("tls", destination.tls().newHandler(ch.alloc(),
+                                    destination.address().getHostString(), destination.address().getPort()));
+                        }
                         ch.pipeline().addLast("http", new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
                                 .setMaxHeaderSize(MAX_HEADER_BYTES)
@@ -138,7 +147,7 @@ final class ProxyExchange {
                         ch.pipeline().addLast("relay", new Upstream());
                     }
                 });
-        ChannelFuture connecting = bootstrap.connect(new InetSocketAddress(NetUtil.LOCALHOST4, target.port()));
+        ChannelFuture connecting = bootstrap.connect(destination.address());
         upstream = connecting.channel();
         connecting.addListener(this::connected);
     }
@@ -152,16 +161,16 @@ final class ProxyExchange {
             failed = true;
             Throwable cause = future.cause();
             String message = cause instanceof ConnectTimeoutException
-                    ? "NET_004: " + address() + " did not accept a connection within "
-                            + server.routes().proxy().options().connectTimeout().toMillis() + " ms"
-                    : "NET_004: nothing answers on " + address();
+                    ? failurePrefix() + address() + " did not accept a connection within "
+                            + target.proxy().options().connectTimeout().toMillis() + " ms"
+                    : failurePrefix() + "nothing answers on " + address();
             log.debug("Proxy {} → {} failed: {}", request, address(), cause.toString());
             owner.exchangeFailed(this, badGateway(message), keepAlive && !bodyPending());
             return;
         }
         connected = true;
-        HttpRequest out = ProxyHeaders.upstreamRequest(clientHead, target.uri(), target.port(),
-                client.channel().remoteAddress(), server.tls());
+        HttpRequest out = ProxyHeaders.upstreamRequest(clientHead, destination.uri(target.path(), target.rawQuery()),
+                destination, target.proxy().options(), client.channel().remoteAddress(), server.tls());
         upstream.writeAndFlush(out);
         if (expectContinue && !requestComplete) {
             client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
@@ -466,7 +475,7 @@ final class ProxyExchange {
             if (!connected || finished || responseComplete) {
                 return;
             }
-            upstreamBroken("NET_004: " + address() + " closed the connection without "
+            upstreamBroken(failurePrefix() + address() + " closed the connection without "
                     + (responseStarted ? "finishing its answer" : "answering"));
         }
 

@@ -23,6 +23,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,10 +33,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The port proxy on one client connection, between the HTTP codec and {@link HttpConnectionHandler}. Requests
- * under the proxy prefix never reach the route table as such: after the face's token check (and origin check)
- * they are either forwarded to {@code 127.0.0.1:{port}} by a {@link ProxyExchange}, streaming both ways, or, for
- * the server's own ports, rewritten (prefix stripped) and handed down to the route table in this same
- * connection. Everything else passes through untouched.
+ * under a proxy template never reach the route table as such: after the face's token check (and origin check)
+ * they are either forwarded by a {@link ProxyExchange} to {@code 127.0.0.1:{port}} or where the proxy's
+ * {@link ProxyResolver} says (looked up while the request waits, its body held), streaming both ways, or, for the
+ * server's own ports, rewritten (prefix stripped) and handed down to the route table in this same connection.
+ * Everything else passes through untouched.
  *
  * <p>Order on the connection is kept: a proxied request waits until every response the route table owes has
  * been written (seen on the way out), and while a proxied exchange runs later requests wait here, reads paused.
@@ -50,7 +54,6 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
     private enum Inbound { HEAD, PASS, PROXY, DISCARD }
 
     private final ServerContext server;
-    private final PortProxy proxy;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Inbound inbound = Inbound.HEAD;
@@ -58,6 +61,8 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
     private int downstreamPending;
     /** The kit upgraded this connection to one of its own WebSockets: nothing more to do here. */
     private boolean transparent;
+    /** The request whose target the proxy's resolver is looking up (its body chunks wait in {@link #held}). */
+    private Request resolving;
     /** The forwarded exchange whose response is not complete yet. */
     private ProxyExchange current;
     /** The forwarded exchange the client's body chunks go to (it may have answered already). */
@@ -74,7 +79,6 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
 
     ProxyHandler(ServerContext server) {
         this.server = server;
-        this.proxy = server.routes().proxy();
     }
 
     @Override
@@ -153,7 +157,7 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
     }
 
     private boolean busy() {
-        return current != null || replying;
+        return current != null || replying || resolving != null;
     }
 
     private boolean canProcess(Object msg) {
@@ -161,13 +165,13 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
             if (busy()) {
                 return false;
             }
-            if (!request.decoderResult().isFailure() && proxy.match(request.uri()) != null) {
+            if (!request.decoderResult().isFailure() && server.routes().matchProxy(request.uri()) != null) {
                 return downstreamPending == 0; // answer in order: the route table's responses first
             }
             return true;
         }
         if (msg instanceof HttpContent && inbound == Inbound.PROXY) {
-            return bodyTarget == null || bodyTarget.canTakeBody();
+            return resolving == null && (bodyTarget == null || bodyTarget.canTakeBody());
         }
         return true;
     }
@@ -182,7 +186,8 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
                 bodyTarget.clientBodyCut(); // a new head where body was expected: the decoder gave up
                 bodyTarget = null;
             }
-            PortProxy.Target target = request.decoderResult().isFailure() ? null : proxy.match(request.uri());
+            PortProxy.Target target = request.decoderResult().isFailure() ? null
+                    : server.routes().matchProxy(request.uri());
             if (target == null) {
                 passDown(request);
             } else {
@@ -228,9 +233,9 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
         boolean keepAlive = HttpUtil.isKeepAlive(head) && !HttpUtil.is100ContinueExpected(head);
         Request request;
         try {
-            request = newRequest(head, true);
+            request = newRequest(head, true, target.params());
         } catch (IllegalArgumentException e) {
-            reply(newRequest(head, false), HttpError.badRequest("Malformed request target"), keepAlive);
+            reply(newRequest(head, false, Map.of()), HttpError.badRequest("Malformed request target"), keepAlive);
             return;
         }
         try {
@@ -251,10 +256,10 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
         int bound = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
         StringBuilder stripped = new StringBuilder();
         PortProxy.Target t = target;
-        while (t.validPort() && proxy.isSelf(t.port(), bound)) {
+        while (t.validPort() && t.proxy().isSelf(t.port(), bound)) {
             // This server: strip the prefix and let the route table answer, in this connection.
-            stripped.append(proxy.prefix()).append('/').append(t.portText());
-            PortProxy.Target inner = proxy.match(t.uri());
+            stripped.append(t.prefix());
+            PortProxy.Target inner = t.proxy().match(t.uri());
             if (inner == null) {
                 ProxyHeaders.rewriteForSelf(head, t.uri(), stripped.toString(), ctx.channel().remoteAddress(),
                         server.tls());
@@ -269,14 +274,58 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
             reply(request, HttpError.badRequest(message), keepAlive);
             return;
         }
-        ProxyExchange exchange = new ProxyExchange(this, ctx, server, request, head, t);
+        ProxyResolver resolver = t.proxy().options().resolver();
+        if (resolver == null) {
+            forward(request, head, t, ProxyTarget.loopback(t.port()));
+            return;
+        }
+        inbound = complete ? Inbound.HEAD : Inbound.PROXY; // the body waits in held until the target is known
+        resolving = request;
+        PortProxy.Target matched = t;
+        CompletionStage<ProxyTarget> stage;
+        try {
+            stage = resolver.resolve(request, t.port());
+        } catch (Throwable failure) {
+            stage = CompletableFuture.failedFuture(failure);
+        }
+        stage.whenComplete((resolved, failure) -> ctx.executor().execute(
+                () -> resolved(request, head, matched, resolved, failure)));
+    }
+
+    /** The resolver answered (on any thread; this runs on the event loop). */
+    private void resolved(Request request, HttpRequest head, PortProxy.Target t, ProxyTarget resolved,
+                          Throwable failure) {
+        if (resolving != request) {
+            return;
+        }
+        resolving = null;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (failure != null || resolved == null) {
+            // Without a body the connection stays usable; a body still coming is read and dropped, then it closes.
+            boolean declaresBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
+            boolean keepAlive = HttpUtil.isKeepAlive(head) && !HttpUtil.is100ContinueExpected(head) && !declaresBody;
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            reply(request, cause != null ? cause : new HttpError(502, "no proxy target"), keepAlive);
+            drain();
+            return;
+        }
+        forward(request, head, t, resolved);
+        drain();
+    }
+
+    private void forward(Request request, HttpRequest head, PortProxy.Target t, ProxyTarget resolved) {
+        boolean complete = head instanceof LastHttpContent;
+        ProxyExchange exchange = new ProxyExchange(this, ctx, server, request, head, t, resolved);
         current = exchange;
         bodyTarget = complete ? null : exchange;
         inbound = complete ? Inbound.HEAD : Inbound.PROXY;
         exchange.connect();
     }
 
-    private Request newRequest(HttpRequest head, boolean parseQuery) {
+    private Request newRequest(HttpRequest head, boolean parseQuery, Map<String, String> params) {
         String uri = head.uri() == null ? "/" : head.uri();
         RequestTarget target = RequestTarget.parse(uri, parseQuery);
         String rawPath = target.rawPath();
@@ -284,7 +333,7 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
         HttpMethod method = head.method() == null ? HttpMethod.GET : head.method();
         HttpVersion version = head.protocolVersion() == null ? HttpVersion.HTTP_1_1 : head.protocolVersion();
         Routes routes = server.routes();
-        return new Request(method, version, uri, rawPath, query, head.headers(), Map.of(), Unpooled.EMPTY_BUFFER,
+        return new Request(method, version, uri, rawPath, query, head.headers(), params, Unpooled.EMPTY_BUFFER,
                 server.tls(), ctx.channel().remoteAddress(), routes.json(), routes.invalidJson(),
                 server.blockingExecutor(), null);
     }

@@ -47,23 +47,32 @@ final class ProxyHeaders {
     }
 
     /**
-     * The request as sent to {@code 127.0.0.1:port}: HTTP/1.1, target {@code uri}, end-to-end headers kept,
-     * {@code Host} rewritten, {@code X-Forwarded-For} appended, {@code X-Forwarded-Proto} set,
-     * {@code X-Forwarded-Host} removed; the body framing (length or chunked) kept; upgrades kept for WebSockets.
+     * The request as sent to {@code target}: HTTP/1.1, target {@code uri}, end-to-end headers kept but for the
+     * options' dropped ones, the target's own headers added, {@code Host} rewritten, {@code X-Forwarded-For}
+     * appended, {@code X-Forwarded-Proto} set, {@code X-Forwarded-Host} removed (or, when the options forward it,
+     * set to the client's {@code Host} unless the client sent one); the body framing (length or chunked) kept;
+     * upgrades kept for WebSockets.
      */
-    static HttpRequest upstreamRequest(HttpRequest client, String uri, int port, SocketAddress remote, boolean tls) {
+    static HttpRequest upstreamRequest(HttpRequest client, String uri, ProxyTarget target, ProxyOptions options,
+                                       SocketAddress remote, boolean tls) {
         boolean chunked = HttpUtil.isTransferEncodingChunked(client);
         boolean webSocket = isWebSocketUpgrade(client);
         String upgrade = client.headers().get(HttpHeaderNames.UPGRADE);
+        String forwardedHost = client.headers().get(FORWARDED_HOST, client.headers().get(HttpHeaderNames.HOST));
         HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri);
         HttpHeaders headers = out.headers();
         headers.set(client.headers());
         stripHopByHop(headers);
+        options.dropHeaders().forEach(headers::remove);
         if (HttpUtil.is100ContinueExpected(client)) {
             headers.remove(HttpHeaderNames.EXPECT); // answered here: the body comes once the target is connected
         }
-        headers.set(HttpHeaderNames.HOST, "127.0.0.1:" + port);
+        target.headers().forEach(headers::set);
+        headers.set(HttpHeaderNames.HOST, target.hostHeader());
         forwarded(headers, remote, tls);
+        if (options.forwardHost() && forwardedHost != null) {
+            headers.set(FORWARDED_HOST, forwardedHost);
+        }
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);

@@ -41,7 +41,7 @@ public final class Routes {
     private final List<ResponseDecorator> decorators;
     private final JsonCodec json;
     private final Function<? super Exception, HttpError> invalidJson;
-    private final PortProxy proxy;
+    private final List<PortProxy> proxies;
 
     private Routes(Builder b) {
         this.basePath = normalizeBase(b.basePath);
@@ -65,7 +65,11 @@ public final class Routes {
         this.decorators = List.copyOf(all);
         this.json = b.json;
         this.invalidJson = b.invalidJson;
-        this.proxy = b.proxyTemplate == null ? null : PortProxy.compile(basePath, b.proxyTemplate, b.proxyOptions);
+        List<PortProxy> ports = new ArrayList<>();
+        for (ProxyEntry p : b.proxies) {
+            ports.add(PortProxy.compile(basePath, p.template(), p.options()));
+        }
+        this.proxies = List.copyOf(ports);
     }
 
     public static Builder builder() {
@@ -77,12 +81,10 @@ public final class Routes {
         return basePath;
     }
 
-    /** One line per route, e.g. {@code "GET /api/kernels"}, in match order (the port proxy, if any, first). */
+    /** One line per route, e.g. {@code "GET /api/kernels"}, in match order (the port proxies, if any, first). */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
-        if (proxy != null) {
-            lines.add("PROXY " + proxy); // matched before the routes
-        }
+        proxies.forEach(p -> lines.add("PROXY " + p)); // matched before the routes
         routes.forEach(r -> lines.add(r.toString()));
         return List.copyOf(lines);
     }
@@ -192,9 +194,20 @@ public final class Routes {
         return invalidJson;
     }
 
-    /** The port proxy, or {@code null} when the face has none. */
-    PortProxy proxy() {
-        return proxy;
+    /** Whether the face has a port proxy. */
+    boolean hasProxy() {
+        return !proxies.isEmpty();
+    }
+
+    /** The first port proxy whose template takes {@code uri}, as a target; {@code null} when none does. */
+    PortProxy.Target matchProxy(String uri) {
+        for (PortProxy p : proxies) {
+            PortProxy.Target target = p.match(uri);
+            if (target != null) {
+                return target;
+            }
+        }
+        return null;
     }
 
     static String normalizeBase(String base) {
@@ -206,6 +219,9 @@ public final class Routes {
             b = "/" + b;
         }
         return b;
+    }
+
+    private record ProxyEntry(String template, ProxyOptions options) {
     }
 
     private record Entry(String method, String template, RouteHandler handler, WebSocketRouteHandler webSocket,
@@ -229,8 +245,7 @@ public final class Routes {
         private JsonCodec json = JsonCodec.defaults();
         private Function<? super Exception, HttpError> invalidJson =
                 e -> HttpError.badRequest("Invalid JSON in body of request");
-        private String proxyTemplate;
-        private ProxyOptions proxyOptions;
+        private final List<ProxyEntry> proxies = new ArrayList<>();
 
         private Builder() {
         }
@@ -351,17 +366,20 @@ public final class Routes {
         }
 
         /**
-         * Forwards {@code <prefix>/{port}} and {@code <prefix>/{port}/{rest}} (any method, WebSocket upgrades
-         * included) to {@code http://127.0.0.1:{port}/{rest}?{query}}, streaming both ways, after the face's token
-         * check. The server's own port (and {@link ProxyOptions#selfPorts}) are served in-process through this
-         * route table. Errors: 400 without a valid port, 502 ({@code NET_004}) when nothing answers.
+         * Forwards {@code <template>} and {@code <template>/{rest}} (any method, WebSocket upgrades included) to
+         * {@code http://127.0.0.1:{port}/{rest}?{query}}, or where {@link ProxyOptions#resolver} says, streaming both
+         * ways, after the face's token check. With the default target the server's own port (and
+         * {@link ProxyOptions#selfPorts}) are served in-process through this route table. Errors: 400 without a valid
+         * port, 502 ({@code NET_004}) when nothing answers. May be called more than once (e.g. one template per
+         * mount point); the first template that takes a request wins.
          *
-         * @param template e.g. {@code "/proxy/{port}"} (under {@link #basePath} like every route)
+         * @param template literal segments and {@code {name}} parameters ending with {@code /{port}}, e.g.
+         *                 {@code "/proxy/{port}"} or {@code "/sandboxes/{id}/proxy/{port}"} (under
+         *                 {@link #basePath} like every route)
          */
         public Builder proxy(String template, ProxyOptions options) {
             PortProxy.compile("", template, options); // fail fast on a bad template
-            this.proxyTemplate = template;
-            this.proxyOptions = options;
+            proxies.add(new ProxyEntry(template, options));
             return this;
         }
 

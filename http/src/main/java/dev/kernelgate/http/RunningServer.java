@@ -15,6 +15,7 @@ public final class RunningServer implements AutoCloseable {
     private final Channel serverChannel;
     private final ChannelGroup channels;
     private final EventLoopGroup boss;
+    /** The worker loops when the server owns them, else null. */
     private final EventLoopGroup workers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -43,8 +44,10 @@ public final class RunningServer implements AutoCloseable {
         serverChannel.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
         channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
         boss.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        workers.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         boss.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
-        workers.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+        if (workers != null) {
+            workers.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            workers.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+        }
     }
 }

@@ -61,8 +61,8 @@ final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
             p.addLast("head-deadline", deadline.heads());
         }
         p.addLast("chunked", new ChunkedWriteHandler());
-        if (server.routes().proxy() != null) {
-            p.addLast("proxy", new ProxyHandler(server)); // takes <prefix>/{port}/... before the route table
+        if (server.routes().hasProxy()) {
+            p.addLast("proxy", new ProxyHandler(server)); // takes <template>/... before the route table
         }
         p.addLast("exchange", new HttpConnectionHandler(server));
     }

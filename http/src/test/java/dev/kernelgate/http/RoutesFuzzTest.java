@@ -47,7 +47,7 @@ class RoutesFuzzTest {
         boolean upgrade = input[0] < 0;
         String uri = new String(input, 1, input.length - 1, StandardCharsets.UTF_8);
 
-        PortProxy.Target target = routes.proxy().match(uri);
+        PortProxy.Target target = routes.matchProxy(uri);
         if (target != null) {
             assertEquals(target.validPort(), target.port() >= 1 && target.port() <= 65535);
             assertTrue(target.path().startsWith("/"), target.path());

@@ -34,12 +34,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.zeromq.SocketType;
-import org.zeromq.ZMQ;
 
 /**
- * One running kernel: its process, connection file and the reactor thread that owns every ZMQ socket talking
- * to it. Lifecycle operations (restart, shutdown, automatic restart) run one at a time; none blocks the caller.
+ * One running kernel: its process, connection file and the reactor that owns every socket talking to it. Lifecycle operations (restart, shutdown, automatic restart) run one at a time; none blocks the caller.
  */
 public final class Kernel {
     /** Lifecycle events of one kernel. Called on internal threads: return quickly, never block. */
@@ -90,7 +87,7 @@ public final class Kernel {
     private final KernelLaunch launch;
     private final KernelManagerConfig config;
     private final Executor blocking;
-    private final ZmqReactor reactor;
+    private final KernelReactor reactor;
     private final Consumer<Kernel> onGone;
     private final PortAllocator ports;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -112,8 +109,8 @@ public final class Kernel {
     private CompletableFuture<Void> lifecycle = CompletableFuture.completedFuture(null);
 
     // Owned by the reactor thread.
-    private ZMQ.Socket shell;
-    private ZMQ.Socket control;
+    private KernelReactor.Socket shell;
+    private KernelReactor.Socket control;
     /** Connections the kernel's IOPub SUB fans out to, in the order they opened; reactor thread. */
     private final List<Subscriber> iopubSubscribers = new ArrayList<>();
     private final SignatureHistory history = new SignatureHistory();
@@ -123,7 +120,7 @@ public final class Kernel {
     private Probe probe;
 
     Kernel(String id, KernelSpec spec, ConnectionInfo connection, Path connectionFile, KernelLaunch launch,
-           KernelManagerConfig config, Executor blocking, ZMQ.Context context, PortAllocator ports,
+           KernelManagerConfig config, Executor blocking, KernelReactor reactor, PortAllocator ports,
            Consumer<Kernel> onGone) {
         this.id = id;
         this.spec = spec;
@@ -135,7 +132,7 @@ public final class Kernel {
         this.blocking = blocking;
         this.onGone = onGone;
         this.ports = ports;
-        this.reactor = new ZmqReactor(context, "kernel-" + id.substring(0, Math.min(8, id.length())));
+        this.reactor = reactor;
     }
 
     public String id() {
@@ -327,9 +324,9 @@ public final class Kernel {
         portWaitWarnings = 0;
         if (shell == null) {
             socketsOpened = true;
-            shell = reactor.open(SocketType.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);
-            control = reactor.open(SocketType.DEALER, connection.endpoint(Channel.CONTROL), null, this::onReply);
-            reactor.open(SocketType.SUB, connection.endpoint(Channel.IOPUB), null, this::onIopub);
+            shell = reactor.open(KernelReactor.Kind.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);
+            control = reactor.open(KernelReactor.Kind.DEALER, connection.endpoint(Channel.CONTROL), null, this::onReply);
+            reactor.open(KernelReactor.Kind.SUB, connection.endpoint(Channel.IOPUB), null, this::onIopub);
         }
         Probe p = new Probe(generation, iopubCount);
         probe = p;
@@ -419,8 +416,12 @@ public final class Kernel {
         lastActivity = Instant.now();
         if ("status".equals(m.msgType())) {
             String s = Json.peekString(m.content(), "execution_state");
-            if (s != null && state != State.RESTARTING) {
+            if (s != null && state != State.RESTARTING && state != State.DEAD) {
                 executionState = s;
+                if (state == State.DEAD) {
+                    // die() ran between the check and the write: its "dead" must be the last word.
+                    executionState = "dead";
+                }
             }
         }
         if (probe != null) {
@@ -463,11 +464,11 @@ public final class Kernel {
         return "(none)";
     }
 
-    private CompletableFuture<WireMessage> requestOnReactor(ZMQ.Socket socket, String msgType, ObjectNode content) {
+    private CompletableFuture<WireMessage> requestOnReactor(KernelReactor.Socket socket, String msgType, ObjectNode content) {
         Message request = messages.request(msgType, content);
         CompletableFuture<WireMessage> reply = new CompletableFuture<>();
         pendingReplies.put(request.header().msgId(), reply);
-        ZmqReactor.send(socket, ZmqCodec.encode(request.toWire(), signer));
+        socket.send(ZmqCodec.encode(request.toWire(), signer));
         return reply;
     }
 
@@ -651,7 +652,7 @@ public final class Kernel {
 
     // ---- for connections ------------------------------------------------------------------------------------
 
-    ZmqReactor reactor() {
+    KernelReactor reactor() {
         return reactor;
     }
 

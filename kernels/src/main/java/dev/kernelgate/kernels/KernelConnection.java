@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.zeromq.SocketType;
-import org.zeromq.ZMQ;
 
 /**
  * One client's view of a kernel: its own shell, control and stdin DEALERs (ZMQ identity = the session id, so the
@@ -66,9 +64,9 @@ public final class KernelConnection implements AutoCloseable {
     private volatile boolean closed;
 
     // Owned by the kernel's reactor thread.
-    private ZMQ.Socket shell;
-    private ZMQ.Socket control;
-    private ZMQ.Socket stdin;
+    private KernelReactor.Socket shell;
+    private KernelReactor.Socket control;
+    private KernelReactor.Socket stdin;
     private final SignatureHistory history = new SignatureHistory();
     /**
      * Requests held until the sockets are open, or while the kernel restarts: a new process answers before the
@@ -169,12 +167,12 @@ public final class KernelConnection implements AutoCloseable {
             return;
         }
         byte[] identity = sessionId.getBytes(StandardCharsets.UTF_8);
-        ZmqReactor r = kernel.reactor();
+        KernelReactor r = kernel.reactor();
         var info = kernel.connectionInfo();
-        shell = r.open(SocketType.DEALER, info.endpoint(Channel.SHELL), identity, f -> onReply(Channel.SHELL, f));
-        control = r.open(SocketType.DEALER, info.endpoint(Channel.CONTROL), identity,
+        shell = r.open(KernelReactor.Kind.DEALER, info.endpoint(Channel.SHELL), identity, f -> onReply(Channel.SHELL, f));
+        control = r.open(KernelReactor.Kind.DEALER, info.endpoint(Channel.CONTROL), identity,
                 f -> onReply(Channel.CONTROL, f));
-        stdin = r.open(SocketType.DEALER, info.endpoint(Channel.STDIN), identity, f -> onReply(Channel.STDIN, f));
+        stdin = r.open(KernelReactor.Kind.DEALER, info.endpoint(Channel.STDIN), identity, f -> onReply(Channel.STDIN, f));
         kernel.subscribeIopub(subscriber);
         opened.complete(this);
         if (kernel.state() != Kernel.State.RESTARTING) {
@@ -215,7 +213,7 @@ public final class KernelConnection implements AutoCloseable {
     }
 
     private void sendNow(Channel channel, WireMessage message) {
-        ZMQ.Socket socket = switch (channel) {
+        KernelReactor.Socket socket = switch (channel) {
             case SHELL -> shell;
             case CONTROL -> control;
             case STDIN -> stdin;
@@ -225,15 +223,15 @@ public final class KernelConnection implements AutoCloseable {
             log.warn("kernel {} session {}: cannot send on channel {}", kernel.id(), sessionId, channel.wireName());
             return;
         }
-        if (!ZmqReactor.send(socket, ZmqCodec.encode(message, kernel.signer()))) {
+        if (!socket.send(ZmqCodec.encode(message, kernel.signer()))) {
             log.warn("kernel {} session {}: send failed", kernel.id(), sessionId);
         }
     }
 
     private void closeSockets() {
         kernel.unsubscribeIopub(subscriber);
-        ZmqReactor r = kernel.reactor();
-        for (ZMQ.Socket s : new ZMQ.Socket[] {shell, control, stdin}) {
+        KernelReactor r = kernel.reactor();
+        for (KernelReactor.Socket s : new KernelReactor.Socket[] {shell, control, stdin}) {
             if (s != null) {
                 r.close(s);
             }

@@ -24,18 +24,18 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.zeromq.ZMQ;
+import io.netty.channel.EventLoopGroup;
 
 /**
- * Starts, tracks and stops kernels from kernelspecs. Owns one JeroMQ context for all kernels and a small
- * executor for the blocking parts of a lifecycle (spawning, signalling).
+ * Starts, tracks and stops kernels from kernelspecs. Owns what makes the kernels' socket reactors
+ * ({@link KernelReactors}) and a small executor for the blocking parts of a lifecycle (spawning, signalling).
  */
 public final class KernelManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KernelManager.class);
 
     private final KernelManagerConfig config;
     private final KernelSpecCatalog catalog;
-    private final ZMQ.Context context = ZMQ.context(1);
+    private final KernelReactors reactors;
     private final ExecutorService blocking;
     private final PortAllocator ports = new PortAllocator();
     private final OwnProcessGroup processGroup = OwnProcessGroup.find(OwnProcessGroup.SETSID);
@@ -43,8 +43,17 @@ public final class KernelManager implements AutoCloseable {
     private volatile boolean closed;
 
     public KernelManager(KernelManagerConfig config, KernelSpecCatalog catalog) {
+        this(config, catalog, null);
+    }
+
+    /**
+     * @param loops the event loops the zmtp transport runs kernels' sockets on (not owned: the caller shuts them
+     *              down after closing the manager); null for a group of the manager's own
+     */
+    public KernelManager(KernelManagerConfig config, KernelSpecCatalog catalog, EventLoopGroup loops) {
         this.config = config;
         this.catalog = catalog;
+        this.reactors = new KernelReactors(config.transport(), loops);
         ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 DaemonThreads.named("kernel-lifecycle"));
         pool.allowCoreThreadTimeOut(true);
@@ -98,7 +107,7 @@ public final class KernelManager implements AutoCloseable {
         return k == null ? CompletableFuture.completedFuture(null) : k.shutdown(now);
     }
 
-    /** Shuts every kernel down at once (SIGKILL to each group) and releases the ZMQ context. */
+    /** Shuts every kernel down at once (SIGKILL to each group) and releases the transport. */
     @Override
     public void close() {
         if (closed) {
@@ -115,7 +124,7 @@ public final class KernelManager implements AutoCloseable {
             log.warn("not every kernel stopped cleanly", e);
         }
         blocking.shutdown();
-        context.term();
+        reactors.close();
     }
 
     private Kernel spawn(KernelStartRequest request) {
@@ -133,7 +142,8 @@ public final class KernelManager implements AutoCloseable {
         } catch (IOException e) {
             throw new KernelStartException(KernelStartException.Reason.IO, "cannot write connection file " + file, e);
         }
-        Kernel kernel = new Kernel(id, spec, info, file, launch, config, blocking, context, ports,
+        KernelReactor reactor = reactors.open("kernel-" + id.substring(0, Math.min(8, id.length())));
+        Kernel kernel = new Kernel(id, spec, info, file, launch, config, blocking, reactor, ports,
                 gone -> kernels.remove(gone.id(), gone));
         kernels.put(id, kernel);
         kernel.launch();

@@ -30,7 +30,7 @@ import org.zeromq.ZMQ;
  * the writer, often preempted by the very wake-up it caused, runs again. The loop notices wake-ups that brought
  * nothing and gives the CPU away instead ({@link #SPINS_BEFORE_PARK}).
  */
-final class ZmqReactor implements AutoCloseable {
+final class ZmqReactor implements KernelReactor {
     private static final Logger log = LoggerFactory.getLogger(ZmqReactor.class);
     /** Messages read from one socket before the others get a turn. */
     private static final int READ_BUDGET = 256;
@@ -47,12 +47,7 @@ final class ZmqReactor implements AutoCloseable {
     static final int SPINS_BEFORE_PARK = 4;
     private static final long SPIN_PARK_NANOS = 20_000;
 
-    /** Receives the frames of one multipart message, on the reactor thread. */
-    interface FrameHandler {
-        void onFrames(List<byte[]> frames);
-    }
-
-    private static final class Registration {
+    private static final class Registration implements Socket {
         final ZMQ.Socket socket;
         final FrameHandler handler;
         SelectionKey key;
@@ -61,6 +56,17 @@ final class ZmqReactor implements AutoCloseable {
         Registration(ZMQ.Socket socket, FrameHandler handler) {
             this.socket = socket;
             this.handler = handler;
+        }
+
+        @Override
+        public boolean send(List<byte[]> frames) {
+            int last = frames.size() - 1;
+            for (int i = 0; i < last; i++) {
+                if (!socket.sendMore(frames.get(i))) {
+                    return false;
+                }
+            }
+            return socket.send(frames.get(last), 0);
         }
     }
 
@@ -108,12 +114,13 @@ final class ZmqReactor implements AutoCloseable {
         thread.start();
     }
 
-    boolean inReactor() {
+    @Override
+    public boolean inReactor() {
         return Thread.currentThread() == thread;
     }
 
-    /** Runs {@code task} on the reactor thread; silently dropped once the reactor is closed. */
-    void execute(Runnable task) {
+    @Override
+    public void execute(Runnable task) {
         if (closing) {
             return;
         }
@@ -127,14 +134,8 @@ final class ZmqReactor implements AutoCloseable {
         }
     }
 
-    /** A timer that can be withdrawn before it fires. */
-    interface Scheduled {
-        /** Drops the timer (and whatever its task holds) from the queue; from any thread, idempotent. */
-        void cancel();
-    }
-
-    /** Runs {@code task} on the reactor thread after {@code delayMillis}; call on the reactor thread. */
-    Scheduled schedule(long delayMillis, Runnable task) {
+    @Override
+    public Scheduled schedule(long delayMillis, Runnable task) {
         assertInReactor();
         Timer timer = new Timer(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), timerSeq++, task);
         timers.add(timer);
@@ -147,26 +148,17 @@ final class ZmqReactor implements AutoCloseable {
         };
     }
 
-    /**
-     * Runs {@code onExpiry} on the reactor thread after {@code delayMillis} unless {@code done} completes first;
-     * completion withdraws the timer, so an answered request is not held until its deadline. Call on the reactor
-     * thread.
-     */
-    void deadline(CompletableFuture<?> done, long delayMillis, Runnable onExpiry) {
-        Scheduled timer = schedule(delayMillis, onExpiry);
-        done.whenComplete((r, e) -> timer.cancel());
-    }
-
-    /** How many timers wait in the queue (a snapshot, taken on the reactor thread). */
-    CompletableFuture<Integer> timerCount() {
+    @Override
+    public CompletableFuture<Integer> timerCount() {
         CompletableFuture<Integer> count = new CompletableFuture<>();
         execute(() -> count.complete(timers.size()));
         return count;
     }
 
-    /** Creates, configures and connects a socket owned by this reactor; call on the reactor thread. */
-    ZMQ.Socket open(SocketType type, String endpoint, byte[] identity, FrameHandler handler) {
+    @Override
+    public Socket open(Kind kind, String endpoint, byte[] identity, FrameHandler handler) {
         assertInReactor();
+        SocketType type = kind == Kind.SUB ? SocketType.SUB : SocketType.DEALER;
         ZMQ.Socket socket = context.socket(type);
         socket.setLinger(0);
         // Never drop: unbounded queues both ways (PUB/SUB would otherwise discard at the high-water mark).
@@ -193,40 +185,26 @@ final class ZmqReactor implements AutoCloseable {
         }
         registrations.add(registration);
         active = registrations.toArray(new Registration[0]);
-        return socket;
+        return registration;
     }
 
-    /** Closes a socket opened by {@link #open}; call on the reactor thread. */
-    void close(ZMQ.Socket socket) {
+    @Override
+    public void close(Socket socket) {
         assertInReactor();
-        registrations.removeIf(r -> {
-            if (r.socket == socket) {
-                r.closed = true;
-                r.key.cancel();
-                return true;
-            }
-            return false;
-        });
-        active = registrations.toArray(new Registration[0]);
-        socket.close();
-    }
-
-    /** Sends a multipart message; call on the reactor thread. */
-    static boolean send(ZMQ.Socket socket, List<byte[]> frames) {
-        int last = frames.size() - 1;
-        for (int i = 0; i < last; i++) {
-            if (!socket.sendMore(frames.get(i))) {
-                return false;
-            }
+        Registration registration = (Registration) socket;
+        if (registrations.remove(registration)) {
+            registration.closed = true;
+            registration.key.cancel();
+            active = registrations.toArray(new Registration[0]);
+            registration.socket.close();
         }
-        return socket.send(frames.get(last), 0);
     }
 
-    CompletableFuture<Void> terminated() {
+    @Override
+    public CompletableFuture<Void> terminated() {
         return terminated;
     }
 
-    /** Stops the thread and closes every socket it still owns. Safe from any thread, idempotent. */
     @Override
     public void close() {
         if (closing) {

@@ -37,7 +37,7 @@ class ZmqReactorHandshakeTest {
             ZmqReactor reactor = new ZmqReactor(context, "handshake-test", 300);
             try {
                 String endpoint = "tcp://127.0.0.1:" + silent.getLocalPort();
-                reactor.execute(() -> reactor.open(SocketType.DEALER, endpoint, null, frames -> { }));
+                reactor.execute(() -> reactor.open(KernelReactor.Kind.DEALER, endpoint, null, frames -> { }));
                 // JeroMQ's default (30 s) would hold the first connection for the whole wait.
                 await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() >= 2);
                 await().atMost(Duration.ofSeconds(5)).until(() -> logs.at(Level.WARN).stream()
@@ -63,7 +63,7 @@ class ZmqReactorHandshakeTest {
         ZmqReactor reactor = new ZmqReactor(context, "handshake-test-2", 300);
         try (CapturedLogs logs = CapturedLogs.of(HandshakeWatch.class)) {
             String endpoint = "tcp://127.0.0.1:" + port;
-            reactor.execute(() -> ZmqReactor.send(reactor.open(SocketType.DEALER, endpoint, null, frames -> { }),
+            reactor.execute(() -> reactor.open(KernelReactor.Kind.DEALER, endpoint, null, frames -> { }).send(
                     List.of("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             router.setReceiveTimeOut(10_000);
             assertTrue(router.recv() != null && router.recv() != null, "the ROUTER got the DEALER's message");

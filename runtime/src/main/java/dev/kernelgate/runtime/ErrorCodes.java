@@ -41,6 +41,12 @@ public final class ErrorCodes {
                 "Sandbox " + id + " is not in a running state.");
     }
 
+    /** The server proxy cannot reach the sandbox: 502, as for a target that does not answer. */
+    public SandboxException unreachable(String id, String why) {
+        return new SandboxException(502, namespace + "SANDBOX_NOT_REACHABLE", "Sandbox " + id
+                + " cannot be reached through the server proxy: " + why);
+    }
+
     public SandboxException notPaused(String id) {
         return new SandboxException(409, namespace + "SANDBOX_NOT_PAUSED",
                 "Sandbox " + id + " is not in a paused state.");

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -123,6 +124,7 @@ public final class LifecycleServer {
             Path state = stateBase();
             String certificatePem = null;
             SslContext tls = null;
+            SslContext targetTls = null;
             ServerConfig effective = config;
             if (server.tlsSelfSigned()) {
                 SelfSignedCertificate cert = SelfSignedCertificate.generate(
@@ -137,10 +139,12 @@ public final class LifecycleServer {
                 Files.writeString(key, PemFiles.pkcs8(cert.keys().getPrivate()));
                 log.info("TLS with a self-signed development certificate; clients can trust {}", pem);
                 tls = TlsContexts.server(cert.keys().getPrivate(), List.of(cert.certificate()));
+                targetTls = TlsContexts.client(List.of(cert.certificate()));
                 effective = config.withServer(server.withTls(pem, key, true));
             } else if (server.tlsCertFile() != null) {
-                tls = TlsContexts.server(PemFiles.privateKey(server.tlsKeyFile()),
-                        PemFiles.certificates(server.tlsCertFile()));
+                List<X509Certificate> chain = PemFiles.certificates(server.tlsCertFile());
+                tls = TlsContexts.server(PemFiles.privateKey(server.tlsKeyFile()), chain);
+                targetTls = TlsContexts.client(chain);
             }
 
             String type = config.runtime().type();
@@ -172,7 +176,8 @@ public final class LifecycleServer {
                 httpConfig = httpConfig.withTls(tls);
             }
             RunningServer http = new HttpServer(httpConfig,
-                    LifecycleRoutes.build(server.apiKey(), new SandboxHandler(service)), blocking).start();
+                    LifecycleRoutes.build(server.apiKey(), new SandboxHandler(service, server.eip()),
+                            new SandboxProxy(service, targetTls)), blocking).start();
             log.info("lifecycle server ({} runtime) listening on {}://{}:{}", type, tls == null ? "http" : "https",
                     server.host(), http.port());
             return new Running(http, service, resources, certificatePem, tls != null);

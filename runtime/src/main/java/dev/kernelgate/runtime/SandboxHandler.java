@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kernelgate.http.Request;
 import dev.kernelgate.http.Response;
 import dev.kernelgate.http.Responses;
+import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxState;
 import java.net.URLDecoder;
@@ -24,9 +25,12 @@ final class SandboxHandler {
     private static final int MAX_PAGE_SIZE = 200;
 
     private final SandboxService service;
+    /** {@code [server] eip}: the address clients reach the server at, or null to take the request's Host. */
+    private final String eip;
 
-    SandboxHandler(SandboxService service) {
+    SandboxHandler(SandboxService service, String eip) {
         this.service = service;
+        this.eip = eip == null || eip.isBlank() ? null : eip.strip();
     }
 
     Response create(Request request) {
@@ -119,7 +123,7 @@ final class SandboxHandler {
         if (port < 1 || port > 65535) {
             throw service.codes().invalidPort(raw);
         }
-        boolean serverProxy = Boolean.parseBoolean(request.query("use_server_proxy"));
+        boolean serverProxy = truthy(request.query("use_server_proxy"));
         if (serverProxy && request.query("expires") != null) {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
                     "use_server_proxy cannot be combined with expires; signed endpoints require the gateway route.");
@@ -129,7 +133,37 @@ final class SandboxHandler {
                     "Signed endpoints need an ingress gateway with secure_access, which this server does not have.");
         }
         int p = port;
-        return request.offload(() -> Responses.json(SandboxJson.endpoint(service.endpoint(id, p))));
+        String proxyBase = serverProxy ? proxyBase(request) : null;
+        return request.offload(() -> {
+            SandboxEndpoint direct = service.endpoint(id, p);
+            return Responses.json(SandboxJson.endpoint(proxyBase == null ? direct
+                    : new SandboxEndpoint(proxyBase + "/sandboxes/" + id + "/proxy/" + p, direct.headers())));
+        });
+    }
+
+    /**
+     * Where clients reach this server, as upstream builds it for {@code use_server_proxy}: {@code [server] eip} if
+     * set, else the request's {@code Host}; without a scheme and a trailing slash.
+     */
+    private String proxyBase(Request request) {
+        String base = eip != null ? eip : request.header("Host");
+        if (base == null || base.isBlank()) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "use_server_proxy needs the request's Host "
+                    + "header (or [server] eip) to say where clients reach this server.");
+        }
+        base = base.strip().replaceFirst("^(?i)https?://", "");
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base;
+    }
+
+    /** A boolean query parameter as FastAPI reads one: {@code true/1/yes/on/t/y} in any case are true. */
+    private static boolean truthy(String raw) {
+        return raw != null && switch (raw.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes", "on", "t", "y" -> true;
+            default -> false;
+        };
     }
 
     /** Upstream's {@code metadata} filter: a URL-encoded query string {@code k=v&k2=v2}. */

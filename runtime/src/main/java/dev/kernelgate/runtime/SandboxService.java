@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -230,6 +231,29 @@ public final class SandboxService implements AutoCloseable {
                 throw codes.notRunning(id);
             }
             return runtime.endpoint(id, port);
+        });
+    }
+
+    /**
+     * Where the server proxy sends requests for {@code port} of a running sandbox.
+     *
+     * @throws SandboxException 404 for an unknown sandbox; 502 when it is not running or its runtime cannot say
+     */
+    public InternalEndpoint internalEndpoint(String id, int port) {
+        Slot slot = slot(id);
+        return withLock(slot, id, () -> {
+            SandboxState state = slot.record.state();
+            if (state != SandboxState.RUNNING) {
+                throw codes.unreachable(id, "it is " + state.wire() + ", and only running sandboxes are proxied.");
+            }
+            try {
+                return runtime.internalEndpoint(id, port);
+            } catch (SandboxException e) {
+                if (e.status() == 404) {
+                    throw e;
+                }
+                throw codes.unreachable(id, e.getMessage());
+            }
         });
     }
 

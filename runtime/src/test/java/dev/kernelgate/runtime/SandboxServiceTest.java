@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxRuntime;
@@ -52,6 +53,11 @@ class SandboxServiceTest {
 
         @Override
         public SandboxEndpoint endpoint(String id, int port) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public InternalEndpoint internalEndpoint(String id, int port) {
             throw new UnsupportedOperationException();
         }
 

@@ -1,5 +1,6 @@
 package dev.kernelgate.benchmarks.e2e;
 
+import dev.kernelgate.kernels.KernelTransport;
 import dev.kernelgate.wire.ConnectionFile;
 import dev.kernelgate.wire.ConnectionInfo;
 import java.nio.file.Path;
@@ -43,12 +44,14 @@ final class KernelComparisons {
         }
         Steps.run(bench, results, "Java floor, Kernelgate and jupyter_server", () -> {
             try (ServerProcess kg = bench.servers().kernelgate("kernelgate", Map.of());
+                 ServerProcess kgJeromq = rtt ? bench.servers().kernelgate("kernelgate-jeromq",
+                         Map.of(KernelTransport.VARIABLE, KernelTransport.JEROMQ.label())) : null;
                  ServerProcess js = bench.servers().jupyterServer("jupyter_server-stock", false)) {
                 for (String kernel : List.of(PYTHON, JAVA)) {
                     boolean withJs = kernel.equals(PYTHON);
                     List<IopubCase> cases = withJs ? pyCases : javaCases;
                     if (rtt) {
-                        roundTrips(bench, results, kernel, kg, withJs ? js : null);
+                        roundTrips(bench, results, kernel, kg, kgJeromq, withJs ? js : null);
                     }
                     if (iopub) {
                         try (JavaFloor floor = JavaFloor.start(work, kernel)) {
@@ -97,12 +100,15 @@ final class KernelComparisons {
 
     /**
      * The Java floor and Kernelgate legacy and v1 on one kernel that Kernelgate started (the floor reads its
-     * connection file), in turns; then jupyter_server (when given) on a kernel of its own.
+     * connection file), in the same turns as Kernelgate v1 on the jeromq transport (a second server, its own
+     * kernel); then jupyter_server (when given) on a kernel of its own. The server CPU of a turn is both
+     * Kernelgates' (the one not in its turn only waits).
      */
-    private static void roundTrips(Bench bench, Results results, String kernel, ServerProcess kg, ServerProcess js)
-            throws Exception {
+    private static void roundTrips(Bench bench, Results results, String kernel, ServerProcess kg,
+                                   ServerProcess kgJeromq, ServerProcess js) throws Exception {
         Sizes sizes = bench.sizes();
         String id = bench.rest().startKernel(kg, kernel);
+        String jeromqId = bench.rest().startKernel(kgJeromq, kernel);
         // The floor keeps one ZMQ context, as the gateway does, and opens fresh sockets each turn.
         // The Java clients, and python3-websocket as a new user would try the gateway, in the same turns.
         try (ZContext floorContext = new ZContext(1);
@@ -110,16 +116,20 @@ final class KernelComparisons {
             ConnectionInfo info = ConnectionFile.read(bench.servers().kernelgateRuntimeDir()
                     .resolve("kernel-" + id + ".json"));
             RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1,
-                            Paths.KG_LEGACY_PY, Paths.KG_V1_PY), List.of(
+                            Paths.KG_LEGACY_PY, Paths.KG_V1_PY, Paths.KG_V1_JEROMQ, Paths.KG_V1_PY_JEROMQ), List.of(
                             () -> new DirectZmqSession(info, floorContext),
                             () -> WsSession.open(bench.group(), kg, id, false),
                             () -> WsSession.open(bench.group(), kg, id, true),
                             () -> python.open(kg, id, false),
-                            () -> python.open(kg, id, true)),
-                    sizes.rttWarmup(), sizes.rttSamples(), sizes.rttTurn(), () -> ProcFs.cpuNanos(kg.pid()))
+                            () -> python.open(kg, id, true),
+                            () -> WsSession.open(bench.group(), kgJeromq, jeromqId, true),
+                            () -> python.open(kgJeromq, jeromqId, true)),
+                    sizes.rttWarmup(), sizes.rttSamples(), sizes.rttTurn(),
+                    () -> ProcFs.cpuNanos(kg.pid()) + ProcFs.cpuNanos(kgJeromq.pid()))
                     .forEach(d -> results.roundTrip(kernel, d));
         } finally {
             bench.rest().deleteKernel(kg, id);
+            bench.rest().deleteKernel(kgJeromq, jeromqId);
         }
         if (js != null) {
             String jsId = bench.rest().startKernel(js, kernel);

@@ -21,10 +21,18 @@ final class BenchServerProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), FilesBenchServer.class.getName(), workDir.toString()));
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        if (line == null || !line.startsWith("PORT ")) {
+        // Logging set-up may print its own status lines first (logback does when it has something to say).
+        StringBuilder before = new StringBuilder();
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("PORT ")) {
+            before.append(line).append('\n');
+        }
+        if (line == null) {
             process.destroyForcibly();
-            throw new IOException("bench server did not start: " + line);
+            throw new IOException("bench server did not start; it printed:\n" + before);
+        }
+        if (!before.isEmpty()) {
+            System.err.print(before);
         }
         port = Integer.parseInt(line.substring(5).trim());
     }

@@ -45,21 +45,8 @@ class OpenSandboxSdkLifecycleTest {
         Path nodeModules = JupyterLabServicesClientTest.NODE_MODULES;
         assertTrue(Files.exists(nodeModules.resolve("@alibaba-group/opensandbox/package.json")),
                 "@alibaba-group/opensandbox is not installed: run scripts/install-test-deps");
-        boolean tls = protocol.equals("https");
-        ServerConfig d = ServerConfig.defaults();
-        ServerConfig config = d.withServer(d.server().withListen("127.0.0.1", 0).withApiKey(KEY)
-                        .withTls(null, null, tls))
-                .withLocal(LocalSettings.defaults().withStateDir(dir.resolve("state")));
-        try (LifecycleServer.Running server = new LifecycleServer(config, System.getenv()).start()) {
-            Map<String, String> env = new HashMap<>(Map.of("LIFECYCLE_DOMAIN", "127.0.0.1:" + server.port(),
-                    "LIFECYCLE_PROTOCOL", protocol, "LIFECYCLE_API_KEY", KEY,
-                    "NODE_PATH", nodeModules.toAbsolutePath().toString()));
-            if (tls) {
-                env.put("NODE_EXTRA_CA_CERTS", Files.writeString(dir.resolve("ca.pem"), server.certificatePem())
-                        .toString());
-            }
-            ExternalClient client = ExternalClient.run(List.of("node", SCRIPT.toAbsolutePath().toString()), env, dir,
-                    Duration.ofSeconds(150)).assertSucceeded();
+        try (LifecycleServer.Running server = localServer(dir, KEY, protocol)) {
+            ExternalClient client = runScript(SCRIPT, server, protocol, KEY, dir);
 
             assertEquals("Running", client.step("info").path("state").asText());
             assertEquals("notebooks-tests", client.step("info").path("metadata").path("suite").asText());
@@ -85,6 +72,32 @@ class OpenSandboxSdkLifecycleTest {
             assertFalse(listening(port), "execd still listens on " + port);
             assertFalse(Files.exists(Path.of(probe.path("cwd").asText())));
         }
+    }
+
+    /** A lifecycle server on loopback with the local runtime under {@code dir}; HTTPS with a generated certificate. */
+    static LifecycleServer.Running localServer(Path dir, String key, String protocol) {
+        ServerConfig d = ServerConfig.defaults();
+        ServerConfig config = d.withServer(d.server().withListen("127.0.0.1", 0).withApiKey(key)
+                        .withTls(null, null, protocol.equals("https")))
+                .withLocal(LocalSettings.defaults().withStateDir(dir.resolve("state")));
+        return new LifecycleServer(config, System.getenv()).start();
+    }
+
+    /**
+     * Runs an SDK script in node against {@code server} with the environment the scripts read (LIFECYCLE_DOMAIN,
+     * LIFECYCLE_PROTOCOL, LIFECYCLE_API_KEY; the server's certificate trusted over https) and checks it succeeded.
+     */
+    static ExternalClient runScript(Path script, LifecycleServer.Running server, String protocol, String key, Path dir)
+            throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("LIFECYCLE_DOMAIN", "127.0.0.1:" + server.port(),
+                "LIFECYCLE_PROTOCOL", protocol, "LIFECYCLE_API_KEY", key,
+                "NODE_PATH", JupyterLabServicesClientTest.NODE_MODULES.toAbsolutePath().toString()));
+        if (protocol.equals("https")) {
+            env.put("NODE_EXTRA_CA_CERTS", Files.writeString(dir.resolve("ca.pem"), server.certificatePem())
+                    .toString());
+        }
+        return ExternalClient.run(List.of("node", script.toAbsolutePath().toString()), env, dir,
+                Duration.ofSeconds(150)).assertSucceeded();
     }
 
     private static List<Long> processesWithMarker(String marker) throws IOException {

@@ -42,6 +42,12 @@ public record ServerSettings(String host, int port, String apiKey, String eip, L
                 tlsSelfSigned, connectionLimits);
     }
 
+    public ServerSettings withEip(String address) {
+        return new ServerSettings(host, port, apiKey, address, maxSandboxTimeoutSeconds, minSandboxTimeoutSeconds,
+                timeoutKeepAlive, limitConcurrency, backlog, threadPoolSize, loop, http, tlsCertFile, tlsKeyFile,
+                tlsSelfSigned, connectionLimits);
+    }
+
     public ServerSettings withTls(Path cert, Path key, boolean selfSigned) {
         return new ServerSettings(host, port, apiKey, eip, maxSandboxTimeoutSeconds, minSandboxTimeoutSeconds,
                 timeoutKeepAlive, limitConcurrency, backlog, threadPoolSize, loop, http, cert, key, selfSigned,

@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime.docker;
 
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxRuntime;
@@ -172,6 +173,12 @@ public final class DockerRuntime implements SandboxRuntime {
                     DockerErrors.SANDBOX_NOT_FOUND, "sandbox " + id + " has no container"));
             return Endpoints.of(info, port, settings.advertisedHost());
         });
+    }
+
+    @Override
+    public InternalEndpoint internalEndpoint(String id, int port) {
+        return translated(() -> Endpoints.internal(find(id).orElseThrow(() -> new SandboxException(404,
+                DockerErrors.SANDBOX_NOT_FOUND, "sandbox " + id + " has no container")), port));
     }
 
     /**

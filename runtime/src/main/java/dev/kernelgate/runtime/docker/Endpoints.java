@@ -1,5 +1,6 @@
 package dev.kernelgate.runtime.docker;
 
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
 import java.util.Map;
@@ -14,26 +15,35 @@ import java.util.OptionalInt;
  *       included, which execd forwards inside the container; except the sandbox's HTTP port 8080, which is published
  *       itself and reached directly (through execd's proxy too for a container created before it was published).</li>
  * </ul>
+ * The server's own proxy goes to the same host port and path on 127.0.0.1, where the engine publishes (and host
+ * networking binds) them.
  */
 final class Endpoints {
+    private static final String LOOPBACK = "127.0.0.1";
+
     private Endpoints() {
     }
 
     static SandboxEndpoint of(ContainerInfo info, int port, String host) {
+        InternalEndpoint route = internal(info, port);
+        return new SandboxEndpoint(host + ":" + route.port() + route.pathPrefix(), Map.of());
+    }
+
+    static InternalEndpoint internal(ContainerInfo info, int port) {
         NetworkMode network = SandboxLabels.network(info);
         return switch (network) {
-            case HOST -> new SandboxEndpoint(host + ":"
-                    + (port == SandboxContainers.EXECD_CONTAINER_PORT ? SandboxLabels.execdPort(info) : port), Map.of());
+            case HOST -> InternalEndpoint.direct(LOOPBACK,
+                    port == SandboxContainers.EXECD_CONTAINER_PORT ? SandboxLabels.execdPort(info) : port);
             case BRIDGE -> {
                 OptionalInt direct = port == SandboxContainers.HTTP_CONTAINER_PORT ? info.hostPort(port)
                         : OptionalInt.empty();
                 if (direct.isPresent()) {
-                    yield new SandboxEndpoint(host + ":" + direct.getAsInt(), Map.of());
+                    yield InternalEndpoint.direct(LOOPBACK, direct.getAsInt());
                 }
                 int execd = info.hostPort(SandboxLabels.execdPort(info)).orElseThrow(() -> new SandboxException(
                         503, DockerErrors.EXECD_START_FAILED, "execd of container " + info.id()
                         + " is not published (is the container running?)"));
-                yield new SandboxEndpoint(host + ":" + execd + "/proxy/" + port, Map.of());
+                yield new InternalEndpoint(LOOPBACK, execd, "/proxy/" + port, Map.of());
             }
             case NONE -> throw new SandboxException(409, DockerErrors.SANDBOX_NOT_REACHABLE,
                     "sandbox containers run with network_mode = \"none\" and cannot be reached");

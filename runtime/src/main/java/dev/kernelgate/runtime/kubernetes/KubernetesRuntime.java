@@ -2,6 +2,7 @@ package dev.kernelgate.runtime.kubernetes;
 
 import dev.kernelgate.runtime.ErrorCodes;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxRuntime;
@@ -135,13 +136,19 @@ public final class KubernetesRuntime implements SandboxRuntime {
 
     @Override
     public SandboxEndpoint endpoint(String id, int port) {
+        return new SandboxEndpoint(internalEndpoint(id, port).toString(), Map.of());
+    }
+
+    /** The Pod IP: the server reaches Pods as clients do. */
+    @Override
+    public InternalEndpoint internalEndpoint(String id, int port) {
         Pod pod = workload.pod(id);
         String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
         if (ip == null || ip.isBlank()) {
             throw new SandboxException(409, KubernetesErrors.SANDBOX_NOT_REACHABLE, "Sandbox " + id
                     + " has no Pod IP yet (state " + PodStates.of(pod).state().wire() + ")");
         }
-        return new SandboxEndpoint((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port, Map.of());
+        return InternalEndpoint.direct(ip, port);
     }
 
     @Override

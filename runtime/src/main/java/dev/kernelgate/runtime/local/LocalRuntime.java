@@ -1,9 +1,11 @@
 package dev.kernelgate.runtime.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kernelgate.execd.ExecdConfig;
 import dev.kernelgate.runtime.config.LocalSettings;
 import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxRuntime;
@@ -292,6 +294,18 @@ public final class LocalRuntime implements SandboxRuntime {
     public SandboxEndpoint endpoint(String id, int port) {
         LocalSandbox s = require(id);
         return new SandboxEndpoint("127.0.0.1:" + s.port() + "/proxy/" + port, Map.of());
+    }
+
+    /**
+     * The child's execd for 44772 (it listens on a port of its own, with the server's certificate when the server
+     * serves HTTPS), else the port itself: sandboxes share the host's loopback.
+     */
+    @Override
+    public InternalEndpoint internalEndpoint(String id, int port) {
+        LocalSandbox s = require(id);
+        return port == ExecdConfig.DEFAULT_PORT
+                ? new InternalEndpoint("127.0.0.1", s.port(), "", Map.of(), launcher.scheme().equals("https"))
+                : InternalEndpoint.direct("127.0.0.1", port);
     }
 
     /**

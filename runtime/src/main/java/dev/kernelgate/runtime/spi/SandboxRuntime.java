@@ -52,6 +52,14 @@ public interface SandboxRuntime extends AutoCloseable {
      */
     SandboxEndpoint endpoint(String id, int port);
 
+    /**
+     * Where the server itself reaches {@code port} inside the sandbox, for the server-side proxy: the same place a
+     * client of {@link #endpoint} reaches, seen from the server's host (loopback, a published port, a Pod IP).
+     *
+     * @throws SandboxException when the sandbox is unknown (404) or cannot be reached
+     */
+    InternalEndpoint internalEndpoint(String id, int port);
+
     /** Tells the runtime the new deadline so it can persist it (labels, annotations); expiry itself is the service's. */
     default void expirationChanged(String id, Instant expiresAt) {
     }

@@ -8,7 +8,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLException;
 
-/** Netty server contexts (JDK provider: OpenSSL is not bundled) for HTTP/1.1 over TLS. */
+/** Netty contexts (JDK provider: OpenSSL is not bundled) for HTTP/1.1 over TLS. */
 public final class TlsContexts {
     private TlsContexts() {
     }
@@ -21,6 +21,18 @@ public final class TlsContexts {
         } catch (SSLException e) {
             throw new IllegalArgumentException("the TLS key and certificate cannot be used together: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** A client context that trusts exactly {@code trusted} (the server's own chain, which its children serve). */
+    public static SslContext client(List<X509Certificate> trusted) {
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .trustManager(trusted.toArray(X509Certificate[]::new))
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("no TLS client context for the certificate: " + e.getMessage(), e);
         }
     }
 }

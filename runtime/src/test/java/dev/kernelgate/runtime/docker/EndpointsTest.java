@@ -3,6 +3,7 @@ package dev.kernelgate.runtime.docker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,17 @@ class EndpointsTest {
         ContainerInfo info = container(NetworkMode.HOST, 41234, Map.of());
         assertEquals("127.0.0.1:41234", endpoint(info, 44772));
         assertEquals("127.0.0.1:8080", endpoint(info, 8080));
+    }
+
+    @Test
+    void theServerProxyGoesToTheSameHostPortAndPathOnLoopbackWhateverHostIsAdvertised() {
+        ContainerInfo bridge = container(NetworkMode.BRIDGE, 44772, Map.of(44772, 49153, 8080, 49154));
+        assertEquals(new InternalEndpoint("127.0.0.1", 49153, "/proxy/9000", Map.of()),
+                Endpoints.internal(bridge, 9000));
+        assertEquals(InternalEndpoint.direct("127.0.0.1", 49154), Endpoints.internal(bridge, 8080));
+        ContainerInfo host = container(NetworkMode.HOST, 41234, Map.of());
+        assertEquals(InternalEndpoint.direct("127.0.0.1", 41234), Endpoints.internal(host, 44772));
+        assertEquals(InternalEndpoint.direct("127.0.0.1", 3000), Endpoints.internal(host, 3000));
     }
 
     @Test

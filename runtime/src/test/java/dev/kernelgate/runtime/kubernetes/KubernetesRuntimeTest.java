@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
 import dev.kernelgate.runtime.spi.ResourceLimits;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -149,9 +150,12 @@ class KubernetesRuntimeTest {
         assertEquals("10.4.0.9:44772", runtime.endpoint(spec.id(), 44772).endpoint());
         assertEquals("10.4.0.9:8080", runtime.endpoint(spec.id(), 8080).endpoint());
         assertTrue(runtime.endpoint(spec.id(), 8080).headers().isEmpty());
+        // The server proxy goes to the Pod IP too.
+        assertEquals(InternalEndpoint.direct("10.4.0.9", 8080), runtime.internalEndpoint(spec.id(), 8080));
 
         PodFixtures.setStatus(client, spec.id(), PodFixtures.running(true, "fd00::12"));
         assertEquals("[fd00::12]:44772", runtime.endpoint(spec.id(), 44772).endpoint());
+        assertEquals(InternalEndpoint.direct("fd00::12", 44772), runtime.internalEndpoint(spec.id(), 44772));
 
         SandboxException unknown = assertThrows(SandboxException.class,
                 () -> runtime.endpoint("00000000-0000-0000-0000-000000000000", 44772));
