@@ -53,7 +53,11 @@ class Terminal:
         while not done():
             if self.close is not None or time.time() > deadline:
                 return False
-            opcode, data = self.ws.recv_data(control_frame=False)
+            self.ws.settimeout(max(0.05, deadline - time.time()))
+            try:
+                opcode, data = self.ws.recv_data(control_frame=False)
+            except websocket.WebSocketTimeoutException:
+                continue
             if opcode == websocket.ABNF.OPCODE_BINARY:
                 if data[0] == 0x01:
                     self.output += data[1:]
@@ -91,9 +95,16 @@ def main():
     term.typed("stty size; echo size-$((20+2))\n", "size-22")
     step("resize", size=re.search(rb"(\d+ \d+)\r?\n", term.output.split(b"stty size")[-1]).group(1).decode())
 
-    term.typed("sleep 100; echo slept-$((20+3))\n", "sleep 100")
+    term.typed("PS1='[rea''dy]> '\n", "[ready]> ")  # a prompt only the shell prints
+    mark = len(term.output)
+    term.typed("sleep 100; echo slept-$((20+3))\n", "$((20+3))\r\n")
     started = time.time()
-    term.ws.send_binary(b"\x00\x03")
+    # A Ctrl-C in the instant the shell hands the terminal to the job can reach neither: press it until the
+    # prompt is back, as a user would.
+    while not term.pump(lambda: b"[ready]> " in term.output[mark:], seconds=1):
+        if time.time() - started > 20:
+            fail("Ctrl-C did not bring the prompt back: %r" % term.output[-300:])
+        term.ws.send_binary(b"\x00\x03")
     term.typed("echo back-$((20+4))\n", "back-24")
     step("interrupt", seconds=round(time.time() - started, 1), slept=b"slept-23" in term.output)
 
