@@ -2,32 +2,24 @@ package dev.kernelgate.examples;
 
 import com.alibaba.opensandbox.sandbox.Sandbox;
 import com.alibaba.opensandbox.sandbox.config.ConnectionConfig;
-import com.alibaba.opensandbox.sandbox.domain.models.execd.executions.Execution;
-import com.alibaba.opensandbox.sandbox.domain.models.execd.executions.ExecutionHandlers;
-import com.alibaba.opensandbox.sandbox.domain.models.execd.executions.RunCommandRequest;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
  * A command with a deadline that, when the deadline passes, ends everything the command started: the shell, a
  * background child, and a child that ignores SIGTERM.
  *
- * <p>SDK 1.0.0's {@code RunCommandRequest} has no timeout field (execd's {@code /command} takes {@code timeout} in
- * milliseconds, and Kernelgate honours it, but this SDK cannot send it), so the deadline is kept here: the command
- * runs on a worker thread, and when it has not finished in time, {@code commands().interrupt(id)} asks execd to end
- * it. execd sends SIGTERM to the command's whole process group, waits up to 3 s, then sends SIGKILL, so children
- * that ignore SIGTERM go too. A child that leaves the group on purpose ({@code setsid}) is not reached; ending the
- * sandbox ({@code kill()}) is what ends those.
+ * <p>SDK 1.0.0 cannot send execd's {@code timeout}, so {@link CommandDeadline} keeps the deadline on the client and
+ * interrupts the command through execd, which signals the command's whole process group (SIGTERM, then SIGKILL
+ * after 3 s): children that ignore SIGTERM go too. A child that leaves the group on purpose ({@code setsid}) is not
+ * reached; ending the sandbox ({@code kill()}) is what ends those. Whether the processes are gone is checked in the
+ * sandbox's own {@code /proc}.
  */
 public final class CommandTimeout {
     /**
@@ -60,51 +52,37 @@ public final class CommandTimeout {
     public static Result run(ConnectionConfig connection, Duration deadline, PrintStream out) throws Exception {
         Sandbox sandbox = Sandbox.builder().connectionConfig(connection).image(ServerAddress.IMAGE)
                 .timeout(Duration.ofMinutes(10)).build();
-        ExecutorService worker = Executors.newSingleThreadExecutor();
         try {
             out.println("sandbox " + sandbox.getId() + ": running a command with a " + deadline.toMillis()
                     + " ms deadline");
-            CompletableFuture<String> executionId = new CompletableFuture<>();
             CompletableFuture<Void> allStarted = new CompletableFuture<>();
             List<Long> pids = new CopyOnWriteArrayList<>();
-            StringBuilder output = new StringBuilder();
-            RunCommandRequest request = RunCommandRequest.builder().command(COMMAND)
-                    .handlers(ExecutionHandlers.builder()
-                            .onInit(init -> executionId.complete(init.getId()))
-                            .onStdout(line -> {
-                                String text = line.getText().strip();
-                                synchronized (output) {
-                                    output.append(text).append('\n');
-                                }
-                                if (text.startsWith("pid ")) {
-                                    pids.add(Long.parseLong(text.substring(4)));
-                                    if (pids.size() == 3) {
-                                        allStarted.complete(null);
-                                    }
-                                }
-                            })
-                            .build())
-                    .build();
-            Future<Execution> execution = worker.submit(() -> sandbox.commands().run(request));
+            List<Long> atDeadline = new CopyOnWriteArrayList<>();
+            StringBuffer output = new StringBuffer();
             try {
-                execution.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+                CommandDeadline.run(sandbox, COMMAND, deadline, line -> {
+                    String text = line.getText().strip();
+                    output.append(text).append('\n');
+                    if (text.startsWith("pid ")) {
+                        pids.add(Long.parseLong(text.substring(4)));
+                        if (pids.size() == 3) {
+                            allStarted.complete(null);
+                        }
+                    }
+                }, () -> {
+                    allStarted.orTimeout(30, TimeUnit.SECONDS).join();
+                    atDeadline.addAll(alive(sandbox, pids));
+                    out.println("deadline passed; running: " + atDeadline + "; interrupting");
+                });
                 out.println("the command finished within its deadline");
                 return new Result(false, pids, List.of(), alive(sandbox, pids), output.toString());
-            } catch (TimeoutException late) {
-                allStarted.get(30, TimeUnit.SECONDS);
-                List<Long> atDeadline = alive(sandbox, pids);
-                out.println("deadline passed; running: " + atDeadline + "; interrupting execution "
-                        + executionId.get());
-                sandbox.commands().interrupt(executionId.get());
-                // The event stream ends once the shell is gone; what is left of its group is killed by then or
-                // within execd's 3 s grace, which awaitGone allows for.
-                execution.get(30, TimeUnit.SECONDS);
+            } catch (CommandDeadline.Exceeded e) {
+                out.println(e.getMessage());
                 List<Long> after = awaitGone(sandbox, pids);
                 out.println("after the interrupt, still running: " + after);
                 return new Result(true, pids, atDeadline, after, output.toString());
             }
         } finally {
-            worker.shutdownNow();
             sandbox.kill();
             sandbox.close();
         }

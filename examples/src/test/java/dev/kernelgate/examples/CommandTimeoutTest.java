@@ -34,6 +34,6 @@ class CommandTimeoutTest {
         assertEquals(new HashSet<>(result.pids()), new HashSet<>(result.aliveAtDeadline()), result.toString());
         assertEquals(List.of(), result.aliveAfter());
         assertFalse(result.output().contains("finished"), result.output());
-        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("interrupting execution"));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("interrupting"));
     }
 }
