@@ -20,13 +20,14 @@ import java.util.UUID;
  *   <li>Create: the server refuses a bad request with a status and a code ({@link SandboxApiException}: here a
  *       metadata value that is not a Kubernetes label value, 400 {@code SANDBOX::INVALID_METADATA_LABEL}); the
  *       agent fixes the request and creates again. A sandbox that never became ready is
- *       {@link SandboxReadyTimeoutException} or {@link SandboxUnhealthyException}; every SDK error is a
- *       {@link SandboxException} with an error code.</li>
+ *       {@link SandboxReadyTimeoutException} or {@link SandboxUnhealthyException} (the SDK kills it before
+ *       throwing); one more try is worth it. Every SDK error is a {@link SandboxException} with an error code;
+ *       network failures are its {@code SandboxInternalException}.</li>
  *   <li>A step past its deadline ({@link CommandDeadline.Exceeded}): the step is interrupted, the sandbox, whose
  *       state may now be half-written, is killed and a fresh one started, and the step runs again in its quick
  *       form.</li>
- *   <li>{@code finally}: every sandbox this run created is killed, whatever happened; a sandbox already gone
- *       (404) is not an error there.</li>
+ *   <li>{@code finally}: every sandbox this run still holds is killed, whatever happened; a sandbox already
+ *       gone (404) is not an error there.</li>
  * </ul>
  */
 public final class ErrorHandling {
@@ -51,7 +52,8 @@ public final class ErrorHandling {
 
     public static Result run(ConnectionConfig connection, Duration stepDeadline, PrintStream out)
             throws InterruptedException {
-        List<Sandbox> sandboxes = new ArrayList<>();
+        List<UUID> created = new ArrayList<>();
+        List<Sandbox> live = new ArrayList<>();
         Integer refusedStatus = null;
         String refusedCode = null;
         String timedOut = null;
@@ -60,7 +62,6 @@ public final class ErrorHandling {
             try {
                 out.println("creating a sandbox labelled team=\"data science!\"");
                 sandbox = create(connection, "data science!");
-                sandboxes.add(sandbox);
             } catch (SandboxApiException refused) {
                 refusedStatus = refused.getStatusCode();
                 refusedCode = refused.getError().getCode();
@@ -68,12 +69,15 @@ public final class ErrorHandling {
                         + refused.getError().getMessage());
                 out.println("creating it again labelled team=data-science");
                 sandbox = create(connection, "data-science");
-                sandboxes.add(sandbox);
             } catch (SandboxReadyTimeoutException | SandboxUnhealthyException notReady) {
-                // Created, but execd never answered: the sandbox exists and costs until it expires. A real agent
-                // kills it (SandboxManager.killSandbox with the id from the message or a metadata query) and retries.
-                throw notReady;
+                // Created, but execd did not answer within readyTimeout; the SDK has killed that sandbox already.
+                // Worth one more try (a slow image pull, a busy node); a second failure goes to the caller.
+                out.println("  not ready (" + notReady.getError().getCode() + "); creating it once more");
+                sandbox = create(connection, "data-science");
             }
+
+            created.add(sandbox.getId());
+            live.add(sandbox);
 
             String step = "sleep 30; echo analysed";
             String quickStep = "echo analysed quickly";
@@ -88,19 +92,22 @@ public final class ErrorHandling {
                 out.println("  " + late.getMessage());
                 out.println("  killing sandbox " + sandbox.getId() + " and starting a fresh one");
                 sandbox.kill();
+                sandbox.close();
+                live.remove(sandbox);
                 sandbox = create(connection, "data-science");
-                sandboxes.add(sandbox);
+                created.add(sandbox.getId());
+                live.add(sandbox);
                 output = SandboxShell.stdout(sandbox, quickStep);
             }
             out.println("  -> " + output);
-            return new Result(refusedStatus, refusedCode, timedOut, output, sandboxes.stream().map(Sandbox::getId)
-                    .toList());
+            return new Result(refusedStatus, refusedCode, timedOut, output, created);
         } finally {
-            for (Sandbox s : sandboxes) {
+            for (Sandbox s : live) {
                 try {
                     s.kill();
                     out.println("cleanup: killed " + s.getId());
                 } catch (SandboxApiException e) {
+                    // 404: gone already (expired, or killed elsewhere), which is what cleanup wants.
                     if (!Integer.valueOf(404).equals(e.getStatusCode())) {
                         out.println("cleanup: " + s.getId() + ": " + e.getMessage());
                     }

@@ -6,6 +6,7 @@ import com.alibaba.opensandbox.sandbox.domain.exceptions.SandboxApiException;
 import com.alibaba.opensandbox.sandbox.domain.exceptions.SandboxError;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -67,6 +68,9 @@ public final class SafeFileWrite {
                 String big = allowedRoot + "/agent-big-" + UUID.randomUUID() + ".bin";
                 out.println("writing " + (maxBytes + 1) + " bytes to " + big);
                 Refusal tooLarge = refusal(() -> sandbox.files().writeFile(big, new byte[(int) maxBytes + 1]), out);
+
+                // Killing a container sandbox takes its files along; the local runtime's /tmp is the host's.
+                sandbox.files().deleteFiles(List.of(allowed));
                 return new Result(readBack, outside, tooLarge);
             } finally {
                 sandbox.kill();
