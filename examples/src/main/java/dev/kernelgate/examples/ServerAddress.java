@@ -2,6 +2,7 @@ package dev.kernelgate.examples;
 
 import com.alibaba.opensandbox.sandbox.config.ConnectionConfig;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 
 /**
@@ -18,7 +19,7 @@ public record ServerAddress(URI url, String apiKey) {
 
     public ServerAddress {
         if (url.getHost() == null || url.getScheme() == null) {
-            throw new IllegalArgumentException("server URL needs a scheme and host, e.g. http://127.0.0.1:8080: " + url);
+            throw badUrl(url.toString());
         }
         if (apiKey == null || apiKey.isEmpty()) {
             throw new IllegalArgumentException("no API key: pass it as the second argument or set OPEN_SANDBOX_API_KEY");
@@ -29,7 +30,15 @@ public record ServerAddress(URI url, String apiKey) {
         String url = args.length > 0 ? args[0] : System.getenv().getOrDefault("SANDBOX_SERVER_URL",
                 "http://127.0.0.1:8080");
         String key = args.length > 1 ? args[1] : System.getenv("OPEN_SANDBOX_API_KEY");
-        return new ServerAddress(URI.create(url), key);
+        try {
+            return new ServerAddress(new URI(url), key);
+        } catch (URISyntaxException e) {
+            throw badUrl(url);
+        }
+    }
+
+    private static IllegalArgumentException badUrl(String url) {
+        return new IllegalArgumentException("server URL needs a scheme and host, e.g. http://127.0.0.1:8080: " + url);
     }
 
     /** The SDK's connection settings for this server, ready for more settings (see ConcurrentCommands). */
