@@ -19,7 +19,7 @@ class SessionContextTest {
 
     @Test
     @Timeout(120)
-    void stepTwoSeesTheExportsAndDirectoryOfStepOneOnlyInTheSession() {
+    void stepTwoSeesStepOnesStateInTheBashSessionAndThePythonContextButNotInAPlainCommand() {
         SessionContext.Result result;
         try (LocalServer server = LocalServer.start(state)) {
             result = SessionContext.run(server.connection(),
@@ -29,5 +29,7 @@ class SessionContextTest {
         assertEquals("dataset=sales-2024 rows=42 dir=work", result.step2());
         assertTrue(result.stateless().startsWith("dataset=unset rows=1 dir="), result.stateless());
         assertNotEquals("dataset=unset rows=1 dir=work", result.stateless());
+        // The kernel kept the import, the function and the list: step 2 appended to step 1's list.
+        assertEquals("n=4 mean=6", result.pythonStep2());
     }
 }
