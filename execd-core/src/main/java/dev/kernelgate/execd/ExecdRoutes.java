@@ -6,6 +6,7 @@ import dev.kernelgate.execd.command.SessionHandler;
 import dev.kernelgate.execd.files.DirectoriesHandler;
 import dev.kernelgate.execd.files.FilesHandler;
 import dev.kernelgate.execd.metrics.MetricsHandler;
+import dev.kernelgate.execd.pty.PtyHandler;
 import dev.kernelgate.gateway.KernelGatewayRoutes;
 import dev.kernelgate.gateway.api.ApiHandler;
 import dev.kernelgate.gateway.api.ChannelsHandler;
@@ -24,7 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.IntSupplier;
 
 /**
- * The whole execd API (OpenSandbox execd, every route but {@code /pty}) in one table, plus the Kernel Gateway API
+ * The whole execd API (OpenSandbox execd, {@code /pty} terminals included) in one table, plus the Kernel Gateway API
  * on the same port so Jupyter clients can attach to the kernels behind the code contexts.
  */
 public final class ExecdRoutes {
@@ -35,7 +36,7 @@ public final class ExecdRoutes {
 
     /** The handlers of every part of the API. */
     public record Handlers(CodeHandler code, CommandHandler commands, SessionHandler sessions, FilesHandler files,
-                           DirectoriesHandler directories, MetricsHandler metrics, ApiHandler kgApi,
+                           DirectoriesHandler directories, MetricsHandler metrics, PtyHandler pty, ApiHandler kgApi,
                            KernelsHandler kgKernels, ChannelsHandler kgChannels, KernelSpecsHandler kgSpecs,
                            SessionsHandler kgSessions) {
     }
@@ -82,7 +83,11 @@ public final class ExecdRoutes {
                 .delete("/directories", h.directories()::remove)
                 .get("/metrics", h.metrics()::json)
                 .get("/metrics/watch", h.metrics()::watch)
-                .get("/metrics/prometheus", h.metrics()::prometheus);
+                .get("/metrics/prometheus", h.metrics()::prometheus)
+                .post("/pty", h.pty()::create)
+                .get("/pty/{sessionId}", h.pty()::status)
+                .delete("/pty/{sessionId}", h.pty()::delete)
+                .ws("/pty/{sessionId}/ws", h.pty()::connect);
         KernelGatewayRoutes.api(routes, RouteOptions.defaults(), h.kgApi(), h.kgKernels(), h.kgChannels(),
                 h.kgSpecs(), h.kgSessions());
         return routes.notFound(ExecdRoutes::notFound).build();

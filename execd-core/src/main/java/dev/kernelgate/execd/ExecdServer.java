@@ -12,6 +12,8 @@ import dev.kernelgate.execd.files.FileService;
 import dev.kernelgate.execd.files.FilesHandler;
 import dev.kernelgate.execd.metrics.MetricsHandler;
 import dev.kernelgate.execd.metrics.MetricsService;
+import dev.kernelgate.execd.pty.PtyHandler;
+import dev.kernelgate.execd.pty.PtySessions;
 import dev.kernelgate.gateway.GatewayConfig;
 import dev.kernelgate.gateway.GatewaySettings;
 import dev.kernelgate.gateway.KernelService;
@@ -141,6 +143,9 @@ public final class ExecdServer {
                     new CommandEnvironment(env, config.envsFile()), CommandService.DEFAULT_MAX_FINISHED);
             resources.add(commands);
             BashSessions sessions = new BashSessions(commands);
+            // Closing kills every terminal shell with its whole session.
+            PtySessions terminals = new PtySessions(commands);
+            resources.add(terminals);
             CommandHandler commandHandler = new CommandHandler(commands, sessions);
             FileService files = new FileService(config);
             MetricsService metrics = new MetricsService();
@@ -151,7 +156,7 @@ public final class ExecdServer {
             ExecdRoutes.Handlers handlers = new ExecdRoutes.Handlers(
                     new CodeHandler(contexts, new CodeCommands(commandHandler, commands, sessions)), commandHandler,
                     new SessionHandler(sessions), new FilesHandler(files), new DirectoriesHandler(files),
-                    new MetricsHandler(metrics), new ApiHandler(), new KernelsHandler(gateway, kernels),
+                    new MetricsHandler(metrics), new PtyHandler(terminals), new ApiHandler(), new KernelsHandler(gateway, kernels),
                     new ChannelsHandler(kernels), new KernelSpecsHandler(kernels, catalog),
                     new SessionsHandler(gateway, kernels));
             var routes = ExecdRoutes.build(config, handlers, () -> {

@@ -1,9 +1,11 @@
 package dev.kernelgate.http;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -87,12 +89,41 @@ final class WebSocketUpgrade {
         }
         pipeline.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(config.wsMaxMessageBytes()));
         pipeline.addAfter("ws-aggregator", "ws-connection", connection);
-        handshaker.handshake(pipeline.channel(), upgrade, null, pipeline.channel().newPromise())
+        Channel channel = pipeline.channel();
+        EventLoop target = acceptance.loop();
+        if (target == null || target == channel.eventLoop() || pipeline.get("tls") != null) {
+            // TLS stays put: its handler keeps state and timers on the loop it started on.
+            finishHandshake(channel, handshaker, upgrade, connection);
+            return;
+        }
+        // Move to the loop the listener's source runs on before anything of the WebSocket is scheduled: no read
+        // while in between, then the handshake on the new loop. Nothing of this channel is pending on the old
+        // loop by now (the request's deadline and idle handlers are gone, the exchange handed over).
+        channel.config().setAutoRead(false);
+        channel.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                channel.close();
+                return;
+            }
+            target.register(channel).addListener(registered -> {
+                if (!registered.isSuccess()) {
+                    channel.close();
+                    return;
+                }
+                channel.config().setAutoRead(true);
+                finishHandshake(channel, handshaker, upgrade, connection);
+            });
+        });
+    }
+
+    private static void finishHandshake(Channel channel, WebSocketServerHandshaker handshaker, FullHttpRequest upgrade,
+                                        WebSocketConnection connection) {
+        handshaker.handshake(channel, upgrade, null, channel.newPromise())
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         connection.opened();
                     } else {
-                        pipeline.channel().close();
+                        channel.close();
                     }
                 });
     }

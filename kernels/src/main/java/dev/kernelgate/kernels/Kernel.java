@@ -14,6 +14,7 @@ import dev.kernelgate.wire.Signer;
 import dev.kernelgate.wire.WireException;
 import dev.kernelgate.wire.WireMessage;
 import dev.kernelgate.wire.ZmqCodec;
+import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -671,6 +672,14 @@ public final class Kernel {
 
     void forget(Subscriber c) {
         connections.remove(c);
+    }
+
+    /**
+     * The event loop that owns this kernel's sockets (zmtp transport): a client connection living on it hands
+     * messages to and from the kernel without crossing a thread. Null on the jeromq transport.
+     */
+    public EventLoop eventLoop() {
+        return reactor.eventLoop();
     }
 
     /** Completes when the kernel's reactor thread has ended and its sockets are closed. */

@@ -1,5 +1,6 @@
 package dev.kernelgate.kernels;
 
+import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,6 +31,11 @@ interface KernelReactor extends AutoCloseable {
     }
 
     boolean inReactor();
+
+    /** The Netty event loop this reactor runs on, or null when it is a thread of its own. */
+    default EventLoop eventLoop() {
+        return null;
+    }
 
     /** Runs {@code task} on the reactor thread, after the tasks handed over before it; dropped once closed. */
     void execute(Runnable task);

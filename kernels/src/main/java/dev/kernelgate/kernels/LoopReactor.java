@@ -55,6 +55,11 @@ final class LoopReactor implements KernelReactor {
     }
 
     @Override
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    @Override
     public boolean inReactor() {
         return loop.inEventLoop();
     }

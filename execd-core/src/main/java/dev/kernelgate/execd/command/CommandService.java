@@ -528,17 +528,18 @@ public final class CommandService implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Shared with BashSessions
+    // Shared with BashSessions and the pty sessions
 
-    CommandEnvironment environment() {
+    public CommandEnvironment environment() {
         return environment;
     }
 
-    PathExpander paths() {
+    /** How a requested working directory is expanded ({@code ~}, {@code $VAR}, relative to {@link #workDir()}). */
+    public PathExpander paths() {
         return paths;
     }
 
-    Path workDir() {
+    public Path workDir() {
         return workDir;
     }
 
@@ -547,11 +548,12 @@ public final class CommandService implements AutoCloseable {
     }
 
     /** bash, or {@code null} when there is none. */
-    String bash() {
+    public String bash() {
         return bash;
     }
 
-    String setsid() {
+    /** setsid(1), or {@code null} when there is none. */
+    public String setsid() {
         return setsid;
     }
 
@@ -560,7 +562,7 @@ public final class CommandService implements AutoCloseable {
     }
 
     /** Sets the child's environment to exactly {@code env}, skipping what {@link ProcessBuilder} cannot pass. */
-    static void applyEnvironment(ProcessBuilder builder, Map<String, String> env) {
+    public static void applyEnvironment(ProcessBuilder builder, Map<String, String> env) {
         Map<String, String> target = builder.environment();
         target.clear();
         env.forEach((name, value) -> {

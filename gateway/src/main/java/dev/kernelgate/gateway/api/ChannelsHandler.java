@@ -70,7 +70,8 @@ public final class ChannelsHandler implements WebSocketRouteHandler {
                 throw new HttpError(500, "Internal Server Error", "kernel " + id + " is not answering: "
                         + GatewayErrors.unwrap(error).getMessage(), null);
             }
-            return WebSocketAcceptance.of(subprotocol, session.newSocket(framing));
+            // On the kernel's event loop, the kernel's messages reach this socket with no hand-off.
+            return WebSocketAcceptance.of(subprotocol, session.newSocket(framing)).onLoop(kernel.eventLoop());
         });
     }
 }
