@@ -3,10 +3,13 @@ package dev.kernelgate.benchmarks.e2e;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kernelgate.benchmarks.flood.FloodKernel;
 import dev.kernelgate.wire.Json;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The kernelspec of the flood kernel, written into the run's work directory: the JVM running the benchmark and its
@@ -24,7 +27,7 @@ final class FloodKernelSpec {
         Files.createDirectories(specDir);
         ObjectNode spec = Json.object();
         spec.putArray("argv").add(Path.of(System.getProperty("java.home"), "bin", "java").toString())
-                .add("-Xmx256m").add("-cp").add(System.getProperty("java.class.path"))
+                .add("-Xmx256m").add("-cp").add(classPath())
                 .add(FloodKernel.class.getName()).add("{connection_file}");
         spec.put("display_name", "Flood (benchmark kernel)");
         spec.put("language", "flood");
@@ -33,6 +36,14 @@ final class FloodKernelSpec {
                 .writeValueAsBytes(spec));
         String inherited = System.getenv("JUPYTER_PATH");
         return Map.of("JUPYTER_PATH", inherited == null || inherited.isEmpty() ? dir.toString()
-                : dir + java.io.File.pathSeparator + inherited);
+                : dir + File.pathSeparator + inherited);
+    }
+
+    /** This JVM's class path with absolute entries (benchmarks/run gives relative ones; kernels start elsewhere). */
+    static String classPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 }

@@ -45,9 +45,11 @@ class BenchmarkRunSmokeTest {
             assertEquals(Sizes.smokeRun().rttSamples(), d.count(), d.label());
             assertTrue(d.median() > 0, d.label());
         });
-        // IOPub: 3 ipykernel cases on 5 paths, the Java kernel case on 2; every count complete but where
-        // jupyter_server's stock rate limit may drop (it does not at smoke sizes).
-        assertEquals(3 * 5 + 2, results.iopub.size());
+        // IOPub: 3 ipykernel cases on 5 paths, the Java kernel case on 2, the flood kernel on 2; every count
+        // complete but where jupyter_server's stock rate limit may drop (it does not at smoke sizes).
+        assertEquals(3 * 5 + 2 + 2, results.iopub.size());
+        assertEquals(List.of(Paths.JAVA_FLOOR, Paths.KG_V1), results.iopub.stream()
+                .filter(r -> r.kernel().equals(FloodKernelSpec.NAME)).map(IopubThroughput.Row::path).toList());
         results.iopub.forEach(row -> assertTrue(row.complete(), row.path() + " " + row.testCase().name()
                 + " received " + row.received()));
         // Per kernel: the kernel process alone and Kernelgate cold (plus jupyter_server for python3); then

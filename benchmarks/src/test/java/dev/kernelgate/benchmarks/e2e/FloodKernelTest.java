@@ -93,6 +93,10 @@ class FloodKernelTest {
         assertEquals("dev.kernelgate.benchmarks.flood.FloodKernel", argv.get(argv.size() - 2));
         assertTrue(Files.isExecutable(Path.of(argv.get(0))), argv.get(0));
         assertEquals("message", spec.path("interrupt_mode").asText());
+        String classPath = argv.get(argv.indexOf("-cp") + 1);
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            assertTrue(Path.of(entry).isAbsolute(), entry);
+        }
     }
 
     private static Outcome zeroTime(Outcome o) {
