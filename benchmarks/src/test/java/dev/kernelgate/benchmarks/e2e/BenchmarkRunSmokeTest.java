@@ -37,9 +37,10 @@ class BenchmarkRunSmokeTest {
         // Every path of the round-trip comparison measured each kernel.
         List<String> python = results.roundTrips.get("python3").stream().map(Distribution::label).toList();
         assertEquals(List.of(Paths.PYTHON_FLOOR, Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1, Paths.KG_LEGACY_PY,
-                        Paths.KG_V1_PY, Paths.JS_STOCK),
+                        Paths.KG_V1_PY, Paths.KG_V1_JEROMQ, Paths.KG_V1_PY_JEROMQ, Paths.JS_STOCK),
                 python);
-        assertEquals(List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1, Paths.KG_LEGACY_PY, Paths.KG_V1_PY),
+        assertEquals(List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1, Paths.KG_LEGACY_PY, Paths.KG_V1_PY,
+                        Paths.KG_V1_JEROMQ, Paths.KG_V1_PY_JEROMQ),
                 results.roundTrips.get("java").stream().map(Distribution::label).toList());
         results.roundTrips.values().stream().flatMap(List::stream).forEach(d -> {
             assertEquals(Sizes.smokeRun().rttSamples(), d.count(), d.label());
