@@ -23,6 +23,12 @@ record IopubCase(String name, String description, String code, long expectedLine
                 "for (int i = 0; i < " + sizes.javaDisplays() + "; i++) display(i);", 0, sizes.javaDisplays());
     }
 
+    /** {@code flood N} on the flood kernel ({@link FloodKernelSpec}): N one-line stream messages. */
+    static IopubCase flood(long messages) {
+        return new IopubCase("flood", String.format(java.util.Locale.ROOT, "%,d stream messages from the flood kernel",
+                messages), "flood " + messages, messages, 0);
+    }
+
     static Map<String, String> codes(List<IopubCase> cases) {
         Map<String, String> codes = new LinkedHashMap<>();
         cases.forEach(c -> codes.put(c.name(), c.code()));

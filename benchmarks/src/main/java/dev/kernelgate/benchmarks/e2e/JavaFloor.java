@@ -27,8 +27,14 @@ final class JavaFloor implements AutoCloseable {
     }
 
     static JavaFloor start(Path work, String kernelName) throws Exception {
+        return start(work, kernelName, Map.of());
+    }
+
+    /** As {@link #start(Path, String)}, with {@code extraEnv} (e.g. a JUPYTER_PATH) for the spec search and kernel. */
+    static JavaFloor start(Path work, String kernelName, Map<String, String> extraEnv) throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(Servers.kernelEnv());
+        env.putAll(extraEnv);
         Path home = Path.of(System.getProperty("user.home"));
         KernelSpecCatalog catalog = new KernelSpecCatalog(KernelSpecSearchPath.fromEnvironment(env, home,
                 List.of(BundledKernels.install(env, home)), List.of()));

@@ -89,6 +89,7 @@ final class KernelComparisons {
             });
         }
         if (iopub) {
+            FloodComparison.run(bench, results);
             Steps.run(bench, results, "jupyter_server, rate limit off", () -> {
                 try (ServerProcess js = bench.servers().jupyterServer("jupyter_server-no-limit", true)) {
                     results.iopub.addAll(IopubThroughput.overWebSocket(bench, js, PYTHON, false, Paths.JS_NO_LIMIT,

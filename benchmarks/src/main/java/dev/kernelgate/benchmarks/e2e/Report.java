@@ -120,6 +120,17 @@ final class Report {
                         throughputRatio(r, floor), throughputRatio(r, js)));
             }
         }
+        if (results.iopub.stream().anyMatch(r -> r.kernel().equals(FloodKernelSpec.NAME))) {
+            md.append("\nThe flood kernel (`benchmarks`, `dev.kernelgate.benchmarks.flood.FloodKernel`, started from a "
+                    + "kernelspec the run writes) answers `flood N` with N one-line `stream` messages, each a "
+                    + "pre-serialised header with a fresh msg_id, signed and sent as fast as its PUB socket takes "
+                    + "them (at 10,000 queued it waits, never drops): the path, not the kernel, is the limit. Its "
+                    + "two paths run on kernels of their own and take turns after a warm-up flood each; a row is "
+                    + "the median of " + FloodComparison.ROUNDS + " runs. The direct-ZMQ Java client receives, "
+                    + "verifies, de-duplicates and counts every message on one thread, while through Kernelgate the "
+                    + "verifying (gateway) and the decoding (client) run on different threads, so here the floor "
+                    + "can be the slower path.\n");
+        }
     }
 
     private static String throughputRatio(IopubThroughput.Row r, Optional<IopubThroughput.Row> base) {

@@ -37,17 +37,20 @@ class BenchmarkRunSmokeTest {
         // Every path of the round-trip comparison measured each kernel.
         List<String> python = results.roundTrips.get("python3").stream().map(Distribution::label).toList();
         assertEquals(List.of(Paths.PYTHON_FLOOR, Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1, Paths.KG_LEGACY_PY,
-                        Paths.KG_V1_PY, Paths.JS_STOCK),
+                        Paths.KG_V1_PY, Paths.KG_V1_JEROMQ, Paths.KG_V1_PY_JEROMQ, Paths.JS_STOCK),
                 python);
-        assertEquals(List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1, Paths.KG_LEGACY_PY, Paths.KG_V1_PY),
+        assertEquals(List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1, Paths.KG_LEGACY_PY, Paths.KG_V1_PY,
+                        Paths.KG_V1_JEROMQ, Paths.KG_V1_PY_JEROMQ),
                 results.roundTrips.get("java").stream().map(Distribution::label).toList());
         results.roundTrips.values().stream().flatMap(List::stream).forEach(d -> {
             assertEquals(Sizes.smokeRun().rttSamples(), d.count(), d.label());
             assertTrue(d.median() > 0, d.label());
         });
-        // IOPub: 3 ipykernel cases on 5 paths, the Java kernel case on 2; every count complete but where
-        // jupyter_server's stock rate limit may drop (it does not at smoke sizes).
-        assertEquals(3 * 5 + 2, results.iopub.size());
+        // IOPub: 3 ipykernel cases on 5 paths, the Java kernel case on 2, the flood kernel on 2; every count
+        // complete but where jupyter_server's stock rate limit may drop (it does not at smoke sizes).
+        assertEquals(3 * 5 + 2 + 2, results.iopub.size());
+        assertEquals(List.of(Paths.JAVA_FLOOR, Paths.KG_V1), results.iopub.stream()
+                .filter(r -> r.kernel().equals(FloodKernelSpec.NAME)).map(IopubThroughput.Row::path).toList());
         results.iopub.forEach(row -> assertTrue(row.complete(), row.path() + " " + row.testCase().name()
                 + " received " + row.received()));
         // Per kernel: the kernel process alone and Kernelgate cold (plus jupyter_server for python3); then
