@@ -64,6 +64,11 @@ final class CreateRequestParser {
         if (proxy.path("enabled").asBoolean(false) && network == null) {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "credentialProxy.enabled requires networkPolicy.");
         }
+        if (proxy.path("enabled").asBoolean(false)) {
+            // No sidecar serves /credential-vault: a sandbox created anyway would never get the credentials it asked for.
+            throw new SandboxException(400, ErrorCodes.API_NOT_SUPPORTED,
+                    "credentialProxy (the credential vault) is not supported by this server.");
+        }
         JsonNode secure = body.get("secureAccess");
         if (secure != null && !secure.isNull() && !secure.isBoolean()) {
             throw ErrorCodes.unprocessable("secureAccess must be a boolean.");

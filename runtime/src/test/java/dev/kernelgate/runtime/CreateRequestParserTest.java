@@ -65,6 +65,19 @@ class CreateRequestParserTest {
     }
 
     @Test
+    void aCredentialProxyIsRefusedForEveryRuntimeSinceNoSidecarServesTheVault() throws Exception {
+        JsonNode body = JSON.readTree("{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],"
+                + "\"networkPolicy\":{\"defaultAction\":\"allow\"},\"credentialProxy\":{\"enabled\":true}}");
+        SandboxException e = assertThrows(SandboxException.class, () -> parser.parse(body, "id", Instant.EPOCH));
+        assertEquals(400, e.status());
+        assertEquals(ErrorCodes.API_NOT_SUPPORTED, e.code());
+        assertTrue(e.getMessage().contains("credentialProxy"), e.getMessage());
+        JsonNode disabled = JSON.readTree("{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],"
+                + "\"networkPolicy\":{\"defaultAction\":\"allow\"},\"credentialProxy\":{\"enabled\":false}}");
+        assertEquals("allow", parser.parse(disabled, "id", Instant.EPOCH).networkPolicy().defaultAction());
+    }
+
+    @Test
     void mountPathsAreNormalised() throws Exception {
         assertEquals("/mnt/data", parse(host("/a/./../mnt//data/", allowed.toString(), null)).volumes().get(0)
                 .mountPath());
