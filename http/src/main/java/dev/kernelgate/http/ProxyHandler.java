@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -288,8 +289,15 @@ final class ProxyHandler extends ChannelDuplexHandler implements ProxyExchange.O
         } catch (Throwable failure) {
             stage = CompletableFuture.failedFuture(failure);
         }
-        stage.whenComplete((resolved, failure) -> ctx.executor().execute(
-                () -> resolved(request, head, matched, resolved, failure)));
+        // A look-up that never answers must not hold the request (reads paused) for ever.
+        long limit = Math.max(1, t.proxy().options().connectTimeout().toMillis());
+        stage.toCompletableFuture().copy().orTimeout(limit, TimeUnit.MILLISECONDS)
+                .whenComplete((resolved, failure) -> ctx.executor().execute(() -> resolved(request, head, matched,
+                        resolved, failure instanceof TimeoutException
+                                || failure instanceof CompletionException && failure.getCause() instanceof TimeoutException
+                                ? new HttpError(504, "the proxy target of port " + matched.port()
+                                        + " was not found within " + limit + " ms")
+                                : failure)));
     }
 
     /** The resolver answered (on any thread; this runs on the event loop). */

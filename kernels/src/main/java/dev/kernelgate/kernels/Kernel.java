@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -102,7 +103,7 @@ public final class Kernel {
     private volatile boolean expectingExit;
     private volatile String deathReason;
     private long launchedAtNanos;
-    /** Reactor thread: warnings logged for the current wait for the kernel's ports. */
+    /** Warnings logged for the current wait for the kernel's ports (the probe's one pending check at a time). */
     private long portWaitWarnings;
     private int startAttempts = 1;
     private volatile boolean socketsOpened;
@@ -300,29 +301,62 @@ public final class Kernel {
         }
     }
 
+    /**
+     * Reactor thread. Whether the ports listen is read from /proc, which may be large and never belongs on an event
+     * loop (with the zmtp transport the reactor is one of the HTTP server's): the look-up runs on the blocking pool
+     * and its answer comes back here.
+     */
     private void beginProbe(CompletableFuture<Void> generation, Process launched) {
         if (generation.isDone() || generation != ready || launched != process || state == State.DEAD) {
             return;
         }
-        if (!ListeningPorts.allListening(connection.shellPort(), connection.iopubPort(), connection.controlPort(),
+        CompletableFuture<Boolean> check;
+        try {
+            check = CompletableFuture.supplyAsync(() -> portsListen(launched), blocking);
+        } catch (RejectedExecutionException e) {
+            return; // the manager is closing
+        }
+        check.whenComplete((listening, error) ->
+                reactor.execute(() -> {
+                    if (error != null) {
+                        log.warn("kernel {} ({}): cannot read its ports' state", id, spec.name(), error);
+                    }
+                    if (Boolean.TRUE.equals(listening)) {
+                        probePorts(generation, launched);
+                    } else {
+                        reactor.schedule(PORT_POLL_MILLIS, () -> beginProbe(generation, launched));
+                    }
+                }));
+    }
+
+    /** Blocking pool (one check at a time per kernel): whether every port listens; says so when it takes long. */
+    private boolean portsListen(Process launched) {
+        if (ListeningPorts.allListening(connection.shellPort(), connection.iopubPort(), connection.controlPort(),
                 connection.stdinPort())) {
-            long launchedAt;
-            synchronized (this) {
-                launchedAt = launchedAtNanos;
-            }
-            long waited = (System.nanoTime() - launchedAt) / 1_000_000;
-            if (waited / PORT_WAIT_WARN_MILLIS > portWaitWarnings) {
-                // A kernel normally listens within a second: say what it is doing, for whoever reads the log.
-                portWaitWarnings++;
-                log.warn("kernel {} ({}): its ports do not all listen after {} ms (shell {}, iopub {}, control {},"
-                        + " stdin {}); process {} {}", id, spec.name(), waited, connection.shellPort(),
-                        connection.iopubPort(), connection.controlPort(), connection.stdinPort(), launched.pid(),
-                        ProcessState.describe(launched));
-            }
-            reactor.schedule(PORT_POLL_MILLIS, () -> beginProbe(generation, launched));
+            portWaitWarnings = 0;
+            return true;
+        }
+        long launchedAt;
+        synchronized (this) {
+            launchedAt = launchedAtNanos;
+        }
+        long waited = (System.nanoTime() - launchedAt) / 1_000_000;
+        if (waited / PORT_WAIT_WARN_MILLIS > portWaitWarnings) {
+            // A kernel normally listens within a second: say what it is doing, for whoever reads the log.
+            portWaitWarnings++;
+            log.warn("kernel {} ({}): its ports do not all listen after {} ms (shell {}, iopub {}, control {},"
+                    + " stdin {}); process {} {}", id, spec.name(), waited, connection.shellPort(),
+                    connection.iopubPort(), connection.controlPort(), connection.stdinPort(), launched.pid(),
+                    ProcessState.describe(launched));
+        }
+        return false;
+    }
+
+    /** Reactor thread: the ports listen; open the manager's sockets (once) and ask for kernel_info. */
+    private void probePorts(CompletableFuture<Void> generation, Process launched) {
+        if (generation.isDone() || generation != ready || launched != process || state == State.DEAD) {
             return;
         }
-        portWaitWarnings = 0;
         if (shell == null) {
             socketsOpened = true;
             shell = reactor.open(KernelReactor.Kind.DEALER, connection.endpoint(Channel.SHELL), null, this::onReply);
@@ -476,7 +510,7 @@ public final class Kernel {
     /** Sends a request on the manager's shell or control socket and waits for its reply. */
     CompletableFuture<WireMessage> request(Channel channel, String msgType, ObjectNode content, Duration timeout) {
         CompletableFuture<WireMessage> result = new CompletableFuture<>();
-        reactor.execute(() -> {
+        boolean handed = reactor.execute(() -> {
             if (shell == null) {
                 result.completeExceptionally(new IllegalStateException("kernel " + id + " has no sockets yet"));
                 return;
@@ -495,6 +529,9 @@ public final class Kernel {
                 reply.completeExceptionally(new TimeoutException(msgType + " to kernel " + id + " timed out"));
             });
         });
+        if (!handed) {
+            result.completeExceptionally(new IllegalStateException("kernel " + id + " is gone"));
+        }
         return result;
     }
 

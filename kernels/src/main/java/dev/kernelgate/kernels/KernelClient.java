@@ -114,7 +114,7 @@ public final class KernelClient implements AutoCloseable {
     private void submit(Message request, Pending p, Duration timeout, Channel channel) {
         String id = request.header().msgId();
         WireMessage wire = request.toWire();
-        kernel.reactor().execute(() -> {
+        boolean handed = kernel.reactor().execute(() -> {
             pending.put(id, p);
             kernel.reactor().deadline(p.completion(), timeout.toMillis(), () -> {
                 if (pending.remove(id) != null) {
@@ -123,6 +123,11 @@ public final class KernelClient implements AutoCloseable {
                 }
             });
         });
+        if (!handed) {
+            // The kernel's reactor is closed: nothing would ever answer or time this request out.
+            fail(p, new IllegalStateException("kernel " + kernel.id() + " is gone"));
+            return;
+        }
         connection.send(channel, wire);
     }
 

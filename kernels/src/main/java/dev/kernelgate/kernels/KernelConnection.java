@@ -108,8 +108,9 @@ public final class KernelConnection implements AutoCloseable {
             if (error != null) {
                 opened.completeExceptionally(error);
                 kernel.forget(subscriber);
-            } else {
-                kernel.reactor().execute(this::openSockets);
+            } else if (!kernel.reactor().execute(this::openSockets)) {
+                opened.completeExceptionally(new IllegalStateException("kernel " + kernel.id() + " is gone"));
+                kernel.forget(subscriber);
             }
         });
         return opened;

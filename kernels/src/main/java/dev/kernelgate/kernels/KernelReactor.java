@@ -37,8 +37,11 @@ interface KernelReactor extends AutoCloseable {
         return null;
     }
 
-    /** Runs {@code task} on the reactor thread, after the tasks handed over before it; dropped once closed. */
-    void execute(Runnable task);
+    /**
+     * Runs {@code task} on the reactor thread, after the tasks handed over before it. False when the reactor is
+     * closed and the task was dropped: whoever waits for its effect must be told some other way.
+     */
+    boolean execute(Runnable task);
 
     /** Runs {@code task} on the reactor thread after {@code delayMillis}; call on the reactor thread. */
     Scheduled schedule(long delayMillis, Runnable task);

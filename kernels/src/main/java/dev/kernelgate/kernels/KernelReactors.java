@@ -5,6 +5,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.ZMQ;
 
 /**
@@ -13,6 +15,9 @@ import org.zeromq.ZMQ;
  * its clients' connections share threads), or of a group of its own when none is given.
  */
 final class KernelReactors implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KernelReactors.class);
+    private static final long TERM_WAIT_MILLIS = 5000;
+
     private final KernelTransport transport;
     private final EventLoopGroup loops;
     private final boolean ownsLoops;
@@ -46,7 +51,21 @@ final class KernelReactors implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (context != null) {
-            context.term();
+            // JeroMQ's term can wait for ever on its reaper after a peer went away mid-redial: bounded here, so a
+            // closing manager never hangs on it (the context's threads are daemons).
+            ZMQ.Context closing = context;
+            Thread term = new Thread(closing::term, "jeromq-term");
+            term.setDaemon(true);
+            term.start();
+            try {
+                term.join(TERM_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (term.isAlive()) {
+                log.warn("the JeroMQ context did not terminate within {} ms; left to its daemon threads",
+                        TERM_WAIT_MILLIS);
+            }
         }
         if (ownsLoops) {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,8 @@ final class LoopReactor implements KernelReactor {
     private final long handshakeMillis;
     private final AtomicInteger timers = new AtomicInteger();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Timers not yet run or withdrawn: cancelled when the reactor stops, so a gone kernel leaves none on the loop. */
+    private final Set<ScheduledFuture<?>> pendingTimers = ConcurrentHashMap.newKeySet();
     /** Set by {@link #close()}: no new work is taken. */
     private volatile boolean closing;
     // Event-loop state.
@@ -65,14 +68,16 @@ final class LoopReactor implements KernelReactor {
     }
 
     @Override
-    public void execute(Runnable task) {
+    public boolean execute(Runnable task) {
         if (closing) {
-            return;
+            return false;
         }
         try {
             loop.execute(() -> run(task, "task"));
+            return true;
         } catch (RejectedExecutionException e) {
             log.debug("reactor {}: its event loop is shut down; task dropped", name);
+            return false;
         }
     }
 
@@ -80,13 +85,18 @@ final class LoopReactor implements KernelReactor {
     public Scheduled schedule(long delayMillis, Runnable task) {
         assertInReactor();
         timers.incrementAndGet();
+        ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
         ScheduledFuture<?> future = loop.schedule(() -> {
             timers.decrementAndGet();
+            pendingTimers.remove(self[0]);
             run(task, "timer");
         }, delayMillis, TimeUnit.MILLISECONDS);
+        self[0] = future;
+        pendingTimers.add(future);
         return () -> {
             if (future.cancel(false)) {
                 timers.decrementAndGet();
+                pendingTimers.remove(future);
             }
         };
     }
@@ -154,6 +164,12 @@ final class LoopReactor implements KernelReactor {
             h.socket.close();
         }
         sockets.clear();
+        for (ScheduledFuture<?> timer : pendingTimers) {
+            if (timer.cancel(false)) {
+                timers.decrementAndGet();
+            }
+        }
+        pendingTimers.clear();
         terminated.complete(null);
     }
 

@@ -120,12 +120,13 @@ final class ZmqReactor implements KernelReactor {
     }
 
     @Override
-    public void execute(Runnable task) {
+    public boolean execute(Runnable task) {
         if (closing) {
-            return;
+            return false;
         }
         tasks.add(task);
         wakeup();
+        return true;
     }
 
     private void wakeup() {

@@ -25,6 +25,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +142,9 @@ final class DnsTcpProxy {
         } catch (RuntimeException e) {
             admitted = CompletableFuture.failedFuture(e);
         }
-        admitted.whenComplete((ok, failure) -> {
+        // An answer is never held for good by the IP layer: past the limit it goes out, with a warning.
+        admitted.toCompletableFuture().copy().orTimeout(DnsProxy.ADMIT_LIMIT_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.warn("egress DNS (tcp): an answer's addresses could not be admitted at the IP layer: {}",
                         failure.toString());

@@ -1,9 +1,9 @@
 package dev.kernelgate.execd.egress;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Iptables {
     private static final long TIMEOUT_SECONDS = 20;
+    /** How long a rule change waits for another holder of the xtables lock. */
+    private static final String LOCK_WAIT_SECONDS = "5";
 
     private final String iptables;
     private final String restore;
@@ -27,7 +29,7 @@ final class Iptables {
 
     /** Runs {@code iptables args...}; a non-zero exit throws with the command's output. */
     void run(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(iptables, "-w"));
+        List<String> command = new ArrayList<>(List.of(iptables, "-w", LOCK_WAIT_SECONDS));
         command.addAll(List.of(args));
         exec(command, null);
     }
@@ -44,33 +46,37 @@ final class Iptables {
 
     /** Feeds {@code rules} to {@code iptables-restore --noflush}: the chains it declares are replaced atomically. */
     void restore(String rules) throws IOException {
-        exec(List.of(restore, "-w", "--noflush"), rules);
+        exec(List.of(restore, "-w", LOCK_WAIT_SECONDS, "--noflush"), rules);
     }
 
     private static void exec(List<String> command, String input) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (OutputStream in = process.getOutputStream()) {
-            if (input != null) {
-                in.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        String output;
-        try (InputStream out = process.getInputStream()) {
-            output = new String(out.readAllBytes(), StandardCharsets.UTF_8).strip();
-        }
+        // The output goes to a file, not a pipe read to its end: a command that hangs is then still timed out.
+        Path log = Files.createTempFile("kernelgate-iptables", ".out");
         try {
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            try (OutputStream in = process.getOutputStream()) {
+                if (input != null) {
+                    in.write(input.getBytes(StandardCharsets.UTF_8));
+                }
             }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted running " + String.join(" ", command), e);
-        }
-        if (process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command.subList(0, Math.min(command.size(), 8))) + " failed (exit "
-                    + process.exitValue() + "): " + output);
+            try {
+                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IOException(String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s");
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted running " + String.join(" ", command), e);
+            }
+            if (process.exitValue() != 0) {
+                String output = Files.readString(log, StandardCharsets.UTF_8).strip();
+                throw new IOException(String.join(" ", command.subList(0, Math.min(command.size(), 8))) + " failed"
+                        + " (exit " + process.exitValue() + "): " + output);
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 }

@@ -44,6 +44,8 @@ public final class PtyHandler {
         return request.offload(() -> {
             try {
                 return Responses.json(201, Map.of("session_id", sessions.create(cwd, command)));
+            } catch (PtySessions.TooManySessionsException e) {
+                throw ExecdException.of(429, ExecdErrorCode.RUNTIME_ERROR, e.getMessage());
             } catch (IOException e) {
                 throw ExecdException.of(500, ExecdErrorCode.RUNTIME_ERROR,
                         "error creating pty session: " + e.getMessage());

@@ -23,6 +23,16 @@ import org.slf4j.LoggerFactory;
 public final class PtySessions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PtySessions.class);
 
+    /** Sessions kept at once (deleted ones do not count); a create past it is refused. */
+    static final int MAX_SESSIONS = 128;
+
+    /** A create refused because {@link #MAX_SESSIONS} sessions exist. */
+    public static final class TooManySessionsException extends IOException {
+        TooManySessionsException(int limit) {
+            super(limit + " pty sessions exist; delete one (DELETE /pty/{sessionId}) before creating another");
+        }
+    }
+
     private final Map<String, PtySession> sessions = new ConcurrentHashMap<>();
     private final ShellLauncher launcher;
     private final PathExpander paths;
@@ -59,6 +69,10 @@ public final class PtySessions implements AutoCloseable {
     public String create(String cwd, String command) throws IOException {
         if (closed) {
             throw new IOException("execd is shutting down");
+        }
+        if (sessions.size() >= MAX_SESSIONS) {
+            // Each session holds a replay buffer and, once attached, a shell: a loop of creates must not exhaust execd.
+            throw new TooManySessionsException(MAX_SESSIONS);
         }
         Path dir = workDir;
         if (cwd != null && !cwd.isEmpty()) {

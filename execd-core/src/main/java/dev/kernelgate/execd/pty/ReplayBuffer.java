@@ -1,5 +1,7 @@
 package dev.kernelgate.execd.pty;
 
+import java.util.Arrays;
+
 /**
  * The last {@code capacity} bytes of a session's output, addressed by absolute offset: the byte at offset
  * {@code o} lives at {@code o % capacity} while it is retained. Not thread-safe: {@link PtySession} guards it.
@@ -12,14 +14,20 @@ final class ReplayBuffer {
     record Snapshot(long offset, byte[] bytes) {
     }
 
-    private final byte[] ring;
+    /** What a new buffer holds before it grows: a session that prints little costs little. */
+    private static final int INITIAL = 4096;
+
+    private final int capacity;
+    /** Grows by doubling up to {@code capacity} before it first wraps, so no byte moves when it grows. */
+    private byte[] ring;
     private long total;
 
     ReplayBuffer(int capacity) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive");
         }
-        this.ring = new byte[capacity];
+        this.capacity = capacity;
+        this.ring = new byte[Math.min(capacity, INITIAL)];
     }
 
     /** Bytes ever written: the offset the next byte will get. */
@@ -28,6 +36,9 @@ final class ReplayBuffer {
     }
 
     void write(byte[] data, int offset, int length) {
+        if (ring.length < capacity && total + length > ring.length) {
+            grow(total + length);
+        }
         int capacity = ring.length;
         if (length > capacity) {
             // Only the tail survives; the offsets of the skipped bytes still count.
@@ -56,5 +67,14 @@ final class ReplayBuffer {
         System.arraycopy(ring, at, out, 0, first);
         System.arraycopy(ring, 0, out, first, count - first);
         return new Snapshot(start, out);
+    }
+
+    /** Only before the first wrap ({@code total <= ring.length}): every byte keeps its index. */
+    private void grow(long needed) {
+        int size = ring.length;
+        while (size < needed && size < capacity) {
+            size = (int) Math.min((long) size * 2, capacity);
+        }
+        ring = Arrays.copyOf(ring, size);
     }
 }

@@ -504,6 +504,24 @@ class PtyApiTest {
     }
 
     @Test
+    void sessionsAreCappedWithAClearError(@TempDir Path own) throws Exception {
+        ExecdServer.Running server = TestExecd.start(own, TOKEN);
+        try {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < PtySessions.MAX_SESSIONS; i++) {
+                ids.add(create(server, "{}"));
+            }
+            HttpResponse<String> refused = call(server, "POST", "/pty", "{}", TOKEN);
+            assertError(refused, 429, "RUNTIME_ERROR");
+            assertTrue(json(refused).path("message").asText().contains("DELETE /pty"), refused.body());
+            assertEquals(200, call(server, "DELETE", "/pty/" + ids.get(0), null, TOKEN).statusCode());
+            create(server, "{}");
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void closingExecdKillsEveryShell(@TempDir Path own) throws Exception {
         ExecdServer.Running server = TestExecd.start(own, TOKEN);
         long background;

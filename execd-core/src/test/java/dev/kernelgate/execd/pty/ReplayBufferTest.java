@@ -3,7 +3,10 @@ package dev.kernelgate.execd.pty;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ReplayBufferTest {
@@ -54,5 +57,27 @@ class ReplayBufferTest {
         assertEquals(8, buffer.total());
         assertEquals("5678", text(buffer.from(0)));
         assertEquals(4, buffer.from(0).offset());
+    }
+
+    @Test
+    void aBufferThatGrowsOnTheWayKeepsEveryByteAndThenTheLastMegabyte() {
+        ReplayBuffer buffer = new ReplayBuffer(ReplayBuffer.DEFAULT_CAPACITY);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        Random random = new Random(7);
+        while (all.size() < 3 * ReplayBuffer.DEFAULT_CAPACITY) {
+            byte[] chunk = new byte[1 + random.nextInt(9000)];
+            random.nextBytes(chunk);
+            buffer.write(chunk, 0, chunk.length);
+            all.write(chunk, 0, chunk.length);
+            byte[] sofar = all.toByteArray();
+            if (sofar.length <= ReplayBuffer.DEFAULT_CAPACITY) {
+                assertArrayEquals(sofar, buffer.from(0).bytes(), "before any wrap");
+            }
+        }
+        byte[] everything = all.toByteArray();
+        ReplayBuffer.Snapshot tail = buffer.from(0);
+        assertEquals(everything.length - ReplayBuffer.DEFAULT_CAPACITY, tail.offset());
+        assertArrayEquals(Arrays.copyOfRange(everything,
+                everything.length - ReplayBuffer.DEFAULT_CAPACITY, everything.length), tail.bytes());
     }
 }

@@ -28,7 +28,7 @@ final class PythonJson {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                string(field.getKey(), out);
+                string(field.getKey(), out, true);
                 out.append(": ");
                 write(field.getValue(), out);
                 if (fields.hasNext()) {
@@ -46,7 +46,7 @@ final class PythonJson {
             }
             out.append(']');
         } else if (node.isTextual()) {
-            string(node.asText(), out);
+            string(node.asText(), out, true);
         } else {
             out.append(compact(node));
         }
@@ -54,6 +54,16 @@ final class PythonJson {
 
     /** A JSON string literal with only ASCII in it (valid in Python and R source as well). */
     static void string(String value, StringBuilder out) {
+        string(value, out, false);
+    }
+
+    /**
+     * {@code inert}: also write {@code $ @ # `} as JSON unicode escapes. The JSON text goes into a kernel's source as a
+     * string literal, and Perl, Ruby and Julia interpolate code from those characters in one ({@code @{[ ... ]}},
+     * {@code #{...}}, {@code $(...)}): escaped in the JSON, they reach the kernel's JSON parser unchanged and the
+     * language's own parser never sees them.
+     */
+    private static void string(String value, StringBuilder out, boolean inert) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -66,7 +76,7 @@ final class PythonJson {
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
                 default -> {
-                    if (c < 0x20 || c > 0x7e) {
+                    if (c < 0x20 || c > 0x7e || (inert && (c == '$' || c == '@' || c == '#' || c == '`'))) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

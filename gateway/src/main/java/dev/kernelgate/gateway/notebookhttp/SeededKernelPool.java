@@ -10,7 +10,9 @@ import dev.kernelgate.kernels.KernelStartRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -21,21 +23,94 @@ import org.slf4j.LoggerFactory;
 /**
  * Kernels that serve a notebook's endpoints in turn: each started from the same request and seeded with the
  * notebook's other code cells. A request borrows one kernel and returns it; while all are lent, requests wait in
- * arrival order. Never blocks: borrowing completes a future.
+ * arrival order. Never blocks: borrowing completes a future. A kernel that restarts (it died, or was restarted)
+ * is seeded again before it serves again; a dead one leaves the pool, and when none is left requests fail at once.
  */
 final class SeededKernelPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SeededKernelPool.class);
 
     private final KernelManager manager;
     private final List<KernelClient> clients;
+    private final List<String> seedCells;
     private final Deque<KernelClient> free;
     private final Deque<CompletableFuture<KernelClient>> waiting = new ArrayDeque<>();
+    /** Lent to a request. */
+    private final Set<KernelClient> lent = new HashSet<>();
+    /** Restarted (their memory is gone) and not yet seeded again: never handed out. */
+    private final Set<KernelClient> reseeding = new HashSet<>();
+    /** Dead, or could not be seeded again: out of the pool for good. */
+    private final Set<KernelClient> gone = new HashSet<>();
     private boolean closed;
 
-    private SeededKernelPool(KernelManager manager, List<KernelClient> clients) {
+    private SeededKernelPool(KernelManager manager, List<KernelClient> clients, List<String> seedCells) {
         this.manager = manager;
         this.clients = List.copyOf(clients);
+        this.seedCells = List.copyOf(seedCells);
         this.free = new ArrayDeque<>(clients);
+        for (KernelClient client : this.clients) {
+            client.kernel().addListener(new Kernel.Listener() {
+                @Override
+                public void onRestarting(Kernel kernel) {
+                    lostMemory(client);
+                }
+
+                @Override
+                public void onRestarted(Kernel kernel) {
+                    lostMemory(client); // a restart on request says only this
+                    reseed(client);
+                }
+
+                @Override
+                public void onDead(Kernel kernel, String reason) {
+                    retire(client, "its kernel died: " + reason);
+                }
+            });
+        }
+    }
+
+    /** The kernel lost what the seed cells made: it serves nothing until seeded again. */
+    private synchronized void lostMemory(KernelClient client) {
+        if (!gone.contains(client)) {
+            free.remove(client);
+            reseeding.add(client);
+        }
+    }
+
+    private void reseed(KernelClient client) {
+        log.warn("kernel {} of the notebook-http pool restarted; running the seed cells again", client.kernel().id());
+        seed(client, seedCells, 0).whenComplete((ok, error) -> {
+            if (error != null) {
+                retire(client, "seeding it again failed: " + rootMessage(error));
+                manager.shutdown(client.kernel().id(), true);
+                return;
+            }
+            boolean handOut;
+            synchronized (this) {
+                handOut = reseeding.remove(client) && !lent.contains(client) && !gone.contains(client);
+            }
+            if (handOut) {
+                release(client);
+            }
+        });
+    }
+
+    /** Out of the pool for good; when no kernel is left, waiting requests hear why instead of waiting for ever. */
+    private void retire(KernelClient client, String why) {
+        List<CompletableFuture<KernelClient>> abandoned = List.of();
+        synchronized (this) {
+            if (!gone.add(client)) {
+                return;
+            }
+            free.remove(client);
+            reseeding.remove(client);
+            log.error("kernel {} left the notebook-http pool: {}", client.kernel().id(), why);
+            if (gone.size() == clients.size()) {
+                abandoned = List.copyOf(waiting);
+                waiting.clear();
+            }
+        }
+        abandoned.forEach(f -> f.completeExceptionally(new IllegalStateException(
+                "no kernel of the notebook-http pool is left: " + why)));
     }
 
     /**
@@ -60,7 +135,7 @@ final class SeededKernelPool implements AutoCloseable {
                     ready.add(f.join());
                 }
             }
-            SeededKernelPool pool = new SeededKernelPool(manager, ready);
+            SeededKernelPool pool = new SeededKernelPool(manager, ready, seedCells);
             if (error != null) {
                 pool.close();
                 // Kernels that started but failed their seeding are not in the pool: shut those down too.
@@ -108,8 +183,13 @@ final class SeededKernelPool implements AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("the kernel pool is closed"));
             }
+            if (gone.size() == clients.size()) {
+                return CompletableFuture.failedFuture(new IllegalStateException(
+                        "no kernel of the notebook-http pool is left"));
+            }
             KernelClient client = free.poll();
             if (client != null) {
+                lent.add(client);
                 return CompletableFuture.completedFuture(client);
             }
             CompletableFuture<KernelClient> turn = new CompletableFuture<>();
@@ -122,11 +202,16 @@ final class SeededKernelPool implements AutoCloseable {
     void release(KernelClient client) {
         CompletableFuture<KernelClient> next;
         synchronized (this) {
+            lent.remove(client);
+            if (reseeding.contains(client) || gone.contains(client)) {
+                return; // the re-seeding hands it out when it is done; a gone one never again
+            }
             next = waiting.poll();
             if (next == null) {
                 free.add(client);
                 return;
             }
+            lent.add(client);
         }
         next.complete(client); // outside the lock: the waiter's request continues on this thread
     }

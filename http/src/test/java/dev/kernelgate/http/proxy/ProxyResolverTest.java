@@ -146,6 +146,14 @@ class ProxyResolverTest {
     }
 
     @Test
+    void aLookUpThatNeverAnswersEndsIn504AfterTheConnectTimeout() throws Exception {
+        HttpResponse<String> res = send(request("/apps/never/proxy/8080/x"));
+        assertEquals(504, res.statusCode(), res.body());
+        assertTrue(JSON.readTree(res.body()).path("message").asText().contains("8080"), res.body());
+        assertEquals(200, send(request("/ping")).statusCode(), "the server keeps serving");
+    }
+
+    @Test
     void failuresAreAnsweredInTheFacesFormatAndTheConnectionKeepsServing() throws Exception {
         HttpResponse<String> missing = send(request("/apps/missing/proxy/80/x"));
         assertEquals(404, missing.statusCode());
