@@ -70,7 +70,7 @@ class NotebookHttpLauncherTest {
                     .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .until(() -> get(http, base + "/_api/spec/swagger.json").statusCode() == 200);
             JsonNode spec = JSON.readTree(get(http, base + "/_api/spec/swagger.json").body());
-            assertTrue(spec.path("paths").has("/hello/{name}"), spec.toString());
+            assertTrue(spec.path("paths").has("/hello/:name"), spec.toString());
 
             HttpResponse<String> hello = get(http, base + "/hello/ada?x=1&x=2");
             assertEquals(200, hello.statusCode());
