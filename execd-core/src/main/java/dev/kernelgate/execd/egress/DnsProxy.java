@@ -27,8 +27,6 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +37,6 @@ import org.slf4j.LoggerFactory;
  * one event loop, so the table of queries in flight needs no lock.
  */
 public final class DnsProxy {
-    /** How long an answer may wait for its addresses to be admitted at the IP layer before it goes out anyway. */
-    static final long ADMIT_LIMIT_MILLIS = 2000;
-
     private static final Logger LOG = LoggerFactory.getLogger(DnsProxy.class);
     /** How long a forwarded query waits for its answer before it is forgotten (the asker retries). */
     static final long QUERY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -179,16 +174,8 @@ public final class DnsProxy {
         if (pending == null || server == null) {
             return;
         }
-        CompletionStage<?> admitted;
-        try {
-            admitted = answers.answered(content.duplicate());
-        } catch (RuntimeException e) {
-            admitted = CompletableFuture.failedFuture(e);
-        }
         ByteBuf answer = content.retain();
-        // An answer is never held for good by the IP layer: past the limit it goes out, with a warning.
-        admitted.toCompletableFuture().copy().orTimeout(ADMIT_LIMIT_MILLIS, TimeUnit.MILLISECONDS)
-                .whenComplete((ok, failure) -> {
+        answers.admitted(content.duplicate()).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.warn("egress DNS: an answer's addresses could not be admitted at the IP layer: {}",
                         failure.toString());

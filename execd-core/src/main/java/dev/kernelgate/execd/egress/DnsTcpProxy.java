@@ -23,9 +23,6 @@ import io.netty.handler.codec.dns.DnsSection;
 import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,15 +133,7 @@ final class DnsTcpProxy {
     }
 
     private void relay(ChannelHandlerContext client, ByteBuf answer) {
-        CompletionStage<?> admitted;
-        try {
-            admitted = answers.answered(answer.duplicate());
-        } catch (RuntimeException e) {
-            admitted = CompletableFuture.failedFuture(e);
-        }
-        // An answer is never held for good by the IP layer: past the limit it goes out, with a warning.
-        admitted.toCompletableFuture().copy().orTimeout(DnsProxy.ADMIT_LIMIT_MILLIS, TimeUnit.MILLISECONDS)
-                .whenComplete((ok, failure) -> {
+        answers.admitted(answer.duplicate()).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.warn("egress DNS (tcp): an answer's addresses could not be admitted at the IP layer: {}",
                         failure.toString());
