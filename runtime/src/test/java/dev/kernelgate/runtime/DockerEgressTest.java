@@ -158,6 +158,17 @@ class DockerEgressTest {
         return out + "exit=" + exit;
     }
 
+    /** A DNS query for {@code name} sent straight to {@code host:port} over UDP, as sandbox code could send one. */
+    private static String directQuery(String host, int port, String name) {
+        String perl = "use IO::Socket::INET; my $s = IO::Socket::INET->new(PeerAddr => '" + host + "', PeerPort => "
+                + port + ", Proto => 'udp') or die \"socket: $!\"; my $q = pack('n6', 4660, 256, 1, 0, 0, 0)"
+                + " . join('', map { chr(length $_) . $_ } split /[.]/, '" + name + "') . chr(0) . pack('n2', 1, 1);"
+                + " $s->send($q); my $r; my $in = ''; vec($in, fileno($s), 1) = 1;"
+                + " if (select($in, undef, undef, 3) && defined $s->recv($r, 512) && length $r)"
+                + " { print \"answered \", length $r } else { print \"no answer: $!\" }";
+        return "perl -e \"" + perl.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$") + "\"";
+    }
+
     private static String connect(String host, int port) {
         return "exec 3<>/dev/tcp/" + host + "/" + port + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3";
     }
@@ -254,6 +265,13 @@ class DockerEgressTest {
         String id = create(api, POLICY + ",\"volumes\":[{\"name\":\"tools\",\"mountPath\":\"/tools\",\"readOnly\":true,"
                 + "\"host\":{\"path\":\"" + tools + "\"}}]");
         ApiClient execd = execd(api, id);
+        // The sandbox cannot ask the upstream nameserver itself, only through the proxy (whose sockets alone carry
+        // the mark the rule admits): a sandbox without a policy gets an answer to the very same query. (Asked before
+        // any allowed name is resolved: here the nameserver shares its address with the allowed names' server.)
+        int dnsPort = dns.address().getPort();
+        assertTrue(run(execd(api, other), directQuery(gateway, dnsPort, "blocked.egress.test")).contains("answered"));
+        String bypass = run(execd, directQuery(gateway, dnsPort, "blocked.egress.test"));
+        assertFalse(bypass.contains("answered"), bypass);
         int port = web.getAddress().getPort();
         assertTrue(run(execd, connect("allowed.egress.test", port)).contains("hello through the policy"));
         String direct = run(execd, connect(otherIp, 9000));

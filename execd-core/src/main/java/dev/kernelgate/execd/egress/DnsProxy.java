@@ -9,18 +9,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
 import io.netty.handler.codec.dns.DatagramDnsResponse;
 import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
 import io.netty.handler.codec.dns.DnsQuestion;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.handler.codec.dns.DnsSection;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -46,8 +43,10 @@ public final class DnsProxy {
     private final InetSocketAddress upstream;
     private final PolicyState policy;
     private final AnswerListener answers;
+    private final DnsTransport transport;
 
     public DnsProxy(InetSocketAddress listen, InetSocketAddress upstream, PolicyState policy, AnswerListener answers) {
+        this.transport = DnsTransport.forThisPlatform();
         this.listen = listen;
         this.upstream = upstream;
         this.policy = policy;
@@ -66,15 +65,14 @@ public final class DnsProxy {
     }
 
     public Running start() {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kernelgate-egress-dns"),
-                NioIoHandler.newFactory());
+        EventLoopGroup group = transport.group(1, "kernelgate-egress-dns");
         EventLoop loop = group.next();
         Map<Integer, Pending> inFlight = new HashMap<>();
         Channel[] server = new Channel[1];
         try {
             // A datagram is read whole up to 64 KiB: EDNS answers exceed Netty's 2 KiB default.
             FixedRecvByteBufAllocator whole = new FixedRecvByteBufAllocator(MAX_DATAGRAM);
-            Channel toUpstream = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+            Channel toUpstream = transport.upstream(new Bootstrap()).group(loop).channel(transport.datagram())
                     .option(ChannelOption.RCVBUF_ALLOCATOR, whole)
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                         @Override
@@ -83,11 +81,11 @@ public final class DnsProxy {
                         }
                     })
                     .bind(new InetSocketAddress(0)).syncUninterruptibly().channel();
-            server[0] = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+            server[0] = new Bootstrap().group(loop).channel(transport.datagram())
                     .option(ChannelOption.RCVBUF_ALLOCATOR, whole)
-                    .handler(new ChannelInitializer<NioDatagramChannel>() {
+                    .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
-                        protected void initChannel(NioDatagramChannel ch) {
+                        protected void initChannel(DatagramChannel ch) {
                             ch.pipeline().addLast(new DnsQueryDecoder(), new DatagramDnsResponseEncoder(),
                                     new SimpleChannelInboundHandler<DnsQueryDecoder.Query>() {
                                         @Override
@@ -112,7 +110,7 @@ public final class DnsProxy {
         }
         InetSocketAddress bound = (InetSocketAddress) server[0].localAddress();
         try {
-            new DnsTcpProxy(upstream, policy, answers).bind(group, bound);
+            new DnsTcpProxy(upstream, policy, answers, transport).bind(group, bound);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new UncheckedIOException(new BindException("cannot bind the DNS proxy to " + bound + " (tcp): "

@@ -12,8 +12,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
 import io.netty.handler.codec.dns.DefaultDnsResponse;
@@ -38,8 +36,10 @@ final class DnsTcpProxy {
     private final InetSocketAddress upstream;
     private final PolicyState policy;
     private final AnswerListener answers;
+    private final DnsTransport transport;
 
-    DnsTcpProxy(InetSocketAddress upstream, PolicyState policy, AnswerListener answers) {
+    DnsTcpProxy(InetSocketAddress upstream, PolicyState policy, AnswerListener answers, DnsTransport transport) {
+        this.transport = transport;
         this.upstream = upstream;
         this.policy = policy;
         this.answers = answers;
@@ -47,7 +47,7 @@ final class DnsTcpProxy {
 
     /** Listens on {@code address} (the UDP proxy's), on {@code group}'s loops. */
     Channel bind(EventLoopGroup group, InetSocketAddress address) {
-        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        return new ServerBootstrap().group(group).channel(transport.server())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -101,7 +101,7 @@ final class DnsTcpProxy {
 
     /** One upstream connection for one query; its first answer goes back to the asker, then it closes. */
     private void forward(ChannelHandlerContext client, ByteBuf message) {
-        new Bootstrap().group(client.channel().eventLoop()).channel(NioSocketChannel.class)
+        transport.upstream(new Bootstrap()).group(client.channel().eventLoop()).channel(transport.socket())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_SECONDS * 1000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

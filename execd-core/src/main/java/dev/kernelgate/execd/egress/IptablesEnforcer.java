@@ -39,6 +39,8 @@ public final class IptablesEnforcer implements PolicyEnforcer, AnswerListener, A
 
     private final Iptables iptables;
     private final InetSocketAddress upstream;
+    /** Whether the proxy's upstream sockets carry {@link DnsTransport#UPSTREAM_MARK}. */
+    private final boolean upstreamMarked;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("egress-iptables"));
     /** Learned address → the names it was resolved for and when it expires; touched on the worker only. */
@@ -53,11 +55,16 @@ public final class IptablesEnforcer implements PolicyEnforcer, AnswerListener, A
 
     /**
      * @param tools    the injected iptables tools directory, or null for the image's own
-     * @param upstream the nameserver the proxy forwards to (always reachable)
+     * @param upstream the nameserver the proxy forwards to (reachable by the proxy's own, marked, sockets)
      */
     public IptablesEnforcer(java.nio.file.Path tools, InetSocketAddress upstream) {
+        this(tools, upstream, DnsTransport.forThisPlatform().marked());
+    }
+
+    IptablesEnforcer(java.nio.file.Path tools, InetSocketAddress upstream, boolean upstreamMarked) {
         this.iptables = new Iptables(tools);
         this.upstream = upstream;
+        this.upstreamMarked = upstreamMarked;
         worker.scheduleWithFixedDelay(this::expire, 5, 5, TimeUnit.SECONDS);
     }
 
@@ -102,8 +109,13 @@ public final class IptablesEnforcer implements PolicyEnforcer, AnswerListener, A
         r.append(rule("-o lo -j ACCEPT"));
         r.append(rule("-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"));
         if (upstream.getAddress().getAddress().length == 4) {
+            // Only the proxy's own queries (marked, DnsTransport): the sandbox shares this network namespace and
+            // must not ask the upstream directly for names the policy denies.
+            String onlyTheProxy = upstreamMarked ? "-m mark --mark 0x" + Integer.toHexString(DnsTransport.UPSTREAM_MARK)
+                    + " " : "";
             for (String proto : List.of("udp", "tcp")) {
-                r.append(rule("-d " + ns + "/32 -p " + proto + " --dport " + upstream.getPort() + " -j ACCEPT"));
+                r.append(rule(onlyTheProxy + "-d " + ns + "/32 -p " + proto + " --dport " + upstream.getPort()
+                        + " -j ACCEPT"));
             }
         }
         for (boolean allow : new boolean[] {false, true}) {

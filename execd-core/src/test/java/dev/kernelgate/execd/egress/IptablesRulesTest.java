@@ -26,14 +26,14 @@ class IptablesRulesTest {
         EgressPolicy policy = EgressPolicy.parse(new ObjectMapper().readTree("{\"defaultAction\":\"deny\",\"egress\":["
                 + "{\"action\":\"allow\",\"target\":\"10.1.0.0/16\"},{\"action\":\"deny\",\"target\":\"10.1.2.3\"},"
                 + "{\"action\":\"allow\",\"target\":\"*.example.com\"},{\"action\":\"allow\",\"target\":\"fd00::1\"}]}"));
-        try (IptablesEnforcer enforcer = new IptablesEnforcer(null, new InetSocketAddress("192.0.2.53", 53))) {
+        try (IptablesEnforcer enforcer = new IptablesEnforcer(null, new InetSocketAddress("192.0.2.53", 53), true)) {
             assertEquals("""
                     *filter
                     :KG_EGRESS - [0:0]
                     -A KG_EGRESS -o lo -j ACCEPT
                     -A KG_EGRESS -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-                    -A KG_EGRESS -d 192.0.2.53/32 -p udp --dport 53 -j ACCEPT
-                    -A KG_EGRESS -d 192.0.2.53/32 -p tcp --dport 53 -j ACCEPT
+                    -A KG_EGRESS -m mark --mark 0x6b67 -d 192.0.2.53/32 -p udp --dport 53 -j ACCEPT
+                    -A KG_EGRESS -m mark --mark 0x6b67 -d 192.0.2.53/32 -p tcp --dport 53 -j ACCEPT
                     -A KG_EGRESS -d 10.1.2.3/32 -p tcp -j REJECT --reject-with tcp-reset
                     -A KG_EGRESS -d 10.1.2.3/32 -j REJECT --reject-with icmp-port-unreachable
                     -A KG_EGRESS -d 10.1.0.0/16 -j ACCEPT
