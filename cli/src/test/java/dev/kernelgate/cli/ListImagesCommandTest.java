@@ -50,10 +50,11 @@ class ListImagesCommandTest {
     }
 
     @Test
-    void kubernetesNeedsTheSandboxImagesAndItsInitImage() throws Exception {
+    void kubernetesNeedsTheSandboxImagesItsInitImageAndTheEgressImage() throws Exception {
         assertEquals(0, run("--config", config("kubernetes").toString()), err.toString());
-        assertEquals("python:3.12-slim\nregistry.example/team/agent:2\nopensandbox/execd:v1.0.19\n", out.toString());
-        assertTrue(err.toString().contains("[egress] image left out"), err.toString());
+        assertEquals("python:3.12-slim\nregistry.example/team/agent:2\nopensandbox/execd:v1.0.19\n"
+                + "opensandbox/egress:v1.1.0\n", out.toString());
+        assertTrue(!err.toString().contains("[egress] image"), err.toString());
         assertTrue(!err.toString().contains("execd_image"), err.toString());
     }
 

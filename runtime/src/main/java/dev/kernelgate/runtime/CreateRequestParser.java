@@ -1,6 +1,9 @@
 package dev.kernelgate.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kernelgate.execd.egress.EgressConfig;
+import dev.kernelgate.execd.egress.PolicyException;
+import dev.kernelgate.runtime.spi.EgressSidecarEnv;
 import dev.kernelgate.runtime.spi.HostPathPolicy;
 import dev.kernelgate.runtime.spi.ResourceLimits;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -37,6 +40,8 @@ final class CreateRequestParser {
     private static final Set<String> OS = Set.of("linux", "windows");
     private static final Set<String> ARCH = Set.of("amd64", "arm64");
     private static final Set<String> ACTIONS = Set.of("allow", "deny");
+    static final int MAX_EGRESS_RULES = dev.kernelgate.execd.egress.PolicyHandler.DEFAULT_MAX_RULES;
+    static final int MAX_POLICY_CHARS = 100 * 1024;
 
     /** What the server allows: timeout bounds and host paths. */
     record Policy(long minTimeoutSeconds, Long maxTimeoutSeconds, HostPathPolicy hostPaths) {
@@ -210,6 +215,11 @@ final class CreateRequestParser {
         return new Platform(os, arch);
     }
 
+    /**
+     * Checked as the egress sidecar will read it (a policy it refuses would stop it, and the create would fail with
+     * a 500), and small enough to travel in its environment: at most {@value #MAX_EGRESS_RULES} rules (the sidecar's
+     * own limit) and {@value #MAX_POLICY_CHARS} characters of JSON (Linux takes 128 KiB per environment string).
+     */
     private static NetworkPolicy networkPolicy(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
@@ -221,17 +231,37 @@ final class CreateRequestParser {
         if (!ACTIONS.contains(defaultAction)) {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "networkPolicy.defaultAction must be allow or deny.");
         }
+        JsonNode egress = node.path("egress");
+        if (!egress.isMissingNode() && !egress.isNull() && !egress.isArray()) {
+            throw ErrorCodes.unprocessable("networkPolicy.egress must be an array.");
+        }
+        if (egress.size() > MAX_EGRESS_RULES) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "networkPolicy.egress has " + egress.size()
+                    + " rules; at most " + MAX_EGRESS_RULES + ".");
+        }
         List<EgressRule> rules = new ArrayList<>();
-        for (JsonNode rule : node.path("egress")) {
+        for (JsonNode rule : egress) {
             String action = rule.path("action").asText("");
             String target = rule.path("target").asText("");
             if (!ACTIONS.contains(action) || target.isBlank()) {
                 throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER,
                         "networkPolicy.egress rules need action allow|deny and a target, not " + rule + ".");
             }
+            try {
+                dev.kernelgate.execd.egress.EgressRule.of(action, target);
+            } catch (PolicyException e) {
+                throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "networkPolicy.egress[" + rules.size() + "]: "
+                        + printable(e.getMessage()) + ".");
+            }
             rules.add(new EgressRule(action, target));
         }
-        return new NetworkPolicy(defaultAction, rules);
+        NetworkPolicy policy = new NetworkPolicy(defaultAction, rules);
+        int chars = EgressSidecarEnv.of(policy, EgressConfig.MODE_DNS, "", null).get(EgressConfig.RULES_ENV).length();
+        if (chars > MAX_POLICY_CHARS) {
+            throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "networkPolicy is " + chars
+                    + " characters as JSON; at most " + MAX_POLICY_CHARS + ".");
+        }
+        return policy;
     }
 
     private List<VolumeSpec> volumes(JsonNode node) {

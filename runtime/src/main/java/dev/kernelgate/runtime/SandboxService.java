@@ -20,14 +20,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle: the authoritative list of sandboxes, their state machine, deadlines and metadata, over one
  * {@link SandboxRuntime}. Every method may block on the runtime; call it off event loops. Operations on one
- * sandbox are serialized by its own lock, so the runtime never sees two calls for one id at once.
+ * sandbox are serialized by its own lock, so the runtime never sees two changes for one id at once; only the
+ * read-only {@link SandboxRuntime#internalEndpoint} runs beside them (the server proxy's look-up must not wait
+ * behind a pause or a create).
  */
 public final class SandboxService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
@@ -40,12 +44,15 @@ public final class SandboxService implements AutoCloseable {
     private final ErrorCodes codes;
     private final Clock clock;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> stateListeners = new CopyOnWriteArrayList<>();
 
     /** One sandbox: its current record and the lock its operations take. */
     private static final class Slot {
         final ReentrantLock lock = new ReentrantLock();
         volatile SandboxRecord record;
         volatile boolean removed;
+        /** Counts the changes of the record's state (a look-up made without the lock compares it). */
+        volatile long stateChanges;
 
         Slot(SandboxRecord record) {
             this.record = record;
@@ -75,6 +82,14 @@ public final class SandboxService implements AutoCloseable {
         return codes;
     }
 
+    /**
+     * Calls {@code listener} with a sandbox's id after each change of its state (pause, resume, delete, expiry, a
+     * sandbox found gone), on the thread that made it, which may hold the sandbox's lock: it must not block.
+     */
+    public void onStateChange(Consumer<String> listener) {
+        stateListeners.add(listener);
+    }
+
     /** Adopts what the runtime recovered from an earlier server (called once, before serving). */
     public void recover() {
         for (RecoveredSandbox r : runtime.recover()) {
@@ -98,11 +113,11 @@ public final class SandboxService implements AutoCloseable {
             } catch (RuntimeException e) {
                 SandboxException failure = e instanceof SandboxException se ? se
                         : new SandboxException(500, codes.startFailed(), "Failed to start sandbox: " + e.getMessage(), e);
-                slot.record = slot.record.withStatus(SandboxStatus.failed("StartFailed", failure.getMessage()),
-                        clock.instant());
+                set(slot, slot.record.withStatus(SandboxStatus.failed("StartFailed", failure.getMessage()),
+                        clock.instant()));
                 throw failure;
             }
-            slot.record = slot.record.withStatus(started, clock.instant());
+            set(slot, slot.record.withStatus(started, clock.instant()));
             return slot.record;
         } finally {
             slot.lock.unlock();
@@ -133,7 +148,7 @@ public final class SandboxService implements AutoCloseable {
     public void delete(String id) {
         Slot slot = slot(id);
         withLock(slot, id, () -> {
-            slot.record = slot.record.withStatus(SandboxStatus.of(SandboxState.STOPPING), clock.instant());
+            set(slot, slot.record.withStatus(SandboxStatus.of(SandboxState.STOPPING), clock.instant()));
             runtime.delete(id);
             slot.removed = true;
             slots.remove(id, slot);
@@ -156,7 +171,7 @@ public final class SandboxService implements AutoCloseable {
             if (before.state() != from) {
                 throw pause ? codes.notRunning(id) : codes.notPaused(id);
             }
-            slot.record = before.withStatus(SandboxStatus.of(via), clock.instant());
+            set(slot, before.withStatus(SandboxStatus.of(via), clock.instant()));
             try {
                 if (pause) {
                     runtime.pause(id);
@@ -164,10 +179,10 @@ public final class SandboxService implements AutoCloseable {
                     runtime.resume(id);
                 }
             } catch (RuntimeException e) {
-                slot.record = before.withStatus(before.status(), clock.instant());
+                set(slot, before.withStatus(before.status(), clock.instant()));
                 throw e;
             }
-            slot.record = slot.record.withStatus(SandboxStatus.of(to), clock.instant());
+            set(slot, slot.record.withStatus(SandboxStatus.of(to), clock.instant()));
             return null;
         });
     }
@@ -188,7 +203,7 @@ public final class SandboxService implements AutoCloseable {
                 throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "expiresAt is more than "
                         + policy.maxTimeoutSeconds() + " seconds away (max_sandbox_timeout_seconds).");
             }
-            slot.record = slot.record.withExpiresAt(expiresAt);
+            set(slot, slot.record.withExpiresAt(expiresAt));
             runtime.expirationChanged(id, expiresAt);
             return expiresAt;
         });
@@ -217,7 +232,7 @@ public final class SandboxService implements AutoCloseable {
             Map<String, String> merged = new LinkedHashMap<>(slot.record.metadata());
             removals.forEach(merged::remove);
             merged.putAll(changes);
-            slot.record = slot.record.withMetadata(merged);
+            set(slot, slot.record.withMetadata(merged));
             runtime.metadataChanged(id, merged);
             return slot.record;
         });
@@ -235,26 +250,39 @@ public final class SandboxService implements AutoCloseable {
     }
 
     /**
-     * Where the server proxy sends requests for {@code port} of a running sandbox.
+     * Where the server proxy sends requests for {@code port} of a running sandbox. Asks the runtime without the
+     * sandbox's lock (it may call Docker or Kubernetes); an answer given while the sandbox changed state is asked
+     * again, so it never describes a sandbox that was paused or deleted meanwhile.
      *
      * @throws SandboxException 404 for an unknown sandbox; 502 when it is not running or its runtime cannot say
      */
     public InternalEndpoint internalEndpoint(String id, int port) {
         Slot slot = slot(id);
-        return withLock(slot, id, () -> {
+        for (int attempt = 1; ; attempt++) {
+            long changes = slot.stateChanges;
+            if (slot.removed) {
+                throw codes.notFound(id);
+            }
             SandboxState state = slot.record.state();
             if (state != SandboxState.RUNNING) {
                 throw codes.unreachable(id, "it is " + state.wire() + ", and only running sandboxes are proxied.");
             }
+            InternalEndpoint endpoint;
             try {
-                return runtime.internalEndpoint(id, port);
+                endpoint = runtime.internalEndpoint(id, port);
             } catch (SandboxException e) {
                 if (e.status() == 404) {
                     throw e;
                 }
                 throw codes.unreachable(id, e.getMessage());
             }
-        });
+            if (slot.stateChanges == changes) {
+                return endpoint;
+            }
+            if (attempt == 3) {
+                throw codes.unreachable(id, "it kept changing state while its endpoint was looked up.");
+            }
+        }
     }
 
     /**
@@ -292,6 +320,16 @@ public final class SandboxService implements AutoCloseable {
     @Override
     public void close() {
         runtime.close();
+    }
+
+    /** The sandbox's new record; a change of its state is counted and told to the listeners. */
+    private void set(Slot slot, SandboxRecord next) {
+        boolean changed = next.state() != slot.record.state();
+        slot.record = next;
+        if (changed) {
+            slot.stateChanges++;
+            stateListeners.forEach(listener -> listener.accept(next.id()));
+        }
     }
 
     private Slot slot(String id) {
@@ -334,7 +372,7 @@ public final class SandboxService implements AutoCloseable {
             SandboxStatus next = seen.orElse(new SandboxStatus(SandboxState.TERMINATED, "NotFound",
                     "The sandbox no longer exists in the runtime."));
             if (next.state() != r.state() || !java.util.Objects.equals(next.reason(), r.status().reason())) {
-                slot.record = r.withStatus(next, clock.instant());
+                set(slot, r.withStatus(next, clock.instant()));
             }
             return slot.record;
         } finally {

@@ -77,6 +77,53 @@ class CreateRequestParserTest {
         assertEquals("allow", parser.parse(disabled, "id", Instant.EPOCH).networkPolicy().defaultAction());
     }
 
+    /** The body with {@code policy} as its networkPolicy. */
+    private SandboxSpec withPolicy(String policy) throws Exception {
+        return parser.parse(JSON.readTree("{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"networkPolicy\":"
+                + policy + "}"), "id", Instant.EPOCH);
+    }
+
+    @Test
+    void aNetworkPolicyTheSidecarWouldRefuseIsA400NotAFailedStart() throws Exception {
+        // Fuzzing found these accepted, then refused by the sidecar at start: the create failed with 500.
+        for (String target : List.of("A10.1.0.0/16", "10.0.0.0/99", "pypi.org/", "fd00::/129", "1.2.3.4/x")) {
+            SandboxException e = assertThrows(SandboxException.class, () -> withPolicy(
+                    "{\"egress\":[{\"action\":\"allow\",\"target\":\"pypi.org\"},{\"action\":\"deny\","
+                            + "\"target\":\"" + target + "\"}]}"), target);
+            assertEquals(400, e.status(), target);
+            assertEquals(ErrorCodes.INVALID_PARAMETER, e.code());
+            assertTrue(e.getMessage().startsWith("networkPolicy.egress[1]: "), e.getMessage());
+            assertTrue(e.getMessage().contains(target), e.getMessage());
+        }
+        SandboxException notArray = assertThrows(SandboxException.class,
+                () -> withPolicy("{\"egress\":{\"a\":{\"action\":\"allow\",\"target\":\"x.org\"}}}"));
+        assertEquals(422, notArray.status());
+        assertTrue(notArray.getMessage().contains("networkPolicy.egress must be an array"), notArray.getMessage());
+
+        StringBuilder many = new StringBuilder("{\"egress\":[");
+        for (int i = 0; i <= CreateRequestParser.MAX_EGRESS_RULES; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"action\":\"allow\",\"target\":\"h").append(i).append(".org\"}");
+        }
+        SandboxException tooMany = assertThrows(SandboxException.class, () -> withPolicy(many + "]}"));
+        assertEquals(400, tooMany.status());
+        assertTrue(tooMany.getMessage().contains("4097 rules; at most 4096"), tooMany.getMessage());
+
+        // 1000 rules of 200-character names: 200 KiB of JSON, past what one environment string of the sidecar holds.
+        StringBuilder long_ = new StringBuilder("{\"egress\":[");
+        for (int i = 0; i < 1000; i++) {
+            long_.append(i == 0 ? "" : ",").append("{\"action\":\"allow\",\"target\":\"")
+                    .append("a".repeat(190)).append(i).append(".org\"}");
+        }
+        SandboxException tooLong = assertThrows(SandboxException.class, () -> withPolicy(long_ + "]}"));
+        assertEquals(400, tooLong.status());
+        assertTrue(tooLong.getMessage().contains("characters as JSON; at most 102400"), tooLong.getMessage());
+
+        SandboxSpec good = withPolicy("{\"defaultAction\":\"deny\",\"egress\":[{\"action\":\"allow\",\"target\":"
+                + "\"*.Example.com\"},{\"action\":\"deny\",\"target\":\"10.1.0.0/16\"},{\"action\":\"allow\","
+                + "\"target\":\"fd00::1\"}]}");
+        assertEquals(3, good.networkPolicy().egress().size());
+    }
+
     @Test
     void mountPathsAreNormalised() throws Exception {
         assertEquals("/mnt/data", parse(host("/a/./../mnt//data/", allowed.toString(), null)).volumes().get(0)

@@ -89,6 +89,7 @@ class LifecycleApiTest {
         "bad platform            | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"platform\":{\"os\":\"plan9\",\"arch\":\"amd64\"}} | 400 | SANDBOX::INVALID_PARAMETER",
         "credential vault        | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"networkPolicy\":{\"defaultAction\":\"allow\"},\"credentialProxy\":{\"enabled\":true}} | 400 | SANDBOX::API_NOT_SUPPORTED",
         "credential vault, no policy | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"credentialProxy\":{\"enabled\":true}} | 400 | SANDBOX::INVALID_PARAMETER",
+        "egress not an array     | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"networkPolicy\":{\"egress\":{\"a\":{\"action\":\"allow\",\"target\":\"x.org\"}}}} | 422 | SANDBOX::INVALID_PARAMETER",
         "not JSON                | {\"image\":                                                             | 422 | SANDBOX::INVALID_PARAMETER",
         "a JSON array            | []                                                                       | 422 | SANDBOX::INVALID_PARAMETER",
     })

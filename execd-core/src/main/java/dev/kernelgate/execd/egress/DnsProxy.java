@@ -13,14 +13,12 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
-import io.netty.handler.codec.dns.DatagramDnsResponse;
 import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
-import io.netty.handler.codec.dns.DnsQuestion;
 import io.netty.handler.codec.dns.DnsResponseCode;
-import io.netty.handler.codec.dns.DnsSection;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -29,14 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sandbox's resolver (UDP; TCP in {@link DnsTcpProxy}): a query for a name the policy denies is answered NXDOMAIN at once; any other query is
- * forwarded to the upstream nameserver under a fresh id and its answer returned to the asker. Both sockets live on
- * one event loop, so the table of queries in flight needs no lock.
+ * The sandbox's resolver (UDP; TCP in {@link DnsTcpProxy}): a query for a name the policy denies is answered NXDOMAIN
+ * at once; any other query is forwarded to the upstream nameserver under a fresh id and its answer returned to the
+ * asker, or SERVFAIL when the upstream does not answer in time (so the asker need not wait out its own timeout).
+ * Both sockets live on one event loop, so the table of queries in flight needs no lock.
  */
 public final class DnsProxy {
     private static final Logger LOG = LoggerFactory.getLogger(DnsProxy.class);
-    /** How long a forwarded query waits for its answer before it is forgotten (the asker retries). */
-    static final long QUERY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long a forwarded query waits for the upstream's answer before the asker gets SERVFAIL. */
+    static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_DATAGRAM = 65535;
 
     private final InetSocketAddress listen;
@@ -44,13 +43,20 @@ public final class DnsProxy {
     private final PolicyState policy;
     private final AnswerListener answers;
     private final DnsTransport transport;
+    private final Duration upstreamTimeout;
 
     public DnsProxy(InetSocketAddress listen, InetSocketAddress upstream, PolicyState policy, AnswerListener answers) {
+        this(listen, upstream, policy, answers, UPSTREAM_TIMEOUT);
+    }
+
+    DnsProxy(InetSocketAddress listen, InetSocketAddress upstream, PolicyState policy, AnswerListener answers,
+             Duration upstreamTimeout) {
         this.transport = DnsTransport.forThisPlatform();
         this.listen = listen;
         this.upstream = upstream;
         this.policy = policy;
         this.answers = answers;
+        this.upstreamTimeout = upstreamTimeout;
     }
 
     /** A running proxy: its bound address and {@link #close()}. */
@@ -61,7 +67,8 @@ public final class DnsProxy {
         }
     }
 
-    private record Pending(int id, InetSocketAddress asker, long sentNanos) {
+    /** A forwarded query: whom to answer, and when it was sent. */
+    private record Pending(QueryEcho echo, InetSocketAddress asker, InetSocketAddress local, long sentNanos) {
     }
 
     public Running start() {
@@ -110,13 +117,15 @@ public final class DnsProxy {
         }
         InetSocketAddress bound = (InetSocketAddress) server[0].localAddress();
         try {
-            new DnsTcpProxy(upstream, policy, answers, transport).bind(group, bound);
+            new DnsTcpProxy(upstream, policy, answers, transport, upstreamTimeout).bind(group, bound);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new UncheckedIOException(new BindException("cannot bind the DNS proxy to " + bound + " (tcp): "
                     + e.getMessage()));
         }
-        loop.scheduleAtFixedRate(() -> expire(inFlight), 1, 1, TimeUnit.SECONDS);
+        // Swept a few times per timeout (at most once a second): SERVFAIL comes within a quarter timeout of it.
+        long sweep = Math.max(10, Math.min(1000, upstreamTimeout.toMillis() / 4));
+        loop.scheduleAtFixedRate(() -> expire(inFlight, server[0]), sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.info("egress DNS proxy on {} (udp and tcp), upstream {}", bound, upstream);
         return new Running(bound, group);
     }
@@ -126,41 +135,33 @@ public final class DnsProxy {
         DatagramDnsQuery decoded = query.decoded();
         ByteBuf raw = query.raw();
         try {
-            DnsQuestion question = decoded.count(DnsSection.QUESTION) > 0 ? decoded.recordAt(DnsSection.QUESTION)
-                    : null;
-            if (question == null || !policy.current().allows(question.name())) {
-                if (question != null) {
-                    LOG.info("egress DNS: {} denied by policy (NXDOMAIN)", question.name());
+            QueryEcho echo = QueryEcho.of(decoded);
+            if (echo.question() == null || !policy.current().allows(echo.question().name())) {
+                if (echo.question() != null) {
+                    LOG.info("egress DNS: {} denied by policy (NXDOMAIN)", echo.question().name());
                 }
-                ctx.writeAndFlush(refusal(decoded, question));
+                ctx.writeAndFlush(echo.datagram(decoded.recipient(), decoded.sender(), echo.refusalCode()));
                 return;
             }
             int id = freeId(inFlight);
             if (id < 0) {
-                ctx.writeAndFlush(reply(decoded, question, DnsResponseCode.SERVFAIL));
+                ctx.writeAndFlush(echo.datagram(decoded.recipient(), decoded.sender(), DnsResponseCode.SERVFAIL));
                 return;
             }
-            inFlight.put(id, new Pending(decoded.id(), decoded.sender(), System.nanoTime()));
+            Pending pending = new Pending(echo, decoded.sender(), decoded.recipient(), System.nanoTime());
+            inFlight.put(id, pending);
             raw.setShort(0, id);
-            toUpstream.writeAndFlush(new DatagramPacket(raw.retain(), upstream));
+            toUpstream.writeAndFlush(new DatagramPacket(raw.retain(), upstream)).addListener(sent -> {
+                if (!sent.isSuccess() && inFlight.remove(id, pending)) {
+                    LOG.warn("egress DNS: cannot send to upstream {} (SERVFAIL): {}", upstream,
+                            sent.cause().toString());
+                    servfail(ctx.channel(), pending);
+                }
+            });
         } finally {
             raw.release();
             decoded.release();
         }
-    }
-
-    private static DatagramDnsResponse refusal(DatagramDnsQuery query, DnsQuestion question) {
-        return reply(query, question, question == null ? DnsResponseCode.FORMERR : DnsResponseCode.NXDOMAIN);
-    }
-
-    private static DatagramDnsResponse reply(DatagramDnsQuery query, DnsQuestion question, DnsResponseCode code) {
-        DatagramDnsResponse response = new DatagramDnsResponse(query.recipient(), query.sender(), query.id(),
-                query.opCode(), code);
-        response.setRecursionDesired(query.isRecursionDesired()).setRecursionAvailable(true);
-        if (question != null) {
-            response.addRecord(DnsSection.QUESTION, question);
-        }
-        return response;
     }
 
     private void relayAnswer(DatagramPacket packet, Map<Integer, Pending> inFlight, Channel server) {
@@ -178,7 +179,7 @@ public final class DnsProxy {
                 LOG.warn("egress DNS: an answer's addresses could not be admitted at the IP layer: {}",
                         failure.toString());
             }
-            answer.setShort(0, pending.id());
+            answer.setShort(0, pending.echo().id());
             // Written from the decoder's place in the pipeline, below the response encoder: the answer goes out as
             // the upstream's bytes (the encoder would take the datagram for a response to encode).
             server.pipeline().context(DnsQueryDecoder.class).writeAndFlush(new DatagramPacket(answer, pending.asker()));
@@ -197,12 +198,21 @@ public final class DnsProxy {
         return -1;
     }
 
-    private static void expire(Map<Integer, Pending> inFlight) {
+    /** Forgets the queries the upstream left unanswered past the timeout, answering each SERVFAIL. */
+    private void expire(Map<Integer, Pending> inFlight, Channel server) {
         long now = System.nanoTime();
         for (Iterator<Pending> it = inFlight.values().iterator(); it.hasNext(); ) {
-            if (now - it.next().sentNanos() > QUERY_TIMEOUT_NANOS) {
+            Pending pending = it.next();
+            if (now - pending.sentNanos() > upstreamTimeout.toNanos()) {
                 it.remove();
+                LOG.info("egress DNS: upstream {} did not answer {} in {} ms (SERVFAIL)", upstream,
+                        pending.echo().question().name(), upstreamTimeout.toMillis());
+                servfail(server, pending);
             }
         }
+    }
+
+    private static void servfail(Channel server, Pending pending) {
+        server.writeAndFlush(pending.echo().datagram(pending.local(), pending.asker(), DnsResponseCode.SERVFAIL));
     }
 }

@@ -14,32 +14,35 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
-import io.netty.handler.codec.dns.DefaultDnsResponse;
-import io.netty.handler.codec.dns.DnsQuestion;
 import io.netty.handler.codec.dns.DnsResponseCode;
-import io.netty.handler.codec.dns.DnsSection;
 import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The proxy over TCP (RFC 7766: each message after a two-byte length), which resolvers fall back to when a UDP answer
  * comes truncated: the same policy check, then each allowed query on a TCP connection of its own to the upstream
- * nameserver, its answer relayed as it came.
+ * nameserver, its answer relayed as it came; SERVFAIL at once when that connection fails, times out or closes
+ * without an answer.
  */
 final class DnsTcpProxy {
     private static final Logger LOG = LoggerFactory.getLogger(DnsTcpProxy.class);
-    private static final int TIMEOUT_SECONDS = 5;
 
     private final InetSocketAddress upstream;
     private final PolicyState policy;
     private final AnswerListener answers;
     private final DnsTransport transport;
+    private final Duration timeout;
 
-    DnsTcpProxy(InetSocketAddress upstream, PolicyState policy, AnswerListener answers, DnsTransport transport) {
+    DnsTcpProxy(InetSocketAddress upstream, PolicyState policy, AnswerListener answers, DnsTransport transport,
+                Duration timeout) {
         this.transport = transport;
+        this.timeout = timeout;
         this.upstream = upstream;
         this.policy = policy;
         this.answers = answers;
@@ -78,58 +81,87 @@ final class DnsTcpProxy {
             ctx.close();
             return;
         }
+        QueryEcho echo;
         try {
-            DnsQuestion question = query.count(DnsSection.QUESTION) > 0 ? query.recordAt(DnsSection.QUESTION) : null;
-            if (question == null || !policy.current().allows(question.name())) {
-                if (question != null) {
-                    LOG.info("egress DNS (tcp): {} denied by policy (NXDOMAIN)", question.name());
-                }
-                DefaultDnsResponse refusal = new DefaultDnsResponse(query.id(), query.opCode(),
-                        question == null ? DnsResponseCode.FORMERR : DnsResponseCode.NXDOMAIN);
-                refusal.setRecursionDesired(query.isRecursionDesired()).setRecursionAvailable(true);
-                if (question != null) {
-                    refusal.addRecord(DnsSection.QUESTION, question);
-                }
-                ctx.writeAndFlush(refusal);
-                return;
-            }
+            echo = QueryEcho.of(query);
         } finally {
             query.release();
         }
-        forward(ctx, message.retain());
+        if (echo.question() == null || !policy.current().allows(echo.question().name())) {
+            if (echo.question() != null) {
+                LOG.info("egress DNS (tcp): {} denied by policy (NXDOMAIN)", echo.question().name());
+            }
+            ctx.writeAndFlush(echo.stream(echo.refusalCode()));
+            return;
+        }
+        forward(ctx, message.retain(), echo);
     }
 
     /** One upstream connection for one query; its first answer goes back to the asker, then it closes. */
-    private void forward(ChannelHandlerContext client, ByteBuf message) {
+    private void forward(ChannelHandlerContext client, ByteBuf message, QueryEcho echo) {
+        Exchange exchange = new Exchange(client, echo);
         transport.upstream(new Bootstrap()).group(client.channel().eventLoop()).channel(transport.socket())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_SECONDS * 1000)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ReadTimeoutHandler(TIMEOUT_SECONDS), frames(),
-                                new SimpleChannelInboundHandler<ByteBuf>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf answer) {
-                                        ctx.close();
-                                        relay(client, answer.retain());
-                                    }
-
-                                    @Override
-                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                        ctx.close();
-                                    }
-                                });
+                        ch.pipeline().addLast(new ReadTimeoutHandler(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                                frames(), exchange);
                     }
                 })
                 .connect(upstream).addListener((ChannelFutureListener) connected -> {
                     if (!connected.isSuccess()) {
                         message.release();
-                        LOG.warn("egress DNS (tcp): upstream {} refused: {}", upstream, connected.cause().toString());
-                        client.close();
+                        exchange.fail("refused: " + connected.cause());
                         return;
                     }
                     connected.channel().writeAndFlush(Unpooled.wrappedBuffer(length(message), message));
                 });
+    }
+
+    /**
+     * The upstream side of one query, on the asker's event loop: relays the first answer, or answers SERVFAIL when
+     * the connection ends (closed, reset, timed out) before one came.
+     */
+    private final class Exchange extends SimpleChannelInboundHandler<ByteBuf> {
+        private final ChannelHandlerContext client;
+        private final QueryEcho echo;
+        private boolean settled;
+
+        Exchange(ChannelHandlerContext client, QueryEcho echo) {
+            this.client = client;
+            this.echo = echo;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf answer) {
+            if (!settled) {
+                settled = true;
+                relay(client, answer.retain());
+            }
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail("closed without an answer");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(cause instanceof ReadTimeoutException ? "no answer in " + timeout.toMillis() + " ms"
+                    : cause.toString());
+            ctx.close();
+        }
+
+        void fail(String why) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            LOG.warn("egress DNS (tcp): upstream {} {} for {} (SERVFAIL)", upstream, why, echo.question().name());
+            client.writeAndFlush(echo.stream(DnsResponseCode.SERVFAIL));
+        }
     }
 
     private void relay(ChannelHandlerContext client, ByteBuf answer) {

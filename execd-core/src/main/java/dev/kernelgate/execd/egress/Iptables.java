@@ -19,12 +19,77 @@ final class Iptables {
     /** How long a rule change waits for another holder of the xtables lock. */
     private static final String LOCK_WAIT_SECONDS = "5";
 
+    /** A chain the start check makes and removes again. */
+    private static final String PROBE_CHAIN = "KG_EGRESS_PROBE";
+
+    private final Path tools;
+    private final List<Path> searchPath;
     private final String iptables;
     private final String restore;
 
     Iptables(Path tools) {
-        this.iptables = tools == null ? "iptables" : tools.resolve("bin/iptables").toString();
-        this.restore = tools == null ? "iptables-restore" : tools.resolve("bin/iptables-restore").toString();
+        this(tools, searchPath(System.getenv("PATH")));
+    }
+
+    /** @param searchPath where the image's own tools are looked for when {@code tools} is null */
+    Iptables(Path tools, List<Path> searchPath) {
+        this.tools = tools;
+        this.searchPath = searchPath;
+        this.iptables = locate("iptables");
+        this.restore = locate("iptables-restore");
+    }
+
+    /** The PATH's directories, then the sbin directories a container's PATH may lack (Debian's iptables lives there). */
+    static List<Path> searchPath(String path) {
+        List<Path> dirs = new ArrayList<>();
+        for (String dir : (path == null ? "" : path).split(":")) {
+            if (!dir.isBlank()) {
+                dirs.add(Path.of(dir));
+            }
+        }
+        for (String sbin : List.of("/usr/local/sbin", "/usr/sbin", "/sbin")) {
+            if (!dirs.contains(Path.of(sbin))) {
+                dirs.add(Path.of(sbin));
+            }
+        }
+        return dirs;
+    }
+
+    private String locate(String name) {
+        if (tools != null) {
+            return tools.resolve("bin").resolve(name).toString();
+        }
+        for (Path dir : searchPath) {
+            if (Files.isExecutable(dir.resolve(name))) {
+                return dir.resolve(name).toString();
+            }
+        }
+        return name;
+    }
+
+    /**
+     * Fails, naming the cause in one line, unless this namespace's rules can be changed: both tools are there, and
+     * a chain can be made and removed (which takes NET_ADMIN and a kernel with nf_tables).
+     */
+    void checkUsable() throws IOException {
+        for (String tool : List.of(iptables, restore)) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                String name = Path.of(tool).getFileName().toString();
+                throw new IOException("dns+nft needs iptables in the egress sidecar, and " + name + " is not "
+                        + (tools != null ? "in " + tools.resolve("bin") : "in this image (looked in " + searchPath
+                        + ")") + ": run the sidecar from an image with iptables-nft ([egress] image on kubernetes) or "
+                        + "use [egress] mode = \"dns\"");
+            }
+        }
+        try {
+            succeeds("-X", PROBE_CHAIN);
+            run("-N", PROBE_CHAIN);
+            run("-X", PROBE_CHAIN);
+        } catch (IOException e) {
+            throw new IOException("dns+nft: iptables cannot change the rules of the sidecar's network namespace (it "
+                    + "needs NET_ADMIN, and the node's kernel nf_tables): " + e.getMessage().replaceAll("\\s*\n\\s*",
+                    "; "), e);
+        }
     }
 
     /** Runs {@code iptables args...}; a non-zero exit throws with the command's output. */

@@ -37,7 +37,11 @@ public final class IptablesEnforcer implements PolicyEnforcer, AnswerListener, A
     private static final long MIN_TTL_SECONDS = 60;
     private static final long MAX_TTL_SECONDS = 360;
 
+    /** The kernel's list of this network namespace's IPv6 addresses. */
+    static final java.nio.file.Path IF_INET6 = java.nio.file.Path.of("/proc/net/if_inet6");
+
     private final Iptables iptables;
+    private final java.nio.file.Path ifInet6;
     private final InetSocketAddress upstream;
     /** Whether the proxy's upstream sockets carry {@link DnsTransport#UPSTREAM_MARK}. */
     private final boolean upstreamMarked;
@@ -62,7 +66,14 @@ public final class IptablesEnforcer implements PolicyEnforcer, AnswerListener, A
     }
 
     IptablesEnforcer(java.nio.file.Path tools, InetSocketAddress upstream, boolean upstreamMarked) {
-        this.iptables = new Iptables(tools);
+        this(new Iptables(tools), IF_INET6, upstream, upstreamMarked);
+    }
+
+    /** @param ifInet6 the kernel's IPv6 address list of the namespace (a test's own file) */
+    IptablesEnforcer(Iptables iptables, java.nio.file.Path ifInet6, InetSocketAddress upstream,
+                     boolean upstreamMarked) {
+        this.iptables = iptables;
+        this.ifInet6 = ifInet6;
         this.upstream = upstream;
         this.upstreamMarked = upstreamMarked;
         worker.scheduleWithFixedDelay(this::expire, 5, 5, TimeUnit.SECONDS);
@@ -72,6 +83,10 @@ public final class IptablesEnforcer implements PolicyEnforcer, AnswerListener, A
     public void apply(EgressPolicy next) throws Exception {
         onWorker(() -> {
             if (!chainsMade) {
+                // Before the first rule (and so before the API answers /healthz): a sidecar that cannot enforce
+                // says why and stops, rather than report ready and leave the sandbox unguarded.
+                iptables.checkUsable();
+                checkIpv4Only();
                 makeChains();
             }
             iptables.restore(rules(next));
@@ -88,6 +103,36 @@ public final class IptablesEnforcer implements PolicyEnforcer, AnswerListener, A
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.runAsync(() -> addresses.forEach(this::admit), worker);
+    }
+
+    /** The rules are IPv4's: a namespace with a global IPv6 address would let IPv6 around them. */
+    private void checkIpv4Only() throws IOException {
+        List<String> global = globalIpv6(ifInet6);
+        if (!global.isEmpty()) {
+            throw new IOException("dns+nft enforces IPv4 only, and the sidecar's network namespace has the IPv6 "
+                    + "address " + global.get(0) + " (a dual-stack network): turn IPv6 off for sandboxes or use "
+                    + "[egress] mode = \"dns\"");
+        }
+    }
+
+    /** The global-scope addresses of a {@code /proc/net/if_inet6} file (none when IPv6 is off: no file). */
+    static List<String> globalIpv6(java.nio.file.Path ifInet6) throws IOException {
+        if (!java.nio.file.Files.exists(ifInet6)) {
+            return List.of();
+        }
+        List<String> global = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(ifInet6)) {
+            // address (32 hex digits), interface index, prefix length, scope (00: global), flags, interface name
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 4 && f[0].length() == 32 && f[3].equals("00")) {
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < 32; i += 4) {
+                    text.append(i == 0 ? "" : ":").append(f[0], i, i + 4);
+                }
+                global.add(text + (f.length >= 6 ? " on " + f[5] : ""));
+            }
+        }
+        return global;
     }
 
     private void makeChains() throws IOException {

@@ -23,7 +23,11 @@ import io.netty.resolver.dns.SingletonDnsServerAddressStreamProvider;
 import java.io.DataInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.Socket;
+import java.util.Arrays;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,19 +51,15 @@ public final class DnsClient implements AutoCloseable {
                 .recursionDesired(true).build();
     }
 
+    /** A reply as it came: its id, its first question's name (or null), its response code's name. */
+    public record Reply(int id, String question, String code) {
+    }
+
     public Answer ask(String name) throws Exception {
         AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = resolver
                 .query(new DefaultDnsQuestion(name, DnsRecordType.A)).get(5, TimeUnit.SECONDS);
         try {
-            DnsResponse response = envelope.content();
-            String address = null;
-            if (response.count(DnsSection.ANSWER) > 0
-                    && response.recordAt(DnsSection.ANSWER) instanceof DnsRawRecord raw) {
-                byte[] bytes = new byte[raw.content().readableBytes()];
-                raw.content().getBytes(raw.content().readerIndex(), bytes);
-                address = InetAddress.getByAddress(bytes).getHostAddress();
-            }
-            return new Answer(response.code().toString().replaceAll("\\(.*", ""), address);
+            return answerOf(envelope.content());
         } finally {
             envelope.release();
         }
@@ -67,14 +67,35 @@ public final class DnsClient implements AutoCloseable {
 
     /** The same question over TCP (a two-byte length, then the message), on a connection of its own. */
     public Answer askTcp(String name) throws Exception {
+        return decoded(roundTrip(name, 4242, true), DnsClient::answerOf);
+    }
+
+    /** One query with id {@code id}, over TCP or as one UDP datagram (no retry); the reply as it came. */
+    public Reply exchange(String name, int id, boolean tcp) throws Exception {
+        return decoded(roundTrip(name, id, tcp), response -> new Reply(response.id(),
+                response.count(DnsSection.QUESTION) > 0 ? response.recordAt(DnsSection.QUESTION).name() : null,
+                code(response)));
+    }
+
+    /** The reply's message (without a length) to an A query for {@code name}. */
+    private byte[] roundTrip(String name, int id, boolean tcp) throws Exception {
         EmbeddedChannel encoder = new EmbeddedChannel(new TcpDnsQueryEncoder());
-        encoder.writeOutbound(new DefaultDnsQuery(4242).setRecursionDesired(true)
+        encoder.writeOutbound(new DefaultDnsQuery(id).setRecursionDesired(true)
                 .setRecord(DnsSection.QUESTION, new DefaultDnsQuestion(name, DnsRecordType.A)));
         ByteBuf query = encoder.readOutbound();
         byte[] bytes = new byte[query.readableBytes()];
         query.readBytes(bytes);
         query.release();
         encoder.finishAndReleaseAll();
+        if (!tcp) {
+            try (DatagramSocket socket = new DatagramSocket()) {
+                socket.setSoTimeout(5000);
+                socket.send(new DatagramPacket(bytes, 2, bytes.length - 2, server));
+                DatagramPacket reply = new DatagramPacket(new byte[65535], 65535);
+                socket.receive(reply);
+                return Arrays.copyOf(reply.getData(), reply.getLength());
+            }
+        }
         try (Socket socket = new Socket()) {
             socket.connect(server, 5000);
             socket.setSoTimeout(5000);
@@ -82,23 +103,38 @@ public final class DnsClient implements AutoCloseable {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             byte[] answer = new byte[in.readUnsignedShort()];
             in.readFully(answer);
-            EmbeddedChannel decoder = new EmbeddedChannel(new TcpDnsResponseDecoder());
-            decoder.writeInbound(Unpooled.buffer().writeShort(answer.length).writeBytes(answer));
-            DnsResponse response = decoder.readInbound();
+            return answer;
+        }
+    }
+
+    private static <T> T decoded(byte[] message, Function<DnsResponse, T> read) {
+        EmbeddedChannel decoder = new EmbeddedChannel(new TcpDnsResponseDecoder());
+        decoder.writeInbound(Unpooled.buffer().writeShort(message.length).writeBytes(message));
+        DnsResponse response = decoder.readInbound();
+        try {
+            return read.apply(response);
+        } finally {
+            response.release();
+            decoder.finishAndReleaseAll();
+        }
+    }
+
+    private static Answer answerOf(DnsResponse response) {
+        String address = null;
+        if (response.count(DnsSection.ANSWER) > 0 && response.recordAt(DnsSection.ANSWER) instanceof DnsRawRecord raw) {
+            byte[] bytes = new byte[raw.content().readableBytes()];
+            raw.content().getBytes(raw.content().readerIndex(), bytes);
             try {
-                String address = null;
-                if (response.count(DnsSection.ANSWER) > 0
-                        && response.recordAt(DnsSection.ANSWER) instanceof DnsRawRecord raw) {
-                    byte[] ip = new byte[raw.content().readableBytes()];
-                    raw.content().getBytes(raw.content().readerIndex(), ip);
-                    address = InetAddress.getByAddress(ip).getHostAddress();
-                }
-                return new Answer(response.code().toString().replaceAll("\\(.*", ""), address);
-            } finally {
-                response.release();
-                decoder.finishAndReleaseAll();
+                address = InetAddress.getByAddress(bytes).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);
             }
         }
+        return new Answer(code(response), address);
+    }
+
+    private static String code(DnsResponse response) {
+        return response.code().toString().replaceAll("\\(.*", "");
     }
 
     @Override

@@ -36,9 +36,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An authoritative-for-everything test nameserver, over UDP and TCP on one port: A records from a map, NXDOMAIN for
- * any other name.
+ * any other name; or, told to {@link #behave}, one that fails its askers.
  */
 public final class TinyDnsServer implements AutoCloseable {
+    /** How the server treats a query. */
+    public enum Behaviour {
+        /** Answers it. */
+        ANSWER,
+        /** Never answers (over TCP: keeps the connection open, reading). */
+        SILENT,
+        /** Over TCP: closes the connection without answering; over UDP the same as {@link #SILENT}. */
+        CLOSE
+    }
+
+    private volatile Behaviour behaviour = Behaviour.ANSWER;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Map<String, String> records = new ConcurrentHashMap<>();
     private final AtomicInteger queries = new AtomicInteger();
@@ -57,7 +68,10 @@ public final class TinyDnsServer implements AutoCloseable {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery query)
                                             throws Exception {
-                                        ctx.writeAndFlush(answer(query));
+                                        queries.incrementAndGet();
+                                        if (behaviour == Behaviour.ANSWER) {
+                                            ctx.writeAndFlush(answer(query));
+                                        }
                                     }
                                 });
                     }
@@ -71,13 +85,23 @@ public final class TinyDnsServer implements AutoCloseable {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, DnsQuery query)
                                             throws Exception {
+                                        queries.incrementAndGet();
                                         tcpQueries.incrementAndGet();
-                                        ctx.writeAndFlush(fill(query, new DefaultDnsResponse(query.id(),
-                                                query.opCode())));
+                                        switch (behaviour) {
+                                            case ANSWER -> ctx.writeAndFlush(fill(query,
+                                                    new DefaultDnsResponse(query.id(), query.opCode())));
+                                            case CLOSE -> ctx.close();
+                                            case SILENT -> { }
+                                        }
                                     }
                                 });
                     }
                 }).bind(address()).syncUninterruptibly().channel();
+    }
+
+    /** From now on, treats every query so. */
+    public void behave(Behaviour next) {
+        behaviour = next;
     }
 
     /** Queries that came over TCP. */
@@ -90,7 +114,6 @@ public final class TinyDnsServer implements AutoCloseable {
     }
 
     private <R extends DnsResponse> R fill(DnsQuery query, R response) throws Exception {
-        queries.incrementAndGet();
         DnsQuestion question = query.recordAt(DnsSection.QUESTION);
         String name = question.name().endsWith(".") ? question.name().substring(0, question.name().length() - 1)
                 : question.name();

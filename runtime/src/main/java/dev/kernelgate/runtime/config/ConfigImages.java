@@ -11,10 +11,10 @@ import java.util.List;
  *   <li>{@code docker}: {@code [runtime] sandbox_images}; execd is mounted into each container from the server's
  *       own distribution, so there is no execd image;</li>
  *   <li>{@code kubernetes}: {@code [runtime] sandbox_images}, then {@code [runtime] execd_image}, the init image
- *       every sandbox Pod starts with.</li>
+ *       every sandbox Pod starts with, then {@code [egress] image} when set (the egress sidecar's image; unset, the
+ *       sidecar runs from the sandbox's own image).</li>
  * </ul>
- * {@code [egress] image} is left out: the egress sidecar runs from the sandbox's own image with the injected
- * distribution, so there is no sidecar image.
+ * The docker runtime leaves {@code [egress] image} out: its sidecar always runs from the sandbox's own image.
  */
 public final class ConfigImages {
     private ConfigImages() {
@@ -27,6 +27,7 @@ public final class ConfigImages {
             case "kubernetes" -> {
                 config.runtime().sandboxImages().forEach(image -> add(images, image));
                 add(images, config.runtime().execdImage());
+                add(images, config.egress().image());
             }
             default -> {
                 // local: no images at all
@@ -45,7 +46,8 @@ public final class ConfigImages {
         if (!runtime.type().equals("kubernetes") && runtime.execdImage() != null) {
             unused.add("[runtime] execd_image");
         }
-        if (config.egress().image() != null && !config.egress().image().isBlank()) {
+        if (!runtime.type().equals("kubernetes") && config.egress().image() != null
+                && !config.egress().image().isBlank()) {
             unused.add("[egress] image");
         }
         return unused;

@@ -4,7 +4,6 @@ import dev.kernelgate.execd.egress.EgressConfig;
 import dev.kernelgate.execd.egress.EgressMain;
 import dev.kernelgate.runtime.config.EgressSettings;
 import dev.kernelgate.runtime.spi.EgressSidecarEnv;
-import dev.kernelgate.runtime.spi.SandboxException;
 import dev.kernelgate.runtime.spi.SandboxSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -18,11 +17,14 @@ import java.util.Map;
 
 /**
  * The egress sidecar of a sandbox Pod with a {@code networkPolicy}: a native sidecar (an init container with
- * {@code restartPolicy: Always}) of the sandbox's own image running {@code EgressMain} from the distribution the
- * installer copied, so no sidecar image exists. Its startup probe holds the sandbox container back until the policy
- * API answers; by then it has pointed the Pod's resolv.conf (one file, shared by the Pod's containers) at its DNS
- * proxy on the Pod's loopback. It alone holds {@code NET_ADMIN}; its token is in its own environment, which the sandbox
- * container cannot read (no shared process namespace), and in a Pod annotation for the 18080 endpoint's header.
+ * {@code restartPolicy: Always}) running {@code EgressMain} from the distribution the installer copied, in the
+ * sandbox's own image or in {@code [egress] image} when set (for {@code dns+nft}: an image with iptables-nft). Its
+ * startup probe holds the sandbox container back until the policy API answers; by then it has pointed the Pod's
+ * resolv.conf (one file, shared by the Pod's containers) at its DNS proxy on the Pod's loopback, and in
+ * {@code dns+nft} mode checked that it can program the Pod's rules, or stopped with the cause as its termination
+ * message (the runtime reports it as the sandbox's failure). It alone holds {@code NET_ADMIN}; its token is in its own
+ * environment, which the sandbox container cannot read (no shared process namespace), and in a Pod annotation for the
+ * 18080 endpoint's header.
  */
 final class EgressSidecar {
     static final String CONTAINER = "egress";
@@ -31,13 +33,9 @@ final class EgressSidecar {
     private EgressSidecar() {
     }
 
-    /** @throws SandboxException 400 for what the Pod's sidecar cannot enforce */
-    static void check(EgressSettings egress) {
-        if (!egress.mode().equals(EgressConfig.MODE_DNS)) {
-            throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "[egress] mode = \"" + egress.mode()
-                    + "\" is not available with the kubernetes runtime: the sidecar runs the sandbox's image, which "
-                    + "carries no iptables here; use mode = \"dns\" (dns+nft works with the docker runtime)");
-        }
+    /** {@code [egress] image} when set, else the sandbox's own. */
+    static String image(SandboxSpec spec, EgressSettings egress) {
+        return egress.image() == null || egress.image().isBlank() ? spec.image().uri() : egress.image().strip();
     }
 
     /**
@@ -56,9 +54,11 @@ final class EgressSidecar {
                 .stream().filter(c -> !c.equals("NET_ADMIN")).toList();
         return new ContainerBuilder()
                 .withName(CONTAINER)
-                .withImage(spec.image().uri())
+                .withImage(image(spec, egress))
                 .withImagePullPolicy(pullPolicy)
                 .withRestartPolicy("Always")
+                // A sidecar that cannot start says why on its last line of output: that becomes the message.
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withCommand(home + "/jre/bin/java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                         "-XX:-UsePerfData", "-Xmx64m", "-cp", home + "/lib/*", EgressMain.class.getName())
                 .withEnv(env)

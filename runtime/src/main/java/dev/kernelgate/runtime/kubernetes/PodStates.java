@@ -62,7 +62,7 @@ final class PodStates {
                 var term = init.getState() == null ? null : init.getState().getTerminated();
                 if (term != null && term.getExitCode() != null && term.getExitCode() != 0) {
                     return new SandboxStatus(SandboxState.PENDING, "Init:" + term.getReason(), "init container "
-                            + init.getName() + " exited " + term.getExitCode() + ": " + term.getMessage());
+                            + init.getName() + " exited " + term.getExitCode() + ": " + lastLine(term.getMessage()));
                 }
             }
             List<ContainerStatus> all = new ArrayList<>(status.getInitContainerStatuses());
@@ -70,12 +70,28 @@ final class PodStates {
             for (ContainerStatus c : all) {
                 var wait = c.getState() == null ? null : c.getState().getWaiting();
                 if (wait != null && wait.getReason() != null && HOPELESS.contains(wait.getReason())) {
+                    // A container restarted after failing (a native sidecar in back-off): why it last stopped.
+                    var last = c.getLastState() == null ? null : c.getLastState().getTerminated();
                     return new SandboxStatus(SandboxState.PENDING, wait.getReason(), c.getName() + ": "
-                            + wait.getMessage());
+                            + (last != null && last.getMessage() != null && !last.getMessage().isBlank()
+                            ? "exited " + last.getExitCode() + ": " + lastLine(last.getMessage())
+                            : wait.getMessage()));
                 }
             }
         }
         return new SandboxStatus(SandboxState.PENDING, fallback, message);
+    }
+
+    /**
+     * The last non-blank line of a termination message: with {@code FallbackToLogsOnError} the message is the tail of
+     * the container's output, whose last line is the reason a failing process gave.
+     */
+    static String lastLine(String message) {
+        if (message == null) {
+            return null;
+        }
+        String[] lines = message.strip().split("\n");
+        return lines[lines.length - 1].strip();
     }
 
     private static String terminated(PodStatus status) {

@@ -116,9 +116,6 @@ final class SandboxPods {
 
     /** What only a Pod cannot do, refused before anything is created. */
     void check(SandboxSpec spec) {
-        if (spec.networkPolicy() != null) {
-            EgressSidecar.check(egress);
-        }
         if (spec.image().username() != null || spec.image().password() != null) {
             throw new SandboxException(400, KubernetesErrors.IMAGE_AUTH_NOT_SUPPORTED, "image.auth is not "
                     + "supported by the kubernetes runtime: give the namespace's service account an "

@@ -123,17 +123,10 @@ class KubernetesRuntimeTest {
     @Test
     void aNetworkPolicyAddsTheEgressSidecarWhichAloneHoldsNetAdminAndItsTokenGoesWithThe18080Endpoint()
             throws Exception {
-        SandboxSpec fixture = PodFixtures.spec();
-        SandboxSpec spec = new SandboxSpec(fixture.id(), fixture.image(), fixture.entrypoint(), fixture.env(),
-                fixture.metadata(), fixture.resources(), null, List.of(), new SandboxSpec.NetworkPolicy("deny",
-                List.of(new SandboxSpec.EgressRule("allow", "pypi.org"))), false, Map.of(), fixture.createdAt(),
-                fixture.expiresAt());
+        SandboxSpec spec = withPolicy();
         createReady(spec, "10.4.0.20");
         Pod pod = podOf(spec.id());
-        List<Container> init = pod.getSpec().getInitContainers();
-        assertEquals(List.of(SandboxPods.INIT_CONTAINER, EgressSidecar.CONTAINER),
-                init.stream().map(Container::getName).toList());
-        Container sidecar = init.get(1);
+        Container sidecar = sidecarOf(pod);
         assertEquals("Always", sidecar.getRestartPolicy());
         assertEquals(spec.image().uri(), sidecar.getImage());
         assertEquals(List.of("NET_ADMIN"), sidecar.getSecurityContext().getCapabilities().getAdd());
@@ -154,20 +147,97 @@ class KubernetesRuntimeTest {
         assertTrue(runtime.endpoint(spec.id(), 44772).headers().isEmpty());
     }
 
+    /** The Pod's egress sidecar, after the installer among its init containers. */
+    private static Container sidecarOf(Pod pod) {
+        List<Container> init = pod.getSpec().getInitContainers();
+        assertEquals(List.of(SandboxPods.INIT_CONTAINER, EgressSidecar.CONTAINER),
+                init.stream().map(Container::getName).toList());
+        return init.get(1);
+    }
+
+    /** The fixture's spec with a deny-all but pypi.org {@code networkPolicy}. */
+    private static SandboxSpec withPolicy() {
+        SandboxSpec fixture = PodFixtures.spec();
+        return new SandboxSpec(fixture.id(), fixture.image(), fixture.entrypoint(), fixture.env(), fixture.metadata(),
+                fixture.resources(), null, List.of(), new SandboxSpec.NetworkPolicy("deny",
+                List.of(new SandboxSpec.EgressRule("allow", "pypi.org"))), false, Map.of(), fixture.createdAt(),
+                fixture.expiresAt());
+    }
+
+    private KubernetesRuntime dnsNft(String image) {
+        return new KubernetesRuntime(server.createClient(), PodFixtures.settings(), false,
+                new dev.kernelgate.runtime.config.EgressSettings(image, "dns+nft", true, null));
+    }
+
     @Test
-    void dnsNftIsRefusedBeforeAnyPodIsCreated() {
-        try (KubernetesRuntime nft = new KubernetesRuntime(server.createClient(), PodFixtures.settings(), false,
-                new dev.kernelgate.runtime.config.EgressSettings(null, "dns+nft", true, null))) {
-            SandboxSpec fixture = PodFixtures.spec();
-            SandboxSpec spec = new SandboxSpec(fixture.id(), fixture.image(), fixture.entrypoint(), fixture.env(),
-                    fixture.metadata(), fixture.resources(), null, List.of(), new SandboxSpec.NetworkPolicy("deny",
-                    List.of()), false, Map.of(), fixture.createdAt(), fixture.expiresAt());
-            SandboxException refused = assertThrows(SandboxException.class, () -> nft.validate(spec));
-            assertEquals(400, refused.status());
-            assertTrue(refused.getMessage().contains("dns+nft"), refused.getMessage());
-            nft.validate(fixture);
+    void dnsNftRunsTheSidecarInTheConfiguredImageAloneWithNetAdmin() throws Exception {
+        runtime.close();
+        runtime = dnsNft("registry.example/egress-with-iptables:1");
+        SandboxSpec spec = withPolicy();
+        runtime.validate(spec);
+        createReady(spec, "10.4.0.21");
+        Pod pod = podOf(spec.id());
+        Container sidecar = sidecarOf(pod);
+        assertEquals("Always", sidecar.getRestartPolicy(), "a native sidecar");
+        assertEquals("registry.example/egress-with-iptables:1", sidecar.getImage(), "[egress] image");
+        assertTrue(sidecar.getEnv().contains(new EnvVar("OPENSANDBOX_EGRESS_MODE", "dns+nft", null)),
+                "" + sidecar.getEnv());
+        assertEquals("FallbackToLogsOnError", sidecar.getTerminationMessagePolicy(),
+                "a sidecar that cannot program the rules leaves its reason as the termination message");
+        assertEquals(List.of("NET_ADMIN"), sidecar.getSecurityContext().getCapabilities().getAdd());
+        assertFalse(sidecar.getSecurityContext().getCapabilities().getDrop().contains("NET_ADMIN"));
+        assertEquals("/healthz", sidecar.getStartupProbe().getHttpGet().getPath());
+        Container main = pod.getSpec().getContainers().get(0);
+        for (Container other : List.of(pod.getSpec().getInitContainers().get(0), main)) {
+            var caps = other.getSecurityContext().getCapabilities();
+            assertTrue(caps.getAdd() == null || caps.getAdd().isEmpty(), other.getName() + " adds nothing");
         }
-        assertTrue(client.pods().inNamespace(NAMESPACE).list().getItems().isEmpty());
+        assertEquals("python:3.12-slim", main.getImage());
+        assertTrue(main.getSecurityContext().getCapabilities().getDrop().containsAll(List.of("NET_ADMIN", "NET_RAW")));
+
+        // Without [egress] image the sidecar runs the sandbox's own image, as in dns mode.
+        try (KubernetesRuntime own = dnsNft(null)) {
+            SandboxSpec second = withPolicy();
+            CompletableFuture<SandboxStatus> created = CompletableFuture.supplyAsync(() -> own.create(second));
+            await().atMost(Duration.ofSeconds(10)).until(() -> podOf(second.id()) != null);
+            assertEquals("python:3.12-slim", podOf(second.id()).getSpec().getInitContainers().get(1).getImage());
+            PodFixtures.setStatus(client, second.id(), PodFixtures.running(true, "10.4.0.22"));
+            assertEquals(SandboxState.RUNNING, created.get(10, TimeUnit.SECONDS).state());
+        }
+    }
+
+    @Test
+    void aSidecarThatCannotProgramTheRulesFailsCreateWithItsReason() {
+        runtime.close();
+        runtime = dnsNft(null);
+        String reason = "kernelgate egress: the egress sidecar cannot start: dns+nft needs iptables in the egress "
+                + "sidecar, and iptables is not in this image (looked in [/usr/local/bin, /usr/bin, /usr/sbin])";
+        String log = "12:00:01.123 INFO  egress sidecar starting\n" + reason + "\n";
+        // First the sidecar's exit as an init container that failed, then as a native sidecar in back-off.
+        for (boolean backOff : new boolean[] {false, true}) {
+            SandboxSpec spec = withPolicy();
+            CompletableFuture<SandboxStatus> created = CompletableFuture.supplyAsync(() -> runtime.create(spec));
+            await().atMost(Duration.ofSeconds(10)).until(() -> podOf(spec.id()) != null);
+            var exited = new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewTerminated()
+                    .withExitCode(2).withReason("Error").withMessage(log).endTerminated().build();
+            var sidecar = new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                    .withName(EgressSidecar.CONTAINER);
+            if (backOff) {
+                sidecar.withLastState(exited).withState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                        .withNewWaiting().withReason("CrashLoopBackOff")
+                        .withMessage("back-off 10s restarting failed container=egress").endWaiting().build());
+            } else {
+                sidecar.withState(exited);
+            }
+            PodFixtures.setStatus(client, spec.id(), PodFixtures.phase("Pending",
+                    b -> b.withInitContainerStatuses(sidecar.build())));
+            Exception e = assertThrows(Exception.class, () -> created.get(10, TimeUnit.SECONDS));
+            SandboxException cause = (SandboxException) e.getCause();
+            assertEquals("KUBERNETES::SANDBOX_START_FAILED", cause.code());
+            assertTrue(cause.getMessage().endsWith("exited 2: " + reason), cause.getMessage());
+            assertFalse(cause.getMessage().contains("INFO"), "the reason, not the whole log: " + cause.getMessage());
+            assertNull(podOf(spec.id()), "nothing left behind");
+        }
     }
 
     @Test
