@@ -1,5 +1,7 @@
 package dev.kernelgate.execd.egress;
 
+import dev.kernelgate.execd.egress.vault.CredentialVault;
+import dev.kernelgate.execd.egress.vault.InjectingProxy;
 import dev.kernelgate.http.HttpServer;
 import dev.kernelgate.http.HttpServerConfig;
 import dev.kernelgate.http.Resources;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The egress sidecar: the DNS proxy and the policy API over one {@link PolicyState}, and in {@code dns+nft} mode the
- * {@link IptablesEnforcer} below them. {@code new EgressServer(config).start()}; the handle has both bound addresses
+ * {@link IptablesEnforcer} below them; with the credential vault on, its proxy and the {@link HttpRedirect} to it. {@code new EgressServer(config).start()}; the handle has both bound addresses
  * and closes everything.
  */
 public final class EgressServer {
@@ -31,7 +33,8 @@ public final class EgressServer {
     }
 
     /** The running sidecar. */
-    public record Running(InetSocketAddress api, InetSocketAddress dns, PolicyState policy, Resources resources)
+    public record Running(InetSocketAddress api, InetSocketAddress dns, PolicyState policy, CredentialVault vault,
+                          Resources resources)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -62,13 +65,25 @@ public final class EgressServer {
                     new LinkedBlockingQueue<>(256), DaemonThreads.named("egress-blocking"));
             resources.add(blocking::shutdownNow);
             PolicyHandler handler = new PolicyHandler(state, config.mode(), config.maxRules());
+            CredentialVault vault = new CredentialVault(EgressConfig.VAULT_PORTS, state::current);
+            InetSocketAddress vaultProxy = null;
+            if (config.vault()) {
+                InjectingProxy.Running proxy = new InjectingProxy(config.vaultProxy(), vault::active,
+                        DnsTransport.UPSTREAM_MARK).start();
+                resources.add(proxy);
+                new HttpRedirect(config.tools()).install(EgressConfig.VAULT_PORTS, proxy.address().getPort());
+                vaultProxy = proxy.address();
+            }
+            boolean tokenSet = config.token() != null && !config.token().isBlank();
             HttpServerConfig http = HttpServerConfig.of(config.api().getAddress().getHostAddress(),
                     config.api().getPort()).withIoThreads(1);
-            RunningServer api = new HttpServer(http, EgressRoutes.build(config.token(), handler), blocking).start();
+            RunningServer api = new HttpServer(http, EgressRoutes.build(config.token(), handler,
+                    new VaultHandler(vault, config.vault(), tokenSet)), blocking).start();
             resources.add(api);
-            LOG.info("egress sidecar: policy API on {}, mode {}, policy {}", api.address(), config.mode(),
-                    config.policy().toJson());
-            return new Running(api.address(), dns.address(), state, resources);
+            LOG.info("egress sidecar: policy API on {}, mode {}, policy {}{}", api.address(), config.mode(),
+                    config.policy().toJson(), vaultProxy == null ? "" : ", credential vault proxy on " + vaultProxy
+                            + " for port(s) " + EgressConfig.VAULT_PORTS);
+            return new Running(api.address(), dns.address(), state, vault, resources);
         } catch (Exception e) {
             resources.closeAfter(e);
             if (e instanceof RuntimeException runtime) {

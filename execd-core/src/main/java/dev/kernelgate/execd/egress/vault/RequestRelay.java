@@ -1,0 +1,259 @@
+package dev.kernelgate.execd.egress.vault;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One redirected connection of the sandbox: connects to its original destination, then relays requests (headers
+ * injected when exactly one binding matches; unchanged when none does; 403 when several do, as upstream) and streams
+ * the responses back with secret values redacted from their headers. Reads pause while the other side cannot take
+ * more. Runs on the proxy's event loop only.
+ */
+final class RequestRelay extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRelay.class);
+    /** setsockopt(SOL_SOCKET, SO_MARK): Linux's numbers, needs CAP_NET_ADMIN. */
+    private static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
+
+    private final Supplier<ActiveVault> vault;
+    private final int mark;
+    private Channel client;
+    private Channel upstream;
+    private InetSocketAddress destination;
+    /** The vault each forwarded request was sent under, oldest first: its response's headers are redacted with it. */
+    private final Deque<ActiveVault> inFlight = new ArrayDeque<>();
+    private boolean discarding;
+
+    RequestRelay(Supplier<ActiveVault> vault, int mark) {
+        this.vault = vault;
+        this.mark = mark;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        Optional<InetSocketAddress> original = OriginalDestination.of(((EpollSocketChannel) client).fd().intValue());
+        if (original.isEmpty() || original.get().equals(client.localAddress())) {
+            client.close();     // not redirected: nothing to relay to
+            return;
+        }
+        destination = original.get();
+        new Bootstrap()
+                .group(client.eventLoop())
+                .channel(EpollSocketChannel.class)
+                .option(SO_MARK, mark)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(new ChannelInitializer<EpollSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollSocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new ResponseRelay());
+                    }
+                })
+                .connect(destination)
+                .addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        LOG.debug("credential vault proxy: cannot reach {}: {}", destination, f.cause().getMessage());
+                        client.close();
+                        return;
+                    }
+                    upstream = f.channel();
+                    client.config().setAutoRead(true);
+                });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (request.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                reply(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n", true);
+                return;
+            }
+            ActiveVault active = vault.get();
+            ActiveVault.Selection selection = active.select("http", host(request), destination.getPort(),
+                    request.method().name(), path(request.uri()));
+            if (selection instanceof ActiveVault.Ambiguous) {
+                LOG.warn("credential vault proxy: ambiguous binding match for {} {}{}", request.method(),
+                        host(request), path(request.uri()));
+                discarding = !(msg instanceof LastHttpContent);
+                ReferenceCountUtil.release(msg);
+                reply(HttpResponseStatus.FORBIDDEN, "credential binding ambiguous\n", false);
+                return;
+            }
+            if (selection instanceof ActiveVault.Selected selected) {
+                for (ActiveVault.Header header : selected.binding().headers()) {
+                    request.headers().set(header.name(), header.value());
+                }
+                LOG.info("credential vault proxy: injected binding={} revision={} host={} method={} headers={}",
+                        selected.binding().name(), active.revision(), host(request), request.method(),
+                        selected.binding().headers());
+                inFlight.add(active);
+            } else {
+                inFlight.add(ActiveVault.EMPTY);
+            }
+        } else if (discarding) {
+            discarding = !(msg instanceof LastHttpContent);
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        upstream.write(msg);
+        if (msg instanceof LastHttpContent || !upstream.isWritable()) {
+            upstream.flush();
+        }
+        if (!upstream.isWritable()) {
+            client.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (upstream != null) {
+            upstream.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (upstream != null && client.isWritable()) {
+            upstream.config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("credential vault proxy: client connection failed: {}", cause.getMessage());
+        ctx.close();
+    }
+
+    private void reply(HttpResponseStatus status, String text, boolean close) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            client.writeAndFlush(response);
+        }
+    }
+
+    /** The Host header's name (or an absolute-form target's), lower case, without port. */
+    static String host(HttpRequest request) {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null && request.uri().startsWith("http://")) {
+            host = URI.create(request.uri()).getRawAuthority();
+        }
+        if (host == null) {
+            return "";
+        }
+        host = host.strip().toLowerCase(Locale.ROOT);
+        int colon = host.lastIndexOf(':');
+        if (colon >= 0 && host.indexOf(']') < colon) {
+            host = host.substring(0, colon);
+        }
+        return host;
+    }
+
+    /** The path of an origin-form or absolute-form target. */
+    static String path(String uri) {
+        if (uri.regionMatches(true, 0, "http://", 0, 7)) {
+            int slash = uri.indexOf('/', 7);
+            return slash < 0 ? "/" : uri.substring(slash);
+        }
+        return uri;
+    }
+
+    /** The destination's side: responses back to the client, headers redacted. */
+    private final class ResponseRelay extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.handler.codec.http.HttpResponse response) {
+                ActiveVault sentWith = inFlight.isEmpty() ? ActiveVault.EMPTY : inFlight.peek();
+                if (!sentWith.redactions().isEmpty()) {
+                    for (String name : response.headers().names()) {
+                        var values = response.headers().getAll(name);
+                        var redacted = values.stream().map(sentWith::redact).toList();
+                        if (!redacted.equals(values)) {
+                            response.headers().set(name, redacted);
+                        }
+                    }
+                }
+                if (response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+                    client.writeAndFlush(msg);
+                    return;
+                }
+            }
+            if (msg instanceof LastHttpContent && !(msg instanceof io.netty.handler.codec.http.HttpResponse r
+                    && r.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL)) {
+                inFlight.poll();
+            }
+            client.write(msg);
+            if (msg instanceof LastHttpContent || !client.isWritable()) {
+                client.flush();
+            }
+            if (!client.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            client.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                client.config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("credential vault proxy: connection to {} failed: {}", destination, cause.getMessage());
+            ctx.close();
+        }
+    }
+}
