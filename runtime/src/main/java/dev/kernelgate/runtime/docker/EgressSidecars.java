@@ -8,7 +8,6 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import dev.kernelgate.execd.egress.EgressConfig;
-import dev.kernelgate.execd.egress.EgressMain;
 import dev.kernelgate.runtime.config.EgressSettings;
 import dev.kernelgate.runtime.spi.EgressSidecarEnv;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -82,7 +81,7 @@ final class EgressSidecars {
      *
      * @throws SandboxException 400 {@code SANDBOX::INVALID_PARAMETER}
      */
-    void check(NetworkMode network) {
+    void check(NetworkMode network, boolean credentialProxy) {
         if (network != NetworkMode.BRIDGE) {
             throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "networkPolicy is not supported when "
                     + "docker network_mode=" + network.engineName() + " (the egress sidecar needs a network namespace "
@@ -93,7 +92,7 @@ final class EgressSidecars {
             throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "[egress] mode = \"dns+nft\" needs "
                     + "[egress] disable_ipv6 = true: the IP layer filters IPv4 only");
         }
-        if (nft()) {
+        if (nft() || credentialProxy) {
             tools.directory();   // a host without iptables-nft fails here, before anything is created
         }
     }
@@ -101,16 +100,18 @@ final class EgressSidecars {
     /**
      * Creates and starts the sidecar and waits for its policy API; on failure nothing is left.
      *
+     * @param credentialProxy whether the sidecar runs the credential vault (it then needs iptables for its redirect)
      * @param ports the sandbox's ports, published by the sidecar on 127.0.0.1
      */
-    Sidecar start(String sandboxId, String image, SandboxSpec.NetworkPolicy policy, List<Integer> ports) {
+    Sidecar start(String sandboxId, String image, SandboxSpec.NetworkPolicy policy, boolean credentialProxy,
+                  List<Integer> ports) {
         containers.requireImage(image);
         String token = EgressSidecarEnv.newToken();
         Map<String, String> env = new LinkedHashMap<>(EgressSidecarEnv.of(policy, settings.mode(), token,
-                settings.dnsUpstream()));
+                settings.dnsUpstream(), credentialProxy));
         List<Bind> binds = new ArrayList<>(List.of(new Bind(distribution.directory().toString(),
                 new Volume(ExecdDistribution.MOUNT_POINT), AccessMode.ro)));
-        if (nft()) {
+        if (nft() || credentialProxy) {
             binds.add(new Bind(tools.directory().toString(), new Volume(EgressTools.MOUNT_POINT), AccessMode.ro));
             env.put(EgressConfig.TOOLS_ENV, EgressTools.MOUNT_POINT);
         }
@@ -121,12 +122,12 @@ final class EgressSidecars {
             exposed.add(p);
             bindings.bind(p, Ports.Binding.bindIp(SandboxContainers.PUBLISH_ADDRESS));
         }
+        List<String> command = EgressSidecarEnv.command(ExecdDistribution.MOUNT_POINT);
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode(NetworkMode.BRIDGE.engineName())
                 .withBinds(binds)
                 .withCapAdd(Capability.NET_ADMIN)
-                .withCapDrop(SandboxContainers.capabilities(security.dropCapabilities().stream()
-                        .filter(c -> !c.toUpperCase().endsWith("NET_ADMIN")).toList()))
+                .withCapDrop(SandboxContainers.capabilities(EgressSidecarEnv.drops(security.dropCapabilities())))
                 .withSecurityOpts(List.of("no-new-privileges:true"))
                 .withPortBindings(bindings);
         if (settings.disableIpv6()) {
@@ -137,9 +138,8 @@ final class EgressSidecars {
                 .createContainerCmd(image)
                 .withName(name(sandboxId))
                 .withUser("0:0")     // binds port 53 on the shared loopback
-                .withEntrypoint(ExecdDistribution.MOUNT_POINT + "/jre/bin/java")
-                .withCmd("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xmx64m",
-                        "-cp", ExecdDistribution.MOUNT_POINT + "/lib/*", EgressMain.class.getName())
+                .withEntrypoint(command.get(0))
+                .withCmd(command.subList(1, command.size()))
                 .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withLabels(Map.of(SIDECAR_FOR, sandboxId))
                 .withExposedPorts(exposed)

@@ -119,6 +119,12 @@ final class SandboxPods {
         if (spec.networkPolicy() != null) {
             EgressSidecar.check(egress);
         }
+        if (spec.credentialProxy()) {
+            // The vault redirects port 80 with iptables, which the Pod's sidecar (the sandbox's image) lacks here.
+            throw new SandboxException(400, "SANDBOX::API_NOT_SUPPORTED", "credentialProxy (the credential vault) is "
+                    + "not supported by the kubernetes runtime: its egress sidecar has no iptables to redirect the "
+                    + "sandbox's HTTP with; use the docker runtime");
+        }
         if (spec.image().username() != null || spec.image().password() != null) {
             throw new SandboxException(400, KubernetesErrors.IMAGE_AUTH_NOT_SUPPORTED, "image.auth is not "
                     + "supported by the kubernetes runtime: give the namespace's service account an "
