@@ -20,7 +20,7 @@ class EgressSidecarsTest {
         sidecars("dns", true).check(NetworkMode.BRIDGE, false);
         sidecars("dns", false).check(NetworkMode.BRIDGE, false);
         for (NetworkMode mode : new NetworkMode[] {NetworkMode.HOST, NetworkMode.NONE}) {
-            SandboxException e = assertThrows(SandboxException.class, () -> sidecars("dns", true).check(mode));
+            SandboxException e = assertThrows(SandboxException.class, () -> sidecars("dns", true).check(mode, false));
             assertEquals(400, e.status());
             assertTrue(e.getMessage().contains("network_mode=" + mode.engineName()), e.getMessage());
         }
