@@ -9,9 +9,10 @@ import java.util.TreeSet;
  * nat table, jumped to from OUTPUT, REDIRECTs TCP to the intercepted ports (not to the loopback) unless the packet
  * carries the proxy's own mark ({@link DnsTransport#UPSTREAM_MARK}, which only a holder of NET_ADMIN can set), so the
  * proxy's connections to the original destinations go out as they are. A filter chain ({@code dns+nft}) still sees
- * those connections and applies the policy to them.
+ * those connections and applies the policy to them. The rules go with the sandbox's namespace; a restarted sidecar
+ * installs them again (idempotent).
  */
-final class HttpRedirect implements AutoCloseable {
+final class HttpRedirect {
     static final String CHAIN = "KG_EGRESS_VAULT";
 
     private final Iptables iptables;
@@ -42,10 +43,5 @@ final class HttpRedirect implements AutoCloseable {
         if (!iptables.succeeds("-t", "nat", "-C", "OUTPUT", "-j", CHAIN)) {
             iptables.run("-t", "nat", "-I", "OUTPUT", "1", "-j", CHAIN);
         }
-    }
-
-    @Override
-    public void close() {
-        // The namespace goes with the sandbox; the rules stay until then (a restarted sidecar reinstalls them).
     }
 }
