@@ -64,8 +64,8 @@ public final class EgressServer {
             ExecutorService blocking = new ThreadPoolExecutor(1, 4, 60, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(256), DaemonThreads.named("egress-blocking"));
             resources.add(blocking::shutdownNow);
-            PolicyHandler handler = new PolicyHandler(state, config.mode(), config.maxRules());
             CredentialVault vault = new CredentialVault(EgressConfig.VAULT_PORTS, state::current);
+            PolicyHandler handler = new PolicyHandler(state, config.mode(), config.maxRules(), vault::checkPolicy);
             InetSocketAddress vaultProxy = null;
             if (config.vault()) {
                 InjectingProxy.Running proxy = new InjectingProxy(config.vaultProxy(), vault::active,

@@ -41,8 +41,8 @@ class CredentialVaultApiTest {
         EgressPolicy policy = EgressPolicy.parse(JSON.readTree("{\"defaultAction\":\"deny\",\"egress\":[{\"action\":"
                 + "\"allow\",\"target\":\"echo.vault.test\"}]}"));
         PolicyState state = new PolicyState(policy, PolicyEnforcer.DNS_ONLY);
-        PolicyHandler handler = new PolicyHandler(state, "dns", 0);
         CredentialVault vault = new CredentialVault(Set.of(80), state::current);
+        PolicyHandler handler = new PolicyHandler(state, "dns", 0, vault::checkPolicy);
         enabled = new HttpServer(HttpServerConfig.of("127.0.0.1", 0), EgressRoutes.build(TOKEN, handler,
                 new VaultHandler(vault, true, true)), blocking).start();
         disabled = new HttpServer(HttpServerConfig.of("127.0.0.1", 0), EgressRoutes.build(TOKEN, handler,
@@ -94,6 +94,17 @@ class CredentialVaultApiTest {
         assertEquals(403, call(enabled, "GET", "/credential-vault/_active", null, TOKEN).statusCode());
         assertEquals(405, call(enabled, "POST", "/credential-vault/bindings", "{}", TOKEN).statusCode());
 
+        // The policy cannot drop the allow rule a binding needs while the binding exists.
+        HttpResponse<String> uncovered = call(enabled, "DELETE", "/policy", "[\"echo.vault.test\"]", TOKEN);
+        assertEquals(400, uncovered.statusCode());
+        assertTrue(uncovered.body().startsWith("credential vault policy validation: credential bindings require "
+                + "explicit networkPolicy.egress allow rules"), uncovered.body());
+        HttpResponse<String> denied = call(enabled, "PATCH", "/policy", "[{\"action\":\"deny\",\"target\":"
+                + "\"echo.vault.test\"}]", TOKEN);
+        assertEquals(400, denied.statusCode());
+        assertTrue(denied.body().contains("binding \"echo\" host \"echo.vault.test\" is not covered"), denied.body());
+        assertTrue(call(enabled, "GET", "/policy", null, TOKEN).body().contains("echo.vault.test"));
+
         HttpResponse<String> stale = call(enabled, "PATCH", "/credential-vault", "{\"expectedRevision\":7}", TOKEN);
         assertEquals(409, stale.statusCode());
         assertTrue(stale.body().contains("expectedRevision 7 does not match current revision 1"), stale.body());
@@ -115,6 +126,7 @@ class CredentialVaultApiTest {
 
         assertEquals(204, call(enabled, "DELETE", "/credential-vault", null, TOKEN).statusCode());
         assertEquals(404, call(enabled, "DELETE", "/credential-vault", null, TOKEN).statusCode());
+        assertEquals(200, call(enabled, "DELETE", "/policy", "[\"echo.vault.test\"]", TOKEN).statusCode());
         assertEquals(200, call(enabled, "GET", "/policy", null, TOKEN).statusCode(), "the policy API still serves");
     }
 

@@ -166,8 +166,24 @@ public final class CredentialVault {
         }
     }
 
+    /**
+     * Refuses a policy change that would leave a binding's host without its explicit allow rule (upstream checks
+     * every policy write against the vault).
+     *
+     * @throws VaultException 400
+     */
+    public synchronized void checkPolicy(EgressPolicy next) {
+        if (exists && !bindings.isEmpty()) {
+            validate(credentials, bindings, next);
+        }
+    }
+
     private void validate(Map<String, Credential> nextCredentials, Map<String, Binding> nextBindings) {
-        EgressPolicy current = policy.get();
+        validate(nextCredentials, nextBindings, policy.get());
+    }
+
+    private void validate(Map<String, Credential> nextCredentials, Map<String, Binding> nextBindings,
+                          EgressPolicy current) {
         if (!nextBindings.isEmpty() && current.egress().isEmpty()) {
             throw VaultException.invalid("credential bindings require explicit networkPolicy.egress allow rules");
         }
