@@ -9,19 +9,26 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.kernelgate.execd.egress.TinyDnsServer;
 import dev.kernelgate.runtime.config.EgressSettings;
 import dev.kernelgate.runtime.config.RuntimeSettings;
 import dev.kernelgate.runtime.config.ServerConfig;
 import dev.kernelgate.runtime.docker.DockerEngine;
 import dev.kernelgate.runtime.docker.SandboxContainers;
+import dev.kernelgate.runtime.tls.SelfSignedCertificate;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,18 +38,21 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code credentialProxy} on the real engine: the sandbox's plain HTTP to port 80 goes through its egress sidecar's
- * vault proxy to the test's echo server on the engine's bridge address (198.18.0.1:80), which reports the auth
- * headers it got. Nothing else is reached.
+ * {@code credentialProxy} on the real engine: the sandbox's HTTP to port 80 and HTTPS to 443 go through its egress
+ * sidecar's vault proxy to the test's echo servers on the engine's bridge address (198.18.0.1:80 and :443), which
+ * report the auth headers they got. Nothing else is reached.
  */
 class DockerCredentialVaultTest {
     private static final String IMAGE = System.getenv().getOrDefault("KERNELGATE_TEST_IMAGE",
             "kernelgate-test/bookworm:minbase");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HOST = "echo.vault.test";
+    private static final String TLS_HOST = "secure.vault.test";
     private static final String HEADER = "OPENSANDBOX-EGRESS-AUTH";
     private static final Map<String, String> SECRETS = Map.of("bearer-token", "vault-bearer-7f3a",
             "basic-token", "dXNlcjpwYXNz", "key-token", "vault-key-91c2", "client-id", "vault-client-id-55",
@@ -54,6 +64,7 @@ class DockerCredentialVaultTest {
     private LifecycleServer.Running server;
     private TinyDnsServer dns;
     private HttpServer echo;
+    private HttpsServer https;
     private String gateway;
     private final List<String> sandboxIds = new ArrayList<>();
 
@@ -66,7 +77,13 @@ class DockerCredentialVaultTest {
         dns = new TinyDnsServer(new InetSocketAddress(gateway, 0), Map.of(HOST, gateway));
         // Port 80: the port the vault intercepts.
         echo = HttpServer.create(new InetSocketAddress(gateway, 80), 8);
-        echo.createContext("/", exchange -> {
+        echo.createContext("/", echo());
+        echo.start();
+    }
+
+    /** Reports the auth headers a request got (and echoes Authorization back in a header, as careless servers do). */
+    private static HttpHandler echo() {
+        return exchange -> {
             StringBuilder seen = new StringBuilder("path=" + exchange.getRequestURI().getPath());
             for (String name : List.of("Authorization", "X-Api-Key", "X-Client-Id", "X-Client-Secret",
                     "X-Runtime-Token")) {
@@ -79,8 +96,7 @@ class DockerCredentialVaultTest {
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
-        });
-        echo.start();
+        };
     }
 
     @AfterEach
@@ -99,9 +115,60 @@ class DockerCredentialVaultTest {
         if (echo != null) {
             echo.stop(0);
         }
+        if (https != null) {
+            https.stop(0);
+        }
         if (dns != null) {
             dns.close();
         }
+    }
+
+    @Test
+    void httpsToABoundHostIsInterceptedWithTheSandboxsCaAndOtherTlsPassesUntouched() throws Exception {
+        String curlImage = System.getenv().getOrDefault("KERNELGATE_TEST_CURL_IMAGE", "kernelgate-test/bookworm:curl");
+        // The destination: HTTPS on 198.18.0.1:443 with a certificate for both names, which the proxy is told to trust.
+        SelfSignedCertificate cert = SelfSignedCertificate.generate(List.of(TLS_HOST, "plain.vault.test"));
+        Path trusted = state.resolve("destination-ca.pem");
+        Files.writeString(trusted, cert.certificatePem());
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("k", cert.keys().getPrivate(), new char[0], new Certificate[] {cert.certificate()});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        https = HttpsServer.create(new InetSocketAddress(gateway, 443), 8);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        https.createContext("/", echo());
+        https.start();
+
+        ApiClient api = startServer(trusted);
+        String id = createSandbox(api, curlImage, TLS_HOST, "plain.vault.test");
+        ApiClient execd = execd(api, id);
+        JsonNode endpoint = api.get("/v1/sandboxes/" + id + "/endpoints/18080").body();
+        String token = endpoint.path("headers").path(HEADER).asText();
+        ApiClient egress = new ApiClient("http://" + endpoint.path("endpoint").asText(), null);
+        ApiClient.Reply vault = egress.send("POST", "/credential-vault", "{\"credentials\":[" + credential("bearer-token")
+                + "],\"bindings\":[{\"name\":\"tls\",\"match\":{\"hosts\":[\"" + TLS_HOST + "\"],\"paths\":[\"/v1/*\"]},"
+                + "\"auth\":{\"type\":\"bearer\",\"credential\":\"bearer-token\"}}]}", HEADER, token);
+        assertEquals(201, vault.status(), vault.raw().body());
+
+        // The sandbox trusts the vault's CA (a public certificate, read-only in the sandbox): the bound host's TLS is
+        // terminated by the sidecar, the request gets the header, and the sidecar verified the destination.
+        String ca = run(execd, "head -1 /run/kernelgate-vault/ca.crt; echo x > /run/kernelgate-vault/ca.crt");
+        assertTrue(ca.contains("BEGIN CERTIFICATE") && ca.contains("Read-only file system"), ca);
+        String curl = "curl -sS --max-time 20 --cacert /run/kernelgate-vault/ca.crt --resolve ";
+        String injected = run(execd, curl + TLS_HOST + ":443:" + gateway + " https://" + TLS_HOST + "/v1/items");
+        assertTrue(injected.contains("path=/v1/items|Authorization=Bearer vault-bearer-7f3a|"), injected);
+        String unbound = run(execd, curl + TLS_HOST + ":443:" + gateway + " https://" + TLS_HOST + "/other");
+        assertTrue(unbound.contains("path=/other|Authorization=null"), unbound);
+        // A host no binding names: its TLS is the destination's own, end to end (the vault's CA does not vouch for it)
+        String passed = run(execd, curl + "plain.vault.test:443:" + gateway + " https://plain.vault.test/v1/items");
+        assertTrue(passed.contains("SSL certificate problem") || passed.contains("self-signed"), passed);
+        String insecure = run(execd, "curl -sS -k --max-time 20 --resolve plain.vault.test:443:" + gateway
+                + " https://plain.vault.test/v1/items");
+        assertTrue(insecure.contains("path=/v1/items|Authorization=null"), insecure);
+        assertEquals(204, api.delete("/v1/sandboxes/" + id).status());
     }
 
     private static String bridgeAddress() throws Exception {
@@ -153,23 +220,43 @@ class DockerCredentialVaultTest {
         SECRETS.values().forEach(secret -> assertFalse(text.contains(secret), text));
     }
 
-    @Test
-    void theSidecarInjectsEveryAuthTypeAppliesPatchesAtOnceAndKeepsTheSecretsFromTheSandbox() throws Exception {
+    private ApiClient startServer(Path trustedCa) {
         ServerConfig config = TestServers.config(state).withRuntime(new RuntimeSettings("docker", null, null));
         config = config.withDocker(config.docker().withNetworkMode("bridge"))
-                .withEgress(new EgressSettings(null, "dns", true, gateway + ":" + dns.address().getPort()));
+                .withEgress(new EgressSettings(null, "dns", true, gateway + ":" + dns.address().getPort(), trustedCa));
         server = new LifecycleServer(config, System.getenv(), RuntimeProviders.builtIn(), Clock.systemUTC(),
                 Duration.ofMillis(100)).start();
-        ApiClient api = new ApiClient(server.baseUrl(), TestServers.API_KEY);
-        ApiClient.Reply created = api.post("/v1/sandboxes", "{\"image\":{\"uri\":\"" + IMAGE + "\"},"
+        return new ApiClient(server.baseUrl(), TestServers.API_KEY);
+    }
+
+    /** A sandbox with the vault whose policy allows {@code hosts}: its id. */
+    private String createSandbox(ApiClient api, String image, String... hosts) {
+        StringBuilder rules = new StringBuilder();
+        for (String host : hosts) {
+            rules.append(rules.length() == 0 ? "" : ",").append("{\"action\":\"allow\",\"target\":\"").append(host)
+                    .append("\"}");
+        }
+        ApiClient.Reply created = api.post("/v1/sandboxes", "{\"image\":{\"uri\":\"" + image + "\"},"
                 + "\"entrypoint\":[\"sleep\",\"infinity\"],\"metadata\":{\"kernelgate.test/vault\":\"1\"},"
-                + "\"networkPolicy\":{\"defaultAction\":\"deny\",\"egress\":[{\"action\":\"allow\",\"target\":\""
-                + HOST + "\"}]},\"credentialProxy\":{\"enabled\":true}}");
+                + "\"networkPolicy\":{\"defaultAction\":\"deny\",\"egress\":[" + rules + "]},"
+                + "\"credentialProxy\":{\"enabled\":true}}");
+        assumeTrue(created.status() != 404, image + " is missing: scripts/docker-test-image " + image + " curl");
         assertEquals(202, created.status(), created.raw().body());
         String id = created.body().path("id").asText();
         sandboxIds.add(id);
-        ApiClient execd = new ApiClient("http://" + api.get("/v1/sandboxes/" + id + "/endpoints/44772").body()
+        return id;
+    }
+
+    private static ApiClient execd(ApiClient api, String id) {
+        return new ApiClient("http://" + api.get("/v1/sandboxes/" + id + "/endpoints/44772").body()
                 .path("endpoint").asText(), null);
+    }
+
+    @Test
+    void theSidecarInjectsEveryAuthTypeAppliesPatchesAtOnceAndKeepsTheSecretsFromTheSandbox() throws Exception {
+        ApiClient api = startServer(null);
+        String id = createSandbox(api, IMAGE, HOST);
+        ApiClient execd = execd(api, id);
         JsonNode endpoint = api.get("/v1/sandboxes/" + id + "/endpoints/18080").body();
         String token = endpoint.path("headers").path(HEADER).asText(null);
         assertNotNull(token, endpoint.toString());

@@ -26,11 +26,15 @@ import java.util.Map;
  *                     sandbox created with {@code credentialProxy.enabled})
  * @param vaultProxy   the vault's transparent proxy ({@code KERNELGATE_EGRESS_VAULT_PROXY_LISTEN}, default
  *                     {@code 127.0.0.1:15080}); the redirect's target
+ * @param vaultCaFile  where the vault writes its CA certificate (PEM) for the sandbox to trust
+ *                     ({@code KERNELGATE_EGRESS_VAULT_CA_FILE}); null: not written
+ * @param vaultUpstreamCa PEM certificates the vault's proxy trusts for destinations besides the JDK's
+ *                     ({@code KERNELGATE_EGRESS_VAULT_UPSTREAM_CA}); null: the JDK's only
  */
 public record EgressConfig(EgressPolicy policy, String mode, String token, InetSocketAddress api,
                            InetSocketAddress dnsListen, InetSocketAddress dnsUpstream, Path resolvConf,
                            boolean takeOverResolvConf, int maxRules, Path tools, boolean vault,
-                           InetSocketAddress vaultProxy) {
+                           InetSocketAddress vaultProxy, Path vaultCaFile, Path vaultUpstreamCa) {
     public static final String MODE_DNS = "dns";
     public static final String MODE_DNS_NFT = "dns+nft";
     public static final int DEFAULT_API_PORT = 18080;
@@ -47,8 +51,11 @@ public record EgressConfig(EgressPolicy policy, String mode, String token, InetS
     public static final String TOOLS_ENV = "KERNELGATE_EGRESS_TOOLS";
     public static final String VAULT_ENV = "KERNELGATE_EGRESS_CREDENTIAL_VAULT";
     public static final String VAULT_PROXY_ENV = "KERNELGATE_EGRESS_VAULT_PROXY_LISTEN";
-    /** The ports whose plain HTTP the vault intercepts (upstream intercepts 443 as well, through TLS). */
-    public static final java.util.Set<Integer> VAULT_PORTS = java.util.Set.of(80);
+    public static final String VAULT_CA_FILE_ENV = "KERNELGATE_EGRESS_VAULT_CA_FILE";
+    public static final String VAULT_UPSTREAM_CA_ENV = "KERNELGATE_EGRESS_VAULT_UPSTREAM_CA";
+    /** The ports the vault intercepts (upstream's): plain HTTP on 80, TLS on 443. */
+    public static final java.util.Set<Integer> VAULT_PORTS = java.util.Set.of(80, 443);
+    public static final java.util.Set<Integer> VAULT_TLS_PORTS = java.util.Set.of(443);
 
     /**
      * @throws IllegalArgumentException naming the variable that is wrong
@@ -82,9 +89,15 @@ public record EgressConfig(EgressPolicy policy, String mode, String token, InetS
                 upstream.isEmpty() ? null : address(DNS_UPSTREAM_ENV, upstream, null, 53),
                 Path.of(env.getOrDefault(RESOLV_CONF_ENV, "/etc/resolv.conf")),
                 Boolean.parseBoolean(env.getOrDefault(TAKE_OVER_ENV, "false").strip()), Math.max(0, maxRules),
-                env.getOrDefault(TOOLS_ENV, "").isBlank() ? null : Path.of(env.get(TOOLS_ENV).strip()),
+                path(env, TOOLS_ENV),
                 Boolean.parseBoolean(env.getOrDefault(VAULT_ENV, "false").strip()),
-                address(VAULT_PROXY_ENV, env.getOrDefault(VAULT_PROXY_ENV, "127.0.0.1:15080"), "127.0.0.1", -1));
+                address(VAULT_PROXY_ENV, env.getOrDefault(VAULT_PROXY_ENV, "127.0.0.1:15080"), "127.0.0.1", -1),
+                path(env, VAULT_CA_FILE_ENV), path(env, VAULT_UPSTREAM_CA_ENV));
+    }
+
+    private static Path path(Map<String, String> env, String variable) {
+        String value = env.getOrDefault(variable, "").strip();
+        return value.isEmpty() ? null : Path.of(value);
     }
 
     /**

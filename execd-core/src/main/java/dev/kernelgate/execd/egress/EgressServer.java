@@ -2,6 +2,7 @@ package dev.kernelgate.execd.egress;
 
 import dev.kernelgate.execd.egress.vault.CredentialVault;
 import dev.kernelgate.execd.egress.vault.InjectingProxy;
+import dev.kernelgate.execd.egress.vault.MitmAuthority;
 import dev.kernelgate.http.HttpServer;
 import dev.kernelgate.http.HttpServerConfig;
 import dev.kernelgate.http.Resources;
@@ -68,8 +69,13 @@ public final class EgressServer {
             PolicyHandler handler = new PolicyHandler(state, config.mode(), config.maxRules(), vault::checkPolicy);
             InetSocketAddress vaultProxy = null;
             if (config.vault()) {
+                MitmAuthority authority = MitmAuthority.generate();
+                if (config.vaultCaFile() != null) {
+                    writeCertificate(config.vaultCaFile(), authority.certificatePem());
+                }
                 InjectingProxy.Running proxy = new InjectingProxy(config.vaultProxy(), vault::active,
-                        DnsTransport.UPSTREAM_MARK).start();
+                        DnsTransport.UPSTREAM_MARK, authority, EgressConfig.VAULT_TLS_PORTS,
+                        config.vaultUpstreamCa()).start();
                 resources.add(proxy);
                 new HttpRedirect(config.tools()).install(EgressConfig.VAULT_PORTS, proxy.address().getPort());
                 vaultProxy = proxy.address();
@@ -91,6 +97,17 @@ public final class EgressServer {
             }
             throw new IllegalStateException("the egress sidecar cannot start: " + e.getMessage(), e);
         }
+    }
+
+    /** Writes the CA certificate (public) where the sandbox reads it, replacing it whole. */
+    private static void writeCertificate(java.nio.file.Path file, String pem) throws IOException {
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        java.nio.file.Path staging = file.resolveSibling(file.getFileName() + ".tmp");
+        java.nio.file.Files.writeString(staging, pem);
+        java.nio.file.Files.setPosixFilePermissions(staging,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.nio.file.Files.move(staging, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The configured upstream, else the first nameserver of the resolver file that is not the proxy itself. */

@@ -94,6 +94,9 @@ public final class DockerRuntime implements SandboxRuntime {
                                     EgressSidecars.API_PORT));
                     labels.put(EgressSidecars.TOKEN_LABEL, sidecar.token());
                     mounts.add(sidecars.resolverMount());
+                    if (spec.credentialProxy()) {
+                        mounts.add(sidecars.vaultMount(spec.id()));
+                    }
                     security = security.dropping(List.of("NET_ADMIN", "NET_RAW"));
                 }
                 ContainerSpec container = new ContainerSpec(containerName(spec.id()), spec.image().uri(),

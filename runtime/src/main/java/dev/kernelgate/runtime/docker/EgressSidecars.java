@@ -40,6 +40,10 @@ final class EgressSidecars {
     static final int API_PORT = EgressConfig.DEFAULT_API_PORT;
     /** Where the sandbox gets its read-only resolver file, which names the proxy on the shared loopback. */
     static final String RESOLV_CONF = "/etc/resolv.conf";
+    /** Where the credential vault's CA certificate is, in the sidecar (written) and in the sandbox (read-only). */
+    static final String VAULT_DIR = "/run/kernelgate-vault";
+    static final String VAULT_CA = VAULT_DIR + "/ca.crt";
+    private static final String VAULT_TRUST = "/run/kernelgate-vault-trust.pem";
 
     private final DockerEngine engine;
     private final SandboxContainers containers;
@@ -111,6 +115,15 @@ final class EgressSidecars {
                 settings.dnsUpstream(), credentialProxy));
         List<Bind> binds = new ArrayList<>(List.of(new Bind(distribution.directory().toString(),
                 new Volume(ExecdDistribution.MOUNT_POINT), AccessMode.ro)));
+        if (credentialProxy) {
+            binds.add(new Bind(vaultDirectory(sandboxId).toString(), new Volume(VAULT_DIR), AccessMode.rw));
+            env.put(EgressConfig.VAULT_CA_FILE_ENV, VAULT_CA);
+            if (settings.vaultTrustedCa() != null) {
+                binds.add(new Bind(settings.vaultTrustedCa().toAbsolutePath().toString(), new Volume(VAULT_TRUST),
+                        AccessMode.ro));
+                env.put(EgressConfig.VAULT_UPSTREAM_CA_ENV, VAULT_TRUST);
+            }
+        }
         if (nft() || credentialProxy) {
             binds.add(new Bind(tools.directory().toString(), new Volume(EgressTools.MOUNT_POINT), AccessMode.ro));
             env.put(EgressConfig.TOOLS_ENV, EgressTools.MOUNT_POINT);
@@ -190,6 +203,23 @@ final class EgressSidecars {
         return new HostMount(resolverFile, RESOLV_CONF, true);
     }
 
+    /** The host directory the sidecar writes the vault's CA certificate to; the sandbox mounts it read-only. */
+    private Path vaultDirectory(String sandboxId) {
+        Path dir = resolverFile.resolveSibling("vault").resolve(sandboxId);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SandboxException(500, DockerErrors.EXECD_DISTRIBUTION_FAILED, "cannot make " + dir + " for the "
+                    + "credential vault's CA certificate: " + e.getMessage(), e);
+        }
+        return dir;
+    }
+
+    /** The vault's CA certificate for the sandbox: {@value #VAULT_CA}, read-only. */
+    ContainerMount vaultMount(String sandboxId) {
+        return new HostMount(vaultDirectory(sandboxId), VAULT_DIR, true);
+    }
+
     /** The sidecar of a sandbox, if it has one. */
     Optional<ContainerInfo> find(String sandboxId) {
         return containers.inspect(name(sandboxId));
@@ -198,6 +228,15 @@ final class EgressSidecars {
     /** Removes the sidecar of a sandbox; none is a no-op. */
     void remove(String sandboxId) {
         containers.remove(name(sandboxId));
+        Path dir = resolverFile.resolveSibling("vault").resolve(sandboxId);
+        try (var files = Files.exists(dir) ? Files.list(dir) : java.util.stream.Stream.<Path>empty()) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a leftover certificate (public) is harmless; the next start of a sandbox with this id replaces it
+        }
     }
 
     /** Sidecars whose sandbox container is gone (a crash between the two creates or removes). */

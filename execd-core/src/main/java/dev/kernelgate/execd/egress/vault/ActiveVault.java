@@ -78,6 +78,19 @@ public record ActiveVault(long revision, List<ActiveBinding> bindings, List<Stri
         return selected.size() == 1 ? new Selected(selected.get(0)) : new Ambiguous();
     }
 
+    /** Whether some binding could apply to HTTPS to {@code host:port}: only then is that connection intercepted. */
+    public boolean intercepts(String host, int port) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        h = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+        for (ActiveBinding binding : bindings) {
+            Match m = binding.match();
+            if (m.schemes().contains("https") && m.ports().contains(port) && m.hostPrecedence(h) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code text} with every secret value replaced by {@code [REDACTED]}. */
     public String redact(String text) {
         String out = text;

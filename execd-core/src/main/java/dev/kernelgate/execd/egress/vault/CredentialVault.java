@@ -194,12 +194,6 @@ public final class CredentialVault {
                             + ref + "\"");
                 }
             }
-            for (String scheme : b.match().schemes()) {
-                if (!scheme.equals("http")) {
-                    throw VaultException.invalid("binding \"" + b.name() + "\" scheme " + scheme + " is not "
-                            + "intercepted: this sidecar injects into plain HTTP only (set match.schemes to [\"http\"])");
-                }
-            }
             for (int port : b.match().ports()) {
                 if (!interceptPorts.contains(port)) {
                     throw VaultException.invalid("binding \"" + b.name() + "\" port " + port + " is not a configured "

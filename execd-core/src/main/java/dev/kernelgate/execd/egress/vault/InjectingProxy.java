@@ -13,13 +13,15 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The transparent HTTP proxy of the credential vault: iptables redirects the sandbox's outbound plain-HTTP
+ * The transparent proxy of the credential vault: iptables redirects the sandbox's outbound HTTP and HTTPS
  * connections here; each is relayed to its original destination ({@link OriginalDestination}), with the headers of
- * the one binding a request matches set on it ({@link RequestRelay}). Its own connections carry the firewall mark
+ * the one binding a request matches set on it ({@link RequestRelay}); TLS to a host some binding names is terminated
+ * with a certificate of the sandbox's CA ({@link TlsInterception}), other TLS passes untouched. Its own connections carry the firewall mark
  * {@code mark}, which the redirect rule lets pass, so they are not redirected back. Linux only (epoll: the socket's
  * descriptor and the mark).
  */
@@ -27,16 +29,22 @@ public final class InjectingProxy {
     private final InetSocketAddress listen;
     private final Supplier<ActiveVault> vault;
     private final int mark;
+    private final RequestRelay.Tls tls;
 
     /**
-     * @param listen where to listen (the redirect's target port on the loopback)
-     * @param vault  the bindings in force, read for every request
-     * @param mark   the firewall mark of the proxy's own upstream connections
+     * @param listen     where to listen (the redirect's target port on the loopback)
+     * @param vault      the bindings in force, read for every request
+     * @param mark       the firewall mark of the proxy's own upstream connections
+     * @param authority  the CA for TLS interception
+     * @param tlsPorts   the destination ports whose connections are TLS
+     * @param extraTrust PEM certificates the proxy trusts for destinations besides the JDK's, or null
      */
-    public InjectingProxy(InetSocketAddress listen, Supplier<ActiveVault> vault, int mark) {
+    public InjectingProxy(InetSocketAddress listen, Supplier<ActiveVault> vault, int mark, MitmAuthority authority,
+                          java.util.Set<Integer> tlsPorts, java.nio.file.Path extraTrust) {
         this.listen = listen;
         this.vault = vault;
         this.mark = mark;
+        this.tls = new RequestRelay.Tls(authority, UpstreamTrust.clientContext(extraTrust), Set.copyOf(tlsPorts));
     }
 
     /** The listening proxy. */
@@ -64,7 +72,7 @@ public final class InjectingProxy {
                     .childHandler(new ChannelInitializer<EpollSocketChannel>() {
                         @Override
                         protected void initChannel(EpollSocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new RequestRelay(vault, mark));
+                            ch.pipeline().addLast(new HttpServerCodec(), new RequestRelay(vault, mark, tls));
                         }
                     })
                     .bind(listen).syncUninterruptibly().channel();

@@ -33,6 +33,11 @@ public record Match(List<String> schemes, List<Integer> ports, List<String> host
                 || paths.stream().noneMatch(p -> pathMatches(path, p))) {
             return 0;
         }
+        return hostPrecedence(host);
+    }
+
+    /** 0 when no host pattern matches {@code host}, 1 through a wildcard, 2 exactly. */
+    public int hostPrecedence(String host) {
         int best = 0;
         for (String pattern : hosts) {
             if (pattern.startsWith("*.")) {

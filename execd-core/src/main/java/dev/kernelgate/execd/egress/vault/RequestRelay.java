@@ -18,6 +18,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import javax.net.ssl.SSLParameters;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -41,24 +45,40 @@ import org.slf4j.LoggerFactory;
 final class RequestRelay extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RequestRelay.class);
     /** setsockopt(SOL_SOCKET, SO_MARK): Linux's numbers, needs CAP_NET_ADMIN. */
-    private static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
+    static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
 
     private final Supplier<ActiveVault> vault;
     private final int mark;
+    private final Tls tls;
+    /** {@code https} once TLS from the sandbox is terminated here. */
+    private String scheme = "http";
     private Channel client;
     private Channel upstream;
     private InetSocketAddress destination;
     /** The vault each forwarded request was sent under, oldest first: its response's headers are redacted with it. */
     private final Deque<ActiveVault> inFlight = new ArrayDeque<>();
     private boolean discarding;
+    /** What the client sent before the destination answered (TLS: a request right behind the handshake). */
+    private final Deque<Object> early = new ArrayDeque<>();
+    private ChannelHandlerContext self;
 
-    RequestRelay(Supplier<ActiveVault> vault, int mark) {
+    /**
+     * TLS interception: the CA that issues the sandbox-facing certificates, the client context that verifies the
+     * destinations, and the ports whose connections are TLS.
+     */
+    record Tls(MitmAuthority authority, SslContext client, java.util.Set<Integer> ports) {
+    }
+
+    /** @param tls null: plain HTTP only */
+    RequestRelay(Supplier<ActiveVault> vault, int mark, Tls tls) {
         this.vault = vault;
         this.mark = mark;
+        this.tls = tls;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        self = ctx;
         client = ctx.channel();
         Optional<InetSocketAddress> original = OriginalDestination.of(((EpollSocketChannel) client).fd().intValue());
         if (original.isEmpty() || original.get().equals(client.localAddress())) {
@@ -66,6 +86,22 @@ final class RequestRelay extends ChannelInboundHandlerAdapter {
             return;
         }
         destination = original.get();
+        if (tls != null && tls.ports().contains(destination.getPort())) {
+            ctx.pipeline().addFirst(new TlsInterception(vault, tls.authority(), this, destination.getPort()));
+            client.read();      // the ClientHello
+            return;
+        }
+        connect(null);
+    }
+
+    /**
+     * Opens the connection to the original destination, over TLS to {@code tlsHost} (verified against it) when the
+     * sandbox's TLS was terminated here, and starts reading requests once it is up.
+     */
+    void connect(String tlsHost) {
+        if (tlsHost != null) {
+            scheme = "https";
+        }
         new Bootstrap()
                 .group(client.eventLoop())
                 .channel(EpollSocketChannel.class)
@@ -75,6 +111,13 @@ final class RequestRelay extends ChannelInboundHandlerAdapter {
                 .handler(new ChannelInitializer<EpollSocketChannel>() {
                     @Override
                     protected void initChannel(EpollSocketChannel ch) {
+                        if (tlsHost != null) {
+                            SslHandler handler = tls.client().newHandler(ch.alloc(), tlsHost, destination.getPort());
+                            SSLParameters parameters = handler.engine().getSSLParameters();
+                            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                            handler.engine().setSSLParameters(parameters);
+                            ch.pipeline().addLast(handler);
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(), new ResponseRelay());
                     }
                 })
@@ -86,12 +129,26 @@ final class RequestRelay extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     upstream = f.channel();
+                    while (!early.isEmpty()) {
+                        channelRead(self, early.poll());
+                    }
                     client.config().setAutoRead(true);
                 });
     }
 
+    /** The connection is not the vault's business: this relay and its codec leave, a byte relay takes over. */
+    void passThrough(ChannelHandlerContext sni) {
+        ChannelHandlerContext codec = sni.pipeline().context(HttpServerCodec.class);
+        sni.pipeline().remove(codec.handler());
+        sni.pipeline().replace(this, "raw", new RawRelay(destination, mark));
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (upstream == null) {
+            early.add(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             if (request.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
@@ -99,7 +156,7 @@ final class RequestRelay extends ChannelInboundHandlerAdapter {
                 return;
             }
             ActiveVault active = vault.get();
-            ActiveVault.Selection selection = active.select("http", host(request), destination.getPort(),
+            ActiveVault.Selection selection = active.select(scheme, host(request), destination.getPort(),
                     request.method().name(), path(request.uri()));
             if (selection instanceof ActiveVault.Ambiguous) {
                 LOG.warn("credential vault proxy: ambiguous binding match for {} {}{}", request.method(),
@@ -150,6 +207,8 @@ final class RequestRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
         if (upstream != null) {
             upstream.close();
         }
@@ -157,7 +216,7 @@ final class RequestRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("credential vault proxy: client connection failed: {}", cause.getMessage());
+        LOG.debug("credential vault proxy: client connection to {} failed: {}", destination, cause.getMessage());
         ctx.close();
     }
 

@@ -70,6 +70,8 @@ class CredentialVaultTest {
         assertInstanceOf(ActiveVault.None.class, active.select("http", "api.example.test", 8080, "GET", "/bearer"));
         assertInstanceOf(ActiveVault.None.class, active.select("https", "api.example.test", 80, "GET", "/bearer"));
         assertInstanceOf(ActiveVault.None.class, active.select("http", "svc.test", 80, "GET", "/x"));
+        // TLS is intercepted only for hosts an https binding names (none here: every binding is http)
+        assertFalse(active.intercepts("api.example.test", 443));
         assertEquals("Authorization: [REDACTED]; id [REDACTED]", active.redact("Authorization: Bearer " + SECRET
                 + "; id client-id-1"));
         assertFalse(active.toString().contains(SECRET));
@@ -77,11 +79,7 @@ class CredentialVaultTest {
     }
 
     private static Map<String, String> headers(ActiveVault active, String host, String path) {
-        ActiveVault.Selection s = active.select("http", host.toLowerCase(), 80, "GET", path);
-        assertInstanceOf(ActiveVault.Selected.class, s, host + path);
-        Map<String, String> out = new java.util.TreeMap<>();
-        ((ActiveVault.Selected) s).binding().headers().forEach(h -> out.put(h.name(), h.value()));
-        return out;
+        return headersOf(active.select("http", host.toLowerCase(), 80, "GET", path));
     }
 
     @Test
@@ -139,7 +137,8 @@ class CredentialVaultTest {
                 "[\"api.example.test\"]", "[\"/\"]", "{\"type\":\"apiKey\",\"name\":\"Host\",\"credential\":\"t\"}")
                 + "]}", "reserved credential header name \"Host\"");
         cases.put("{\"credentials\":[" + credential("t", SECRET) + "],\"bindings\":[{\"name\":\"b\",\"match\":"
-                + "{\"hosts\":[\"api.example.test\"]},\"auth\":" + ok + "}]}", "scheme https is not intercepted");
+                + "{\"hosts\":[\"api.example.test\"]},\"auth\":" + ok + "}]}",
+                "port 443 is not a configured transparent intercept port");
         cases.put("{\"credentials\":[" + credential("t", SECRET) + "],\"bindings\":[" + binding("b",
                 "[\"api.example.test\"]", "[\"/a/*\"]", ok) + "," + binding("c", "[\"api.example.test\"]",
                 "[\"/a/b\"]", ok) + "]}", "bindings \"b\" and \"c\" can match the same request");
@@ -162,6 +161,28 @@ class CredentialVaultTest {
                 port.getMessage());
         assertEquals(400, assertThrows(VaultException.class, () -> vault.patch("{\"expectedRevision\":\"x\"}"))
                 .status());
+    }
+
+    @Test
+    void tlsIsInterceptedOnlyForTheHostsAndPortsOfHttpsBindings() throws Exception {
+        EgressPolicy p = policy("{\"defaultAction\":\"deny\",\"egress\":[{\"action\":\"allow\",\"target\":"
+                + "\"*.svc.test\"}]}");
+        CredentialVault vault = new CredentialVault(Set.of(80, 443), () -> p);
+        vault.create("{\"credentials\":[" + credential("t", SECRET) + "],\"bindings\":[{\"name\":\"b\",\"match\":"
+                + "{\"hosts\":[\"*.svc.test\"],\"paths\":[\"/v1/*\"]},\"auth\":{\"type\":\"bearer\",\"credential\":\"t\"}}]}");
+        assertTrue(vault.active().intercepts("A.svc.test.", 443));
+        assertFalse(vault.active().intercepts("svc.test", 443));
+        assertFalse(vault.active().intercepts("a.svc.test", 8443));
+        assertFalse(vault.active().intercepts("other.test", 443));
+        assertEquals(Map.of("Authorization", "Bearer " + SECRET), headersOf(vault.active().select("https",
+                "a.svc.test", 443, "POST", "/v1/messages")));
+    }
+
+    private static Map<String, String> headersOf(ActiveVault.Selection s) {
+        assertInstanceOf(ActiveVault.Selected.class, s);
+        Map<String, String> out = new java.util.TreeMap<>();
+        ((ActiveVault.Selected) s).binding().headers().forEach(h -> out.put(h.name(), h.value()));
+        return out;
     }
 
     @Test
