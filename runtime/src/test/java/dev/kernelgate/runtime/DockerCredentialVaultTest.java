@@ -155,7 +155,7 @@ class DockerCredentialVaultTest {
 
         // The sandbox trusts the vault's CA (a public certificate, read-only in the sandbox): the bound host's TLS is
         // terminated by the sidecar, the request gets the header, and the sidecar verified the destination.
-        String ca = run(execd, "head -1 /run/kernelgate-vault/ca.crt; echo x > /run/kernelgate-vault/ca.crt");
+        String ca = run(execd, "head -1 $NODE_EXTRA_CA_CERTS; echo x > /run/kernelgate-vault/ca.crt");
         assertTrue(ca.contains("BEGIN CERTIFICATE") && ca.contains("Read-only file system"), ca);
         String curl = "curl -sS --max-time 20 --cacert /run/kernelgate-vault/ca.crt --resolve ";
         String injected = run(execd, curl + TLS_HOST + ":443:" + gateway + " https://" + TLS_HOST + "/v1/items");

@@ -87,6 +87,7 @@ public final class DockerRuntime implements SandboxRuntime {
                     mounts.add(new HostMount(execdLogDir(spec.id()), DockerRuntimeSettings.EXECD_LOG_MOUNT, false));
                 }
                 ContainerSecurity security = settings.security();
+                Map<String, String> env = new HashMap<>(spec.env());
                 if (spec.networkPolicy() != null) {
                     // The sidecar first: the sandbox joins its network namespace, where the policy is enforced.
                     sidecar = sidecars.start(spec.id(), spec.image().uri(), spec.networkPolicy(),
@@ -96,11 +97,13 @@ public final class DockerRuntime implements SandboxRuntime {
                     mounts.add(sidecars.resolverMount());
                     if (spec.credentialProxy()) {
                         mounts.add(sidecars.vaultMount(spec.id()));
+                        // Node adds it to its roots; other tools are pointed at it (README, credential vault)
+                        env.putIfAbsent("NODE_EXTRA_CA_CERTS", EgressSidecars.VAULT_CA);
                     }
                     security = security.dropping(List.of("NET_ADMIN", "NET_RAW"));
                 }
                 ContainerSpec container = new ContainerSpec(containerName(spec.id()), spec.image().uri(),
-                        spec.entrypoint(), spec.env(), labels, network, port, spec.resources().cpuMillis(),
+                        spec.entrypoint(), env, labels, network, port, spec.resources().cpuMillis(),
                         spec.resources().memoryBytes(), security, mounts, sidecar == null ? null : sidecar.id());
                 starter.start(container);
             } catch (RuntimeException e) {
