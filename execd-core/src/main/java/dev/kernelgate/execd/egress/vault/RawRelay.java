@@ -1,13 +1,10 @@
 package dev.kernelgate.execd.egress.vault;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -31,12 +28,7 @@ final class RawRelay extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         Channel client = ctx.channel();
-        new Bootstrap()
-                .group(client.eventLoop())
-                .channel(EpollSocketChannel.class)
-                .option(RequestRelay.SO_MARK, mark)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+        ProxySockets.bootstrap(client.eventLoop(), mark)
                 .handler(new Back(client))
                 .connect(destination)
                 .addListener((ChannelFutureListener) f -> {

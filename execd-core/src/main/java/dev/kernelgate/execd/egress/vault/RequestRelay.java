@@ -1,15 +1,12 @@
 package dev.kernelgate.execd.egress.vault;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -42,10 +39,8 @@ import org.slf4j.LoggerFactory;
  * the responses back with secret values redacted from their headers. Reads pause while the other side cannot take
  * more. Runs on the proxy's event loop only.
  */
-final class RequestRelay extends ChannelInboundHandlerAdapter {
+final class RequestRelay extends ChannelInboundHandlerAdapter implements TlsInterception.Decision {
     private static final Logger LOG = LoggerFactory.getLogger(RequestRelay.class);
-    /** setsockopt(SOL_SOCKET, SO_MARK): Linux's numbers, needs CAP_NET_ADMIN. */
-    static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
 
     private final Supplier<ActiveVault> vault;
     private final int mark;
@@ -98,16 +93,16 @@ final class RequestRelay extends ChannelInboundHandlerAdapter {
      * Opens the connection to the original destination, over TLS to {@code tlsHost} (verified against it) when the
      * sandbox's TLS was terminated here, and starts reading requests once it is up.
      */
-    void connect(String tlsHost) {
+    @Override
+    public void intercept(String tlsHost) {
+        connect(tlsHost);
+    }
+
+    private void connect(String tlsHost) {
         if (tlsHost != null) {
             scheme = "https";
         }
-        new Bootstrap()
-                .group(client.eventLoop())
-                .channel(EpollSocketChannel.class)
-                .option(SO_MARK, mark)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+        ProxySockets.bootstrap(client.eventLoop(), mark)
                 .handler(new ChannelInitializer<EpollSocketChannel>() {
                     @Override
                     protected void initChannel(EpollSocketChannel ch) {
@@ -137,7 +132,8 @@ final class RequestRelay extends ChannelInboundHandlerAdapter {
     }
 
     /** The connection is not the vault's business: this relay and its codec leave, a byte relay takes over. */
-    void passThrough(ChannelHandlerContext sni) {
+    @Override
+    public void passThrough(ChannelHandlerContext sni) {
         ChannelHandlerContext codec = sni.pipeline().context(HttpServerCodec.class);
         sni.pipeline().remove(codec.handler());
         sni.pipeline().replace(this, "raw", new RawRelay(destination, mark));

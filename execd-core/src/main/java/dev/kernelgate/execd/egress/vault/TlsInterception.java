@@ -14,10 +14,19 @@ import java.util.function.Supplier;
 final class TlsInterception extends AbstractSniHandler<Boolean> {
     private final Supplier<ActiveVault> vault;
     private final MitmAuthority authority;
-    private final RequestRelay relay;
+    private final Decision relay;
     private final int port;
 
-    TlsInterception(Supplier<ActiveVault> vault, MitmAuthority authority, RequestRelay relay, int port) {
+    /** What the connection's relay does once the server name is known. */
+    interface Decision {
+        /** TLS from the sandbox is terminated here (the handler is in place): connect to the destination over TLS. */
+        void intercept(String host);
+
+        /** Not the vault's business: relay the bytes ({@code sni} is this handler's context, still in place). */
+        void passThrough(ChannelHandlerContext sni);
+    }
+
+    TlsInterception(Supplier<ActiveVault> vault, MitmAuthority authority, Decision relay, int port) {
         this.vault = vault;
         this.authority = authority;
         this.relay = relay;
@@ -34,7 +43,7 @@ final class TlsInterception extends AbstractSniHandler<Boolean> {
         if (Boolean.TRUE.equals(future.getNow())) {
             // The buffered ClientHello goes on to the handler that replaces this one.
             ctx.pipeline().replace(this, "tls", authority.serverContext(hostname).newHandler(ctx.alloc()));
-            relay.connect(hostname);
+            relay.intercept(hostname);
         } else {
             relay.passThrough(ctx);
             ctx.pipeline().remove(this);
