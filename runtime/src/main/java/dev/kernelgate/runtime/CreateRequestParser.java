@@ -65,14 +65,9 @@ final class CreateRequestParser {
         Map<String, String> metadata = metadata(body.get("metadata"));
         Platform platform = platform(body.get("platform"));
         NetworkPolicy network = networkPolicy(body.get("networkPolicy"));
-        JsonNode proxy = body.path("credentialProxy");
-        if (proxy.path("enabled").asBoolean(false) && network == null) {
+        boolean credentialProxy = body.path("credentialProxy").path("enabled").asBoolean(false);
+        if (credentialProxy && network == null) {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "credentialProxy.enabled requires networkPolicy.");
-        }
-        if (proxy.path("enabled").asBoolean(false)) {
-            // No sidecar serves /credential-vault: a sandbox created anyway would never get the credentials it asked for.
-            throw new SandboxException(400, ErrorCodes.API_NOT_SUPPORTED,
-                    "credentialProxy (the credential vault) is not supported by this server.");
         }
         JsonNode secure = body.get("secureAccess");
         if (secure != null && !secure.isNull() && !secure.isBoolean()) {
@@ -81,7 +76,7 @@ final class CreateRequestParser {
         List<VolumeSpec> volumes = volumes(body.get("volumes"));
         Map<String, String> extensions = stringMap(body.get("extensions"), "extensions", false);
         return new SandboxSpec(id, image, entrypoint, env, metadata, resources, platform, volumes, network,
-                secure != null && secure.asBoolean(false), extensions, now, expiresAt);
+                secure != null && secure.asBoolean(false), extensions, now, expiresAt, credentialProxy);
     }
 
     private static ImageSpec image(JsonNode body) {

@@ -1,6 +1,7 @@
 package dev.kernelgate.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,16 +66,19 @@ class CreateRequestParserTest {
     }
 
     @Test
-    void aCredentialProxyIsRefusedForEveryRuntimeSinceNoSidecarServesTheVault() throws Exception {
+    void aCredentialProxyNeedsANetworkPolicyAndReachesTheRuntime() throws Exception {
         JsonNode body = JSON.readTree("{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],"
                 + "\"networkPolicy\":{\"defaultAction\":\"allow\"},\"credentialProxy\":{\"enabled\":true}}");
-        SandboxException e = assertThrows(SandboxException.class, () -> parser.parse(body, "id", Instant.EPOCH));
+        assertTrue(parser.parse(body, "id", Instant.EPOCH).credentialProxy());
+        JsonNode alone = JSON.readTree("{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],"
+                + "\"credentialProxy\":{\"enabled\":true}}");
+        SandboxException e = assertThrows(SandboxException.class, () -> parser.parse(alone, "id", Instant.EPOCH));
         assertEquals(400, e.status());
-        assertEquals(ErrorCodes.API_NOT_SUPPORTED, e.code());
-        assertTrue(e.getMessage().contains("credentialProxy"), e.getMessage());
+        assertEquals(ErrorCodes.INVALID_PARAMETER, e.code());
+        assertTrue(e.getMessage().contains("credentialProxy.enabled requires networkPolicy"), e.getMessage());
         JsonNode disabled = JSON.readTree("{\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],"
                 + "\"networkPolicy\":{\"defaultAction\":\"allow\"},\"credentialProxy\":{\"enabled\":false}}");
-        assertEquals("allow", parser.parse(disabled, "id", Instant.EPOCH).networkPolicy().defaultAction());
+        assertFalse(parser.parse(disabled, "id", Instant.EPOCH).credentialProxy());
     }
 
     /** The body with {@code policy} as its networkPolicy. */

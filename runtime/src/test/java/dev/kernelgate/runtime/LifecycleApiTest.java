@@ -87,7 +87,7 @@ class LifecycleApiTest {
         "two volume backends     | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"volumes\":[{\"name\":\"v\",\"mountPath\":\"/d\",\"host\":{\"path\":\"/a\"},\"pvc\":{\"claimName\":\"c\"}}]} | 400 | VOLUME::INVALID_BACKEND",
         "ossfs on the local runtime| {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"volumes\":[{\"name\":\"v\",\"mountPath\":\"/d\",\"ossfs\":{\"bucket\":\"b\"}}]} | 400 | VOLUME::UNSUPPORTED_BACKEND",
         "bad platform            | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"platform\":{\"os\":\"plan9\",\"arch\":\"amd64\"}} | 400 | SANDBOX::INVALID_PARAMETER",
-        "credential vault        | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"networkPolicy\":{\"defaultAction\":\"allow\"},\"credentialProxy\":{\"enabled\":true}} | 400 | SANDBOX::API_NOT_SUPPORTED",
+        "credential vault, local runtime | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"networkPolicy\":{\"defaultAction\":\"allow\"},\"credentialProxy\":{\"enabled\":true}} | 400 | SANDBOX::INVALID_PARAMETER",
         "credential vault, no policy | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"credentialProxy\":{\"enabled\":true}} | 400 | SANDBOX::INVALID_PARAMETER",
         "egress not an array     | {\"image\":{\"uri\":\"x\"},\"entrypoint\":[\"sh\"],\"networkPolicy\":{\"egress\":{\"a\":{\"action\":\"allow\",\"target\":\"x.org\"}}}} | 422 | SANDBOX::INVALID_PARAMETER",
         "not JSON                | {\"image\":                                                             | 422 | SANDBOX::INVALID_PARAMETER",

@@ -20,12 +20,21 @@ import java.util.Map;
  *                     name the proxy ({@code KERNELGATE_EGRESS_RESOLV_CONF}, default {@code /etc/resolv.conf})
  * @param takeOverResolvConf whether to point {@code resolvConf} at the proxy ({@code KERNELGATE_EGRESS_TAKE_OVER_RESOLV_CONF})
  * @param maxRules     most rules per policy ({@code OPENSANDBOX_EGRESS_MAX_RULES}, default 4096, 0: no limit)
- * @param tools        {@code dns+nft}: a directory with {@code bin/iptables} and {@code bin/iptables-restore}
- *                     ({@code KERNELGATE_EGRESS_TOOLS}); null: the image's own from the PATH
+ * @param tools        {@code dns+nft} and the vault: a directory with {@code bin/iptables} and
+ *                     {@code bin/iptables-restore} ({@code KERNELGATE_EGRESS_TOOLS}); null: the image's own from the PATH
+ * @param vault        whether the credential vault intercepts ({@code KERNELGATE_EGRESS_CREDENTIAL_VAULT}: set for a
+ *                     sandbox created with {@code credentialProxy.enabled})
+ * @param vaultProxy   the vault's transparent proxy ({@code KERNELGATE_EGRESS_VAULT_PROXY_LISTEN}, default
+ *                     {@code 127.0.0.1:15080}); the redirect's target
+ * @param vaultCaFile  where the vault writes its CA certificate (PEM) for the sandbox to trust
+ *                     ({@code KERNELGATE_EGRESS_VAULT_CA_FILE}); null: not written
+ * @param vaultUpstreamCa PEM certificates the vault's proxy trusts for destinations besides the JDK's
+ *                     ({@code KERNELGATE_EGRESS_VAULT_UPSTREAM_CA}); null: the JDK's only
  */
 public record EgressConfig(EgressPolicy policy, String mode, String token, InetSocketAddress api,
                            InetSocketAddress dnsListen, InetSocketAddress dnsUpstream, Path resolvConf,
-                           boolean takeOverResolvConf, int maxRules, Path tools) {
+                           boolean takeOverResolvConf, int maxRules, Path tools, boolean vault,
+                           InetSocketAddress vaultProxy, Path vaultCaFile, Path vaultUpstreamCa) {
     public static final String MODE_DNS = "dns";
     public static final String MODE_DNS_NFT = "dns+nft";
     public static final int DEFAULT_API_PORT = 18080;
@@ -40,6 +49,13 @@ public record EgressConfig(EgressPolicy policy, String mode, String token, InetS
     public static final String RESOLV_CONF_ENV = "KERNELGATE_EGRESS_RESOLV_CONF";
     public static final String TAKE_OVER_ENV = "KERNELGATE_EGRESS_TAKE_OVER_RESOLV_CONF";
     public static final String TOOLS_ENV = "KERNELGATE_EGRESS_TOOLS";
+    public static final String VAULT_ENV = "KERNELGATE_EGRESS_CREDENTIAL_VAULT";
+    public static final String VAULT_PROXY_ENV = "KERNELGATE_EGRESS_VAULT_PROXY_LISTEN";
+    public static final String VAULT_CA_FILE_ENV = "KERNELGATE_EGRESS_VAULT_CA_FILE";
+    public static final String VAULT_UPSTREAM_CA_ENV = "KERNELGATE_EGRESS_VAULT_UPSTREAM_CA";
+    /** The ports the vault intercepts (upstream's): plain HTTP on 80, TLS on 443. */
+    public static final java.util.Set<Integer> VAULT_PORTS = java.util.Set.of(80, 443);
+    public static final java.util.Set<Integer> VAULT_TLS_PORTS = java.util.Set.of(443);
 
     /**
      * @throws IllegalArgumentException naming the variable that is wrong
@@ -73,7 +89,15 @@ public record EgressConfig(EgressPolicy policy, String mode, String token, InetS
                 upstream.isEmpty() ? null : address(DNS_UPSTREAM_ENV, upstream, null, 53),
                 Path.of(env.getOrDefault(RESOLV_CONF_ENV, "/etc/resolv.conf")),
                 Boolean.parseBoolean(env.getOrDefault(TAKE_OVER_ENV, "false").strip()), Math.max(0, maxRules),
-                env.getOrDefault(TOOLS_ENV, "").isBlank() ? null : Path.of(env.get(TOOLS_ENV).strip()));
+                path(env, TOOLS_ENV),
+                Boolean.parseBoolean(env.getOrDefault(VAULT_ENV, "false").strip()),
+                address(VAULT_PROXY_ENV, env.getOrDefault(VAULT_PROXY_ENV, "127.0.0.1:15080"), "127.0.0.1", -1),
+                path(env, VAULT_CA_FILE_ENV), path(env, VAULT_UPSTREAM_CA_ENV));
+    }
+
+    private static Path path(Map<String, String> env, String variable) {
+        String value = env.getOrDefault(variable, "").strip();
+        return value.isEmpty() ? null : Path.of(value);
     }
 
     /**

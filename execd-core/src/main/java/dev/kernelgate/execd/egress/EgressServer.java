@@ -1,5 +1,8 @@
 package dev.kernelgate.execd.egress;
 
+import dev.kernelgate.execd.egress.vault.CredentialVault;
+import dev.kernelgate.execd.egress.vault.InjectingProxy;
+import dev.kernelgate.execd.egress.vault.MitmAuthority;
 import dev.kernelgate.http.HttpServer;
 import dev.kernelgate.http.HttpServerConfig;
 import dev.kernelgate.http.Resources;
@@ -18,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The egress sidecar: the DNS proxy and the policy API over one {@link PolicyState}, and in {@code dns+nft} mode the
- * {@link IptablesEnforcer} below them. {@code new EgressServer(config).start()}; the handle has both bound addresses
+ * {@link IptablesEnforcer} below them; with the credential vault on, its proxy and the {@link HttpRedirect} to it. {@code new EgressServer(config).start()}; the handle has both bound addresses
  * and closes everything.
  */
 public final class EgressServer {
@@ -31,7 +34,8 @@ public final class EgressServer {
     }
 
     /** The running sidecar. */
-    public record Running(InetSocketAddress api, InetSocketAddress dns, PolicyState policy, Resources resources)
+    public record Running(InetSocketAddress api, InetSocketAddress dns, PolicyState policy, CredentialVault vault,
+                          Resources resources)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -61,14 +65,31 @@ public final class EgressServer {
             ExecutorService blocking = new ThreadPoolExecutor(1, 4, 60, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(256), DaemonThreads.named("egress-blocking"));
             resources.add(blocking::shutdownNow);
-            PolicyHandler handler = new PolicyHandler(state, config.mode(), config.maxRules());
+            CredentialVault vault = new CredentialVault(EgressConfig.VAULT_PORTS, state::current);
+            PolicyHandler handler = new PolicyHandler(state, config.mode(), config.maxRules(), vault::checkPolicy);
+            InetSocketAddress vaultProxy = null;
+            if (config.vault()) {
+                MitmAuthority authority = MitmAuthority.generate();
+                if (config.vaultCaFile() != null) {
+                    writeCertificate(config.vaultCaFile(), authority.certificatePem());
+                }
+                InjectingProxy.Running proxy = new InjectingProxy(config.vaultProxy(), vault::active,
+                        DnsTransport.UPSTREAM_MARK, authority, EgressConfig.VAULT_TLS_PORTS,
+                        config.vaultUpstreamCa()).start();
+                resources.add(proxy);
+                new HttpRedirect(config.tools()).install(EgressConfig.VAULT_PORTS, proxy.address().getPort());
+                vaultProxy = proxy.address();
+            }
+            boolean tokenSet = config.token() != null && !config.token().isBlank();
             HttpServerConfig http = HttpServerConfig.of(config.api().getAddress().getHostAddress(),
                     config.api().getPort()).withIoThreads(1);
-            RunningServer api = new HttpServer(http, EgressRoutes.build(config.token(), handler), blocking).start();
+            RunningServer api = new HttpServer(http, EgressRoutes.build(config.token(), handler,
+                    new VaultHandler(vault, config.vault(), tokenSet)), blocking).start();
             resources.add(api);
-            LOG.info("egress sidecar: policy API on {}, mode {}, policy {}", api.address(), config.mode(),
-                    config.policy().toJson());
-            return new Running(api.address(), dns.address(), state, resources);
+            LOG.info("egress sidecar: policy API on {}, mode {}, policy {}{}", api.address(), config.mode(),
+                    config.policy().toJson(), vaultProxy == null ? "" : ", credential vault proxy on " + vaultProxy
+                            + " for port(s) " + EgressConfig.VAULT_PORTS);
+            return new Running(api.address(), dns.address(), state, vault, resources);
         } catch (Exception e) {
             resources.closeAfter(e);
             if (e instanceof RuntimeException runtime) {
@@ -76,6 +97,17 @@ public final class EgressServer {
             }
             throw new IllegalStateException("the egress sidecar cannot start: " + e.getMessage(), e);
         }
+    }
+
+    /** Writes the CA certificate (public) where the sandbox reads it, replacing it whole. */
+    private static void writeCertificate(java.nio.file.Path file, String pem) throws IOException {
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        java.nio.file.Path staging = file.resolveSibling(file.getFileName() + ".tmp");
+        java.nio.file.Files.writeString(staging, pem);
+        java.nio.file.Files.setPosixFilePermissions(staging,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.nio.file.Files.move(staging, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The configured upstream, else the first nameserver of the resolver file that is not the proxy itself. */

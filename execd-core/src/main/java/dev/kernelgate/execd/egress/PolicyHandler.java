@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kernelgate.execd.egress.vault.VaultException;
 import dev.kernelgate.http.Request;
 import dev.kernelgate.http.Response;
 import dev.kernelgate.http.Responses;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -29,17 +31,21 @@ public final class PolicyHandler {
     private final PolicyState state;
     private final String enforcementMode;
     private final int maxRules;
+    private final Consumer<EgressPolicy> check;
     private final ObjectMapper mapper = new ObjectMapper();
     private final ObjectReader reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * @param enforcementMode {@code dns} or {@code dns+nft}, reported as upstream does
      * @param maxRules        most rules a policy may hold after a change; 0 for no limit
+     * @param check           judges a policy before it is taken (the credential vault's bindings need their allow
+     *                        rules); throws {@link VaultException} to refuse it with 400
      */
-    public PolicyHandler(PolicyState state, String enforcementMode, int maxRules) {
+    public PolicyHandler(PolicyState state, String enforcementMode, int maxRules, Consumer<EgressPolicy> check) {
         this.state = state;
         this.enforcementMode = enforcementMode;
         this.maxRules = maxRules;
+        this.check = check;
     }
 
     public Response get(Request request) {
@@ -117,9 +123,15 @@ public final class PolicyHandler {
         return request.offload(() -> {
             EgressPolicy after;
             try {
-                after = state.update(current -> limited(change.apply(current)));
+                after = state.update(current -> {
+                    EgressPolicy next = limited(change.apply(current));
+                    check.accept(next);
+                    return next;
+                });
             } catch (TooManyRules e) {
                 return PlainTextErrors.text(413, e.getMessage());
+            } catch (VaultException e) {
+                return PlainTextErrors.text(400, "credential vault policy validation: " + e.getMessage());
             } catch (PolicyState.EnforcementException e) {
                 LOG.error("egress policy could not be enforced: {}", e.getMessage(), e);
                 return PlainTextErrors.text(500, "failed to apply nftables policy: " + e.getMessage());

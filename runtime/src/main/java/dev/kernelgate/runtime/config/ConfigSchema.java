@@ -64,7 +64,7 @@ final class ConfigSchema {
         keys("ingress.gateway.route", Kind.STRING, "mode");
         keys("ingress.secure_access", Kind.STRING, "active_key");
         keys("ingress.secure_access", Kind.TABLE_LIST, "keys");
-        keys("egress", Kind.STRING, "image", "mode", "dns_upstream");
+        keys("egress", Kind.STRING, "image", "mode", "dns_upstream", "vault_trusted_ca");
         keys("egress", Kind.BOOL, "disable_ipv6");
         keys("storage", Kind.STRING_LIST, "allowed_host_paths");
         keys("storage", Kind.STRING, "ossfs_mount_root", "volume_default_size");

@@ -9,8 +9,14 @@ package dev.kernelgate.runtime.config;
  * @param disableIpv6 IPv6 off in the sandbox's network namespace, so AAAA answers cannot route around the policy
  * @param dnsUpstream ours: the nameserver ({@code ip[:port]}) allowed queries go to; null: the first nameserver of
  *                    the sidecar's own resolv.conf
+ * @param vaultTrustedCa ours: a PEM file of certificate authorities the credential vault's proxy trusts for HTTPS
+ *                    destinations besides the JDK's (a private CA); null: the JDK's only
  */
-public record EgressSettings(String image, String mode, boolean disableIpv6, String dnsUpstream) {
+public record EgressSettings(String image, String mode, boolean disableIpv6, String dnsUpstream,
+                             java.nio.file.Path vaultTrustedCa) {
+    public EgressSettings(String image, String mode, boolean disableIpv6, String dnsUpstream) {
+        this(image, mode, disableIpv6, dnsUpstream, null);
+    }
 
     public static EgressSettings defaults() {
         return new EgressSettings(null, "dns", true, null);

@@ -220,7 +220,9 @@ public final class ServerConfigLoader {
             throw error("egress.mode", "must be dns or dns+nft, not \"" + egressMode + "\"");
         }
         EgressSettings egress = new EgressSettings(nonEmpty(text(e, "image", null)), egressMode,
-                e.path("disable_ipv6").asBoolean(true), nonEmpty(text(e, "dns_upstream", null)));
+                e.path("disable_ipv6").asBoolean(true), nonEmpty(text(e, "dns_upstream", null)),
+                nonEmpty(text(e, "vault_trusted_ca", null)) == null ? null
+                        : java.nio.file.Path.of(text(e, "vault_trusted_ca", null)));
         JsonNode in = root.path("ingress");
         String ingressMode = text(in, "mode", "direct");
         if (!Set.of("direct", "gateway").contains(ingressMode)) {

@@ -1,7 +1,7 @@
 package dev.kernelgate.runtime.docker;
 
-import dev.kernelgate.execd.egress.EgressRoutes;
 import dev.kernelgate.runtime.spi.RecoveredSandbox;
+import dev.kernelgate.runtime.spi.EgressSidecarEnv;
 import dev.kernelgate.runtime.spi.InternalEndpoint;
 import dev.kernelgate.runtime.spi.SandboxEndpoint;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -65,7 +65,7 @@ public final class DockerRuntime implements SandboxRuntime {
     public void validate(SandboxSpec spec) {
         translated(() -> {
             if (spec.networkPolicy() != null) {
-                sidecars.check(settings.network());
+                sidecars.check(settings.network(), spec.credentialProxy());
             }
             volumes.check(spec);
             return null;
@@ -87,16 +87,23 @@ public final class DockerRuntime implements SandboxRuntime {
                     mounts.add(new HostMount(execdLogDir(spec.id()), DockerRuntimeSettings.EXECD_LOG_MOUNT, false));
                 }
                 ContainerSecurity security = settings.security();
+                Map<String, String> env = new HashMap<>(spec.env());
                 if (spec.networkPolicy() != null) {
                     // The sidecar first: the sandbox joins its network namespace, where the policy is enforced.
-                    sidecar = sidecars.start(spec.id(), spec.image().uri(), spec.networkPolicy(), List.of(port,
-                            SandboxContainers.HTTP_CONTAINER_PORT, EgressSidecars.API_PORT));
+                    sidecar = sidecars.start(spec.id(), spec.image().uri(), spec.networkPolicy(),
+                            spec.credentialProxy(), List.of(port, SandboxContainers.HTTP_CONTAINER_PORT,
+                                    EgressSidecars.API_PORT));
                     labels.put(EgressSidecars.TOKEN_LABEL, sidecar.token());
                     mounts.add(sidecars.resolverMount());
+                    if (spec.credentialProxy()) {
+                        mounts.add(sidecars.vaultMount(spec.id()));
+                        // Node adds it to its roots; other tools are pointed at it (README, credential vault)
+                        env.putIfAbsent("NODE_EXTRA_CA_CERTS", EgressSidecars.VAULT_CA);
+                    }
                     security = security.dropping(List.of("NET_ADMIN", "NET_RAW"));
                 }
                 ContainerSpec container = new ContainerSpec(containerName(spec.id()), spec.image().uri(),
-                        spec.entrypoint(), spec.env(), labels, network, port, spec.resources().cpuMillis(),
+                        spec.entrypoint(), env, labels, network, port, spec.resources().cpuMillis(),
                         spec.resources().memoryBytes(), security, mounts, sidecar == null ? null : sidecar.id());
                 starter.start(container);
             } catch (RuntimeException e) {
@@ -190,7 +197,7 @@ public final class DockerRuntime implements SandboxRuntime {
             String token = info.labels().get(EgressSidecars.TOKEN_LABEL);
             // The egress sidecar's policy API wants the sandbox's token.
             return token != null && port == EgressSidecars.API_PORT ? new SandboxEndpoint(endpoint.endpoint(),
-                    Map.of(EgressRoutes.TOKEN_HEADER, token)) : endpoint;
+                    EgressSidecarEnv.tokenHeader(token)) : endpoint;
         });
     }
 

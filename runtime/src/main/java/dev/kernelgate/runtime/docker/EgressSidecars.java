@@ -8,7 +8,6 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import dev.kernelgate.execd.egress.EgressConfig;
-import dev.kernelgate.execd.egress.EgressMain;
 import dev.kernelgate.runtime.config.EgressSettings;
 import dev.kernelgate.runtime.spi.EgressSidecarEnv;
 import dev.kernelgate.runtime.spi.SandboxException;
@@ -41,6 +40,10 @@ final class EgressSidecars {
     static final int API_PORT = EgressConfig.DEFAULT_API_PORT;
     /** Where the sandbox gets its read-only resolver file, which names the proxy on the shared loopback. */
     static final String RESOLV_CONF = "/etc/resolv.conf";
+    /** Where the credential vault's CA certificate is, in the sidecar (written) and in the sandbox (read-only). */
+    static final String VAULT_DIR = "/run/kernelgate-vault";
+    static final String VAULT_CA = VAULT_DIR + "/ca.crt";
+    private static final String VAULT_TRUST = "/run/kernelgate-vault-trust.pem";
 
     private final DockerEngine engine;
     private final SandboxContainers containers;
@@ -82,7 +85,7 @@ final class EgressSidecars {
      *
      * @throws SandboxException 400 {@code SANDBOX::INVALID_PARAMETER}
      */
-    void check(NetworkMode network) {
+    void check(NetworkMode network, boolean credentialProxy) {
         if (network != NetworkMode.BRIDGE) {
             throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "networkPolicy is not supported when "
                     + "docker network_mode=" + network.engineName() + " (the egress sidecar needs a network namespace "
@@ -93,7 +96,7 @@ final class EgressSidecars {
             throw new SandboxException(400, "SANDBOX::INVALID_PARAMETER", "[egress] mode = \"dns+nft\" needs "
                     + "[egress] disable_ipv6 = true: the IP layer filters IPv4 only");
         }
-        if (nft()) {
+        if (nft() || credentialProxy) {
             tools.directory();   // a host without iptables-nft fails here, before anything is created
         }
     }
@@ -101,16 +104,27 @@ final class EgressSidecars {
     /**
      * Creates and starts the sidecar and waits for its policy API; on failure nothing is left.
      *
+     * @param credentialProxy whether the sidecar runs the credential vault (it then needs iptables for its redirect)
      * @param ports the sandbox's ports, published by the sidecar on 127.0.0.1
      */
-    Sidecar start(String sandboxId, String image, SandboxSpec.NetworkPolicy policy, List<Integer> ports) {
+    Sidecar start(String sandboxId, String image, SandboxSpec.NetworkPolicy policy, boolean credentialProxy,
+                  List<Integer> ports) {
         containers.requireImage(image);
         String token = EgressSidecarEnv.newToken();
         Map<String, String> env = new LinkedHashMap<>(EgressSidecarEnv.of(policy, settings.mode(), token,
-                settings.dnsUpstream()));
+                settings.dnsUpstream(), credentialProxy));
         List<Bind> binds = new ArrayList<>(List.of(new Bind(distribution.directory().toString(),
                 new Volume(ExecdDistribution.MOUNT_POINT), AccessMode.ro)));
-        if (nft()) {
+        if (credentialProxy) {
+            binds.add(new Bind(vaultDirectory(sandboxId).toString(), new Volume(VAULT_DIR), AccessMode.rw));
+            env.put(EgressConfig.VAULT_CA_FILE_ENV, VAULT_CA);
+            if (settings.vaultTrustedCa() != null) {
+                binds.add(new Bind(settings.vaultTrustedCa().toAbsolutePath().toString(), new Volume(VAULT_TRUST),
+                        AccessMode.ro));
+                env.put(EgressConfig.VAULT_UPSTREAM_CA_ENV, VAULT_TRUST);
+            }
+        }
+        if (nft() || credentialProxy) {
             binds.add(new Bind(tools.directory().toString(), new Volume(EgressTools.MOUNT_POINT), AccessMode.ro));
             env.put(EgressConfig.TOOLS_ENV, EgressTools.MOUNT_POINT);
         }
@@ -121,12 +135,12 @@ final class EgressSidecars {
             exposed.add(p);
             bindings.bind(p, Ports.Binding.bindIp(SandboxContainers.PUBLISH_ADDRESS));
         }
+        List<String> command = EgressSidecarEnv.command(ExecdDistribution.MOUNT_POINT);
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode(NetworkMode.BRIDGE.engineName())
                 .withBinds(binds)
                 .withCapAdd(Capability.NET_ADMIN)
-                .withCapDrop(SandboxContainers.capabilities(security.dropCapabilities().stream()
-                        .filter(c -> !c.toUpperCase().endsWith("NET_ADMIN")).toList()))
+                .withCapDrop(SandboxContainers.capabilities(EgressSidecarEnv.drops(security.dropCapabilities())))
                 .withSecurityOpts(List.of("no-new-privileges:true"))
                 .withPortBindings(bindings);
         if (settings.disableIpv6()) {
@@ -137,9 +151,8 @@ final class EgressSidecars {
                 .createContainerCmd(image)
                 .withName(name(sandboxId))
                 .withUser("0:0")     // binds port 53 on the shared loopback
-                .withEntrypoint(ExecdDistribution.MOUNT_POINT + "/jre/bin/java")
-                .withCmd("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xmx64m",
-                        "-cp", ExecdDistribution.MOUNT_POINT + "/lib/*", EgressMain.class.getName())
+                .withEntrypoint(command.get(0))
+                .withCmd(command.subList(1, command.size()))
                 .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withLabels(Map.of(SIDECAR_FOR, sandboxId))
                 .withExposedPorts(exposed)
@@ -190,6 +203,23 @@ final class EgressSidecars {
         return new HostMount(resolverFile, RESOLV_CONF, true);
     }
 
+    /** The host directory the sidecar writes the vault's CA certificate to; the sandbox mounts it read-only. */
+    private Path vaultDirectory(String sandboxId) {
+        Path dir = resolverFile.resolveSibling("vault").resolve(sandboxId);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SandboxException(500, DockerErrors.EXECD_DISTRIBUTION_FAILED, "cannot make " + dir + " for the "
+                    + "credential vault's CA certificate: " + e.getMessage(), e);
+        }
+        return dir;
+    }
+
+    /** The vault's CA certificate for the sandbox: {@value #VAULT_CA}, read-only. */
+    ContainerMount vaultMount(String sandboxId) {
+        return new HostMount(vaultDirectory(sandboxId), VAULT_DIR, true);
+    }
+
     /** The sidecar of a sandbox, if it has one. */
     Optional<ContainerInfo> find(String sandboxId) {
         return containers.inspect(name(sandboxId));
@@ -198,6 +228,15 @@ final class EgressSidecars {
     /** Removes the sidecar of a sandbox; none is a no-op. */
     void remove(String sandboxId) {
         containers.remove(name(sandboxId));
+        Path dir = resolverFile.resolveSibling("vault").resolve(sandboxId);
+        try (var files = Files.exists(dir) ? Files.list(dir) : java.util.stream.Stream.<Path>empty()) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a leftover certificate (public) is harmless; the next start of a sandbox with this id replaces it
+        }
     }
 
     /** Sidecars whose sandbox container is gone (a crash between the two creates or removes). */

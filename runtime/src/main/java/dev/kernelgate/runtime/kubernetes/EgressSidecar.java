@@ -1,7 +1,6 @@
 package dev.kernelgate.runtime.kubernetes;
 
 import dev.kernelgate.execd.egress.EgressConfig;
-import dev.kernelgate.execd.egress.EgressMain;
 import dev.kernelgate.runtime.config.EgressSettings;
 import dev.kernelgate.runtime.spi.EgressSidecarEnv;
 import dev.kernelgate.runtime.spi.SandboxSpec;
@@ -47,11 +46,11 @@ final class EgressSidecar {
         String home = distribution.getMountPath();
         List<EnvVar> env = new ArrayList<>();
         Map<String, String> vars = EgressSidecarEnv.of(spec.networkPolicy(), egress.mode(), token,
-                egress.dnsUpstream());
+                egress.dnsUpstream(), false);
         vars.forEach((key, value) -> env.add(new EnvVar(key, value, null)));
         env.add(new EnvVar(EgressConfig.TAKE_OVER_ENV, "true", null));
-        List<String> drop = hardening.getCapabilities() == null ? List.of() : hardening.getCapabilities().getDrop()
-                .stream().filter(c -> !c.equals("NET_ADMIN")).toList();
+        List<String> drop = hardening.getCapabilities() == null ? List.of()
+                : EgressSidecarEnv.drops(hardening.getCapabilities().getDrop());
         return new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(image(spec, egress))
@@ -59,8 +58,7 @@ final class EgressSidecar {
                 .withRestartPolicy("Always")
                 // A sidecar that cannot start says why on its last line of output: that becomes the message.
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .withCommand(home + "/jre/bin/java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                        "-XX:-UsePerfData", "-Xmx64m", "-cp", home + "/lib/*", EgressMain.class.getName())
+                .withCommand(EgressSidecarEnv.command(home))
                 .withEnv(env)
                 .addNewPort().withName(CONTAINER).withContainerPort(API_PORT).withProtocol("TCP").endPort()
                 .withVolumeMounts(distribution)

@@ -1,6 +1,5 @@
 package dev.kernelgate.runtime.kubernetes;
 
-import dev.kernelgate.execd.egress.EgressRoutes;
 import dev.kernelgate.runtime.ErrorCodes;
 import dev.kernelgate.runtime.config.EgressSettings;
 import dev.kernelgate.runtime.spi.EgressSidecarEnv;
@@ -152,7 +151,7 @@ public final class KubernetesRuntime implements SandboxRuntime {
         }
         Map<String, String> annotations = workload.pod(id).getMetadata().getAnnotations();
         String token = annotations == null ? null : annotations.get(EgressSidecarEnv.TOKEN_KEY);
-        return new SandboxEndpoint(address, token == null ? Map.of() : Map.of(EgressRoutes.TOKEN_HEADER, token));
+        return new SandboxEndpoint(address, EgressSidecarEnv.tokenHeader(token));
     }
 
     /** The Pod IP: the server reaches Pods as clients do. */

@@ -116,6 +116,11 @@ final class SandboxPods {
 
     /** What only a Pod cannot do, refused before anything is created. */
     void check(SandboxSpec spec) {
+        if (spec.credentialProxy()) {
+            // The vault's CA would have to reach the sandbox container and its redirect needs iptables in the sidecar.
+            throw new SandboxException(400, "SANDBOX::API_NOT_SUPPORTED", "credentialProxy (the credential vault) is "
+                    + "not supported by the kubernetes runtime; use the docker runtime");
+        }
         if (spec.image().username() != null || spec.image().password() != null) {
             throw new SandboxException(400, KubernetesErrors.IMAGE_AUTH_NOT_SUPPORTED, "image.auth is not "
                     + "supported by the kubernetes runtime: give the namespace's service account an "

@@ -20,11 +20,23 @@ import java.util.Map;
  * @param extensions     upstream's free-form {@code extensions}
  * @param createdAt      when the request was accepted
  * @param expiresAt      the deadline, or null for a sandbox without timeout
+ * @param credentialProxy upstream's {@code credentialProxy.enabled}: the egress sidecar runs the credential vault
+ *                       (only with a {@code networkPolicy})
  */
 public record SandboxSpec(String id, ImageSpec image, List<String> entrypoint, Map<String, String> env,
                           Map<String, String> metadata, ResourceLimits resources, Platform platform,
                           List<VolumeSpec> volumes, NetworkPolicy networkPolicy, boolean secureAccess,
-                          Map<String, String> extensions, Instant createdAt, Instant expiresAt) {
+                          Map<String, String> extensions, Instant createdAt, Instant expiresAt,
+                          boolean credentialProxy) {
+    /** A sandbox without the credential vault. */
+    public SandboxSpec(String id, ImageSpec image, List<String> entrypoint, Map<String, String> env,
+                       Map<String, String> metadata, ResourceLimits resources, Platform platform,
+                       List<VolumeSpec> volumes, NetworkPolicy networkPolicy, boolean secureAccess,
+                       Map<String, String> extensions, Instant createdAt, Instant expiresAt) {
+        this(id, image, entrypoint, env, metadata, resources, platform, volumes, networkPolicy,
+                secureAccess, extensions, createdAt, expiresAt, false);
+    }
+
     public SandboxSpec {
         entrypoint = List.copyOf(entrypoint);
         env = Map.copyOf(env);

@@ -87,6 +87,9 @@ class ServerConfigLoaderTest {
         assertEquals("192.0.2.53:5353", c.egress().dnsUpstream());
         assertEquals(false, c.egress().disableIpv6());
         assertEquals("dns", ServerConfigLoader.parse(FILE, "[egress]\n").egress().mode());
+        assertEquals(null, c.egress().vaultTrustedCa());
+        assertEquals(java.nio.file.Path.of("/etc/ca.pem"), ServerConfigLoader.parse(FILE,
+                "[egress]\nvault_trusted_ca = \"/etc/ca.pem\"\n").egress().vaultTrustedCa());
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ServerConfigLoader.parse(FILE, "[egress]\nmode = \"firewall\"\n"));
         assertEquals("egress.mode", e.key());

@@ -17,15 +17,15 @@ class EgressSidecarsTest {
 
     @Test
     void onlyBridgeNetworkingAndDnsNftOnlyWithIpv6Off() {
-        sidecars("dns", true).check(NetworkMode.BRIDGE);
-        sidecars("dns", false).check(NetworkMode.BRIDGE);
+        sidecars("dns", true).check(NetworkMode.BRIDGE, false);
+        sidecars("dns", false).check(NetworkMode.BRIDGE, false);
         for (NetworkMode mode : new NetworkMode[] {NetworkMode.HOST, NetworkMode.NONE}) {
-            SandboxException e = assertThrows(SandboxException.class, () -> sidecars("dns", true).check(mode));
+            SandboxException e = assertThrows(SandboxException.class, () -> sidecars("dns", true).check(mode, false));
             assertEquals(400, e.status());
             assertTrue(e.getMessage().contains("network_mode=" + mode.engineName()), e.getMessage());
         }
         SandboxException ipv6 = assertThrows(SandboxException.class,
-                () -> sidecars("dns+nft", false).check(NetworkMode.BRIDGE));
+                () -> sidecars("dns+nft", false).check(NetworkMode.BRIDGE, false));
         assertEquals(400, ipv6.status());
         assertTrue(ipv6.getMessage().contains("disable_ipv6"), ipv6.getMessage());
     }

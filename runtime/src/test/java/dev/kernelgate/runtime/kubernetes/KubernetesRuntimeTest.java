@@ -367,6 +367,19 @@ class KubernetesRuntimeTest {
     }
 
     @Test
+    void aCredentialProxyIsRefusedBeforeAnyPodIsCreated() {
+        SandboxSpec f = PodFixtures.spec();
+        SandboxSpec spec = new SandboxSpec(f.id(), f.image(), f.entrypoint(), f.env(), f.metadata(), f.resources(),
+                null, List.of(), new SandboxSpec.NetworkPolicy("deny", List.of()), false, Map.of(), f.createdAt(),
+                f.expiresAt(), true);
+        SandboxException refused = assertThrows(SandboxException.class, () -> runtime.validate(spec));
+        assertEquals(400, refused.status());
+        assertEquals("SANDBOX::API_NOT_SUPPORTED", refused.code());
+        assertTrue(refused.getMessage().contains("credentialProxy"), refused.getMessage());
+        assertTrue(client.pods().inNamespace(NAMESPACE).list().getItems().isEmpty());
+    }
+
+    @Test
     void resourceQuotaBoundsLimitsAndFillsInMissingOnes() throws Exception {
         SandboxSpec greedy = PodFixtures.spec(new ResourceLimits(8000, 0, 0, Map.of("cpu", "8")));
         SandboxException e = assertThrows(SandboxException.class, () -> runtime.validate(greedy));
