@@ -251,7 +251,8 @@ final class CreateRequestParser {
             rules.add(new EgressRule(action, target));
         }
         NetworkPolicy policy = new NetworkPolicy(defaultAction, rules);
-        int chars = EgressSidecarEnv.of(policy, EgressConfig.MODE_DNS, "", null).get(EgressConfig.RULES_ENV).length();
+        int chars = EgressSidecarEnv.of(policy, EgressConfig.MODE_DNS, "", null, false)
+                .get(EgressConfig.RULES_ENV).length();
         if (chars > MAX_POLICY_CHARS) {
             throw ErrorCodes.invalid(ErrorCodes.INVALID_PARAMETER, "networkPolicy is " + chars
                     + " characters as JSON; at most " + MAX_POLICY_CHARS + ".");

@@ -73,7 +73,8 @@ class CreateRequestParserFuzzTest {
 
     /** The policy as the runtimes hand it to the egress sidecar, which must start with it. */
     private static void sidecarTakes(SandboxSpec.NetworkPolicy policy) {
-        String rules = EgressSidecarEnv.of(policy, EgressConfig.MODE_DNS, "token", null).get(EgressConfig.RULES_ENV);
+        String rules = EgressSidecarEnv.of(policy, EgressConfig.MODE_DNS, "token", null, false)
+                .get(EgressConfig.RULES_ENV);
         // One environment string of a process: Linux refuses (E2BIG) one longer than 128 KiB.
         assertTrue(rules.length() + EgressConfig.RULES_ENV.length() + 2 <= 128 * 1024, "rules of " + rules.length());
         try {
