@@ -70,11 +70,13 @@ final class Report {
                         ms(d.percentile(99)),
                         floor.map(f -> signedMs(d.median() - f.median())).orElse("–"),
                         floor.map(f -> ratio(d.median() / f.median())).orElse("–"),
-                        js.map(j -> ratio(d.median() / j.median())).orElse("–"), micros(d.serverCpuMicros())));
+                        js.map(j -> ratio(d.median() / j.median())).orElse("–"), serverCpu(d)));
             }
             md.append("\nServer CPU: the time every thread of the server process spent on a CPU during the path's "
-                    + "turns, per request (Kernelgate's JVM or jupyter_server's Python, not the kernel). On the "
-                    + "floor's turns it is what Kernelgate spends only watching the kernel.\n");
+                    + "turns, per request (Kernelgate's JVM or jupyter_server's Python, not the kernel); in brackets "
+                    + "the part of it the JVM's JIT compiler threads spent, which a JVM that has run long enough no "
+                    + "longer spends. Each path counts the server it talks to; on the floor's turns it is what "
+                    + "Kernelgate (zmtp) spends only watching the kernel.\n");
             if (kernel.equals("java")) {
                 md.append("\nThe Java kernel answers in well under a millisecond, so its round trip is mostly thread "
                         + "hand-offs (client, kernel socket thread, shell worker, ZMQ I/O threads), and on this VM a "
@@ -196,7 +198,7 @@ final class Report {
         streams.addAll(e.codeOnePlusOne());
         for (Distribution d : streams) {
             md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),
-                    ms(d.percentile(99)), micros(d.serverCpuMicros())));
+                    ms(d.percentile(99)), serverCpu(d)));
         }
         md.append('\n');
         md.append("| transfer | size | seconds | throughput | execd heap high-water mark |\n"
@@ -249,6 +251,13 @@ final class Report {
         }
         md.append("\n## Scenarios that failed\n\n");
         results.failures.forEach(f -> md.append("- ").append(f).append('\n'));
+    }
+
+    /** "737 (JIT 420)": the server's CPU per request, and how much of it its JIT compiler threads took. */
+    private static String serverCpu(Distribution d) {
+        String all = micros(d.serverCpuMicros());
+        return Double.isNaN(d.serverJitMicros()) || d.serverJitMicros() < 1 ? all
+                : all + " (JIT " + micros(d.serverJitMicros()) + ")";
     }
 
     private static String micros(double value) {
