@@ -55,12 +55,7 @@ final class KernelComparisons {
                         roundTrips(bench, results, kernel, kg, kgJeromq, withJs ? js : null);
                     }
                     if (iopub) {
-                        try (JavaFloor floor = JavaFloor.start(work, kernel)) {
-                            results.iopub.addAll(IopubThroughput.run(kernel, Paths.JAVA_FLOOR, floor.session(), cases,
-                                    ""));
-                        }
-                        results.iopub.addAll(IopubThroughput.overWebSocket(bench, kg, kernel, true, Paths.KG_V1,
-                                cases, ""));
+                        iopubInTurns(bench, results, kernel, kg, cases);
                         if (withJs) {
                             results.iopub.addAll(IopubThroughput.overWebSocket(bench, js, kernel, false,
                                     Paths.JS_STOCK, cases, ""));
@@ -142,6 +137,23 @@ final class KernelComparisons {
                         .forEach(d -> results.roundTrip(kernel, d));
             } finally {
                 bench.rest().deleteKernel(js, jsId);
+            }
+        }
+    }
+
+    /** The Java floor and Kernelgate v1 in turns on each case, each on a kernel of its own. */
+    private static void iopubInTurns(Bench bench, Results results, String kernel, ServerProcess kg,
+                                     List<IopubCase> cases) throws Exception {
+        try (JavaFloor floor = JavaFloor.start(bench.servers().work(), kernel)) {
+            String id = bench.rest().startKernel(kg, kernel);
+            try (WsSession ws = WsSession.open(bench.group(), kg, id, true)) {
+                for (IopubCase c : cases) {
+                    results.iopub.addAll(IopubTurns.run(kernel, List.of(
+                            new IopubTurns.Path(Paths.JAVA_FLOOR, floor.session(), floor.cpu()),
+                            new IopubTurns.Path(Paths.KG_V1, ws, kg.cpu())), c, c));
+                }
+            } finally {
+                bench.rest().deleteKernel(kg, id);
             }
         }
     }

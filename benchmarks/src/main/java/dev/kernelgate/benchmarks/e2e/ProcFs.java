@@ -72,6 +72,32 @@ final class ProcFs {
         return new Cpu(total, jit);
     }
 
+    /** CPU time of the live child processes of {@code parent} (a server's kernels), in nanoseconds. */
+    static long childrenCpuNanos(long parent) {
+        long total = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(proc.resolve("stat"));
+                    // pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ')'.
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (Long.parseLong(fields[1]) == parent) {
+                        total += cpuNanos(Long.parseLong(name));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list /proc", e);
+        }
+        return total;
+    }
+
     private static long schedNanos(Path task) throws IOException {
         for (String line : Files.readAllLines(task.resolve("sched"))) {
             if (line.startsWith("se.sum_exec_runtime")) {
