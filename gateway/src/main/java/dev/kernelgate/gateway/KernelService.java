@@ -264,6 +264,7 @@ public final class KernelService implements AutoCloseable {
         String name = kernelName(null);
         for (String id : ids) {
             manager.startAndWait(new KernelStartRequest(name, kernelEnv(null), rootDir, id))
+                    .thenCompose(PrespawnWarmUp::warm)
                     .whenComplete((kernel, error) -> {
                         synchronized (this) {
                             warming.remove(id);

@@ -5,16 +5,20 @@ import java.util.List;
 
 /**
  * Latency samples of one measured path, in milliseconds, sorted; and the server's CPU time per request on that
- * path in microseconds (NaN where not measured).
+ * path in microseconds, with the part its JIT compiler threads spent (NaN where not measured).
  */
-record Distribution(String label, double[] sorted, double serverCpuMicros) {
+record Distribution(String label, double[] sorted, double serverCpuMicros, double serverJitMicros) {
     static Distribution of(String label, List<Double> millis) {
         double[] values = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Distribution(label, values, Double.NaN);
+        return new Distribution(label, values, Double.NaN, Double.NaN);
     }
 
     Distribution withServerCpuMicros(double micros) {
-        return new Distribution(label, sorted, micros);
+        return new Distribution(label, sorted, micros, Double.NaN);
+    }
+
+    Distribution withServerCpu(ProcFs.Cpu cpu, int requests) {
+        return new Distribution(label, sorted, cpu.nanos() / 1e3 / requests, cpu.jitNanos() / 1e3 / requests);
     }
 
     int count() {

@@ -76,7 +76,7 @@ final class ExecdScenario {
                         List.of(() -> ExecdStreamSession.code(new RawHttpClient(base.getHost(), base.getPort()),
                                         context, "python"),
                                 () -> new DirectZmqSession(kernel, floorContext)),
-                        warmup, samples, bench.sizes().rttTurn(), () -> ProcFs.cpuNanos(execd.pid()));
+                        warmup, samples, bench.sizes().rttTurn(), () -> ProcFs.cpu(execd.pid()));
             }
             List<Transfer> transfers = new ArrayList<>();
             Path data = bench.servers().work().resolve("transfer.bin");

@@ -20,10 +20,12 @@ import java.util.concurrent.TimeUnit;
 final class JavaFloor implements AutoCloseable {
     private final KernelManager manager;
     private final DirectZmqSession session;
+    private final long kernelPid;
 
-    private JavaFloor(KernelManager manager, DirectZmqSession session) {
+    private JavaFloor(KernelManager manager, DirectZmqSession session, long kernelPid) {
         this.manager = manager;
         this.session = session;
+        this.kernelPid = kernelPid;
     }
 
     static JavaFloor start(Path work, String kernelName) throws Exception {
@@ -44,7 +46,7 @@ final class JavaFloor implements AutoCloseable {
         try {
             Kernel kernel = manager.startAndWait(new KernelStartRequest(kernelName, env, work, null))
                     .get(120, TimeUnit.SECONDS);
-            return new JavaFloor(manager, new DirectZmqSession(kernel.connectionInfo()));
+            return new JavaFloor(manager, new DirectZmqSession(kernel.connectionInfo()), kernel.pid());
         } catch (Exception e) {
             manager.close();
             throw e;
@@ -53,6 +55,11 @@ final class JavaFloor implements AutoCloseable {
 
     DirectZmqSession session() {
         return session;
+    }
+
+    /** The kernel's CPU; no server on this path. */
+    IopubThroughput.CpuSources cpu() {
+        return new IopubThroughput.CpuSources(() -> ProcFs.cpuNanos(kernelPid), () -> 0);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.zeromq.ZContext;
 
 /**
@@ -54,12 +55,7 @@ final class KernelComparisons {
                         roundTrips(bench, results, kernel, kg, kgJeromq, withJs ? js : null);
                     }
                     if (iopub) {
-                        try (JavaFloor floor = JavaFloor.start(work, kernel)) {
-                            results.iopub.addAll(IopubThroughput.run(kernel, Paths.JAVA_FLOOR, floor.session(), cases,
-                                    ""));
-                        }
-                        results.iopub.addAll(IopubThroughput.overWebSocket(bench, kg, kernel, true, Paths.KG_V1,
-                                cases, ""));
+                        iopubInTurns(bench, results, kernel, kg, cases);
                         if (withJs) {
                             results.iopub.addAll(IopubThroughput.overWebSocket(bench, js, kernel, false,
                                     Paths.JS_STOCK, cases, ""));
@@ -102,8 +98,8 @@ final class KernelComparisons {
     /**
      * The Java floor and Kernelgate legacy and v1 on one kernel that Kernelgate started (the floor reads its
      * connection file), in the same turns as Kernelgate v1 on the jeromq transport (a second server, its own
-     * kernel); then jupyter_server (when given) on a kernel of its own. The server CPU of a turn is both
-     * Kernelgates' (the one not in its turn only waits).
+     * kernel); then jupyter_server (when given) on a kernel of its own. The server CPU of a turn is that of the
+     * server the path talks to (for the floor: the zmtp server, which watches the floor's kernel).
      */
     private static void roundTrips(Bench bench, Results results, String kernel, ServerProcess kg,
                                    ServerProcess kgJeromq, ServerProcess js) throws Exception {
@@ -126,7 +122,7 @@ final class KernelComparisons {
                             () -> WsSession.open(bench.group(), kgJeromq, jeromqId, true),
                             () -> python.open(kgJeromq, jeromqId, true)),
                     sizes.rttWarmup(), sizes.rttSamples(), sizes.rttTurn(),
-                    () -> ProcFs.cpuNanos(kg.pid()) + ProcFs.cpuNanos(kgJeromq.pid()))
+                    serverCpu(kg, kgJeromq))
                     .forEach(d -> results.roundTrip(kernel, d));
         } finally {
             bench.rest().deleteKernel(kg, id);
@@ -137,12 +133,36 @@ final class KernelComparisons {
             try {
                 RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JS_STOCK),
                         List.of(() -> WsSession.open(bench.group(), js, jsId, false)), sizes.rttWarmup() / 10,
-                        sizes.rttSamples(), sizes.rttTurn(), () -> ProcFs.cpuNanos(js.pid()))
+                        sizes.rttSamples(), sizes.rttTurn(), () -> ProcFs.cpu(js.pid()))
                         .forEach(d -> results.roundTrip(kernel, d));
             } finally {
                 bench.rest().deleteKernel(js, jsId);
             }
         }
+    }
+
+    /** The Java floor and Kernelgate v1 in turns on each case, each on a kernel of its own. */
+    private static void iopubInTurns(Bench bench, Results results, String kernel, ServerProcess kg,
+                                     List<IopubCase> cases) throws Exception {
+        try (JavaFloor floor = JavaFloor.start(bench.servers().work(), kernel)) {
+            String id = bench.rest().startKernel(kg, kernel);
+            try (WsSession ws = WsSession.open(bench.group(), kg, id, true)) {
+                for (IopubCase c : cases) {
+                    results.iopub.addAll(IopubTurns.run(kernel, List.of(
+                            new IopubTurns.Path(Paths.JAVA_FLOOR, floor.session(), floor.cpu()),
+                            new IopubTurns.Path(Paths.KG_V1, ws, kg.cpu())), c, c));
+                }
+            } finally {
+                bench.rest().deleteKernel(kg, id);
+            }
+        }
+    }
+
+    /** The CPU source of each round-trip path, in the order {@link #roundTrips} lists them. */
+    private static List<Supplier<ProcFs.Cpu>> serverCpu(ServerProcess kg, ServerProcess kgJeromq) {
+        Supplier<ProcFs.Cpu> zmtp = () -> ProcFs.cpu(kg.pid());
+        Supplier<ProcFs.Cpu> jeromq = () -> ProcFs.cpu(kgJeromq.pid());
+        return List.of(zmtp, zmtp, zmtp, zmtp, zmtp, jeromq, jeromq);
     }
 
     private static Map<String, String> prespawnSettings(String kernel) {

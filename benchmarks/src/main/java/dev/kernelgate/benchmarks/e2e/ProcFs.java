@@ -28,21 +28,39 @@ final class ProcFs {
         return statusKb(pid, "VmHWM:") * 1024;
     }
 
+    /** CPU time of a process, in nanoseconds: all of it, and the part its JIT compiler threads spent. */
+    record Cpu(long nanos, long jitNanos) {
+        Cpu minus(Cpu before) {
+            return new Cpu(nanos - before.nanos, jitNanos - before.jitNanos);
+        }
+
+        Cpu plus(Cpu other) {
+            return new Cpu(nanos + other.nanos, jitNanos + other.jitNanos);
+        }
+    }
+
     /**
      * CPU time of every live thread of {@code pid}, in nanoseconds, from the scheduler's own accounting
      * ({@code se.sum_exec_runtime} of /proc/PID/task/TID/sched, exact where /proc/PID/stat counts 10 ms ticks).
      */
     static long cpuNanos(long pid) {
+        return cpu(pid).nanos();
+    }
+
+    /**
+     * As {@link #cpuNanos}, with the share of HotSpot's compiler threads ("C1 CompilerThread0", "C2 ...") apart: a
+     * JVM still compiling spends CPU a warm one does not, and a figure should say which it is.
+     */
+    static Cpu cpu(long pid) {
         long total = 0;
+        long jit = 0;
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
-                    for (String line : Files.readAllLines(task.resolve("sched"))) {
-                        if (line.startsWith("se.sum_exec_runtime")) {
-                            total += Math.round(Double.parseDouble(line.substring(line.indexOf(':') + 1).trim())
-                                    * 1e6);
-                            break;
-                        }
+                    long nanos = schedNanos(task);
+                    total += nanos;
+                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        jit += nanos;
                     }
                 } catch (IOException e) {
                     // the thread ended meanwhile
@@ -51,7 +69,42 @@ final class ProcFs {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot read the threads of " + pid, e);
         }
+        return new Cpu(total, jit);
+    }
+
+    /** CPU time of the live child processes of {@code parent} (a server's kernels), in nanoseconds. */
+    static long childrenCpuNanos(long parent) {
+        long total = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(proc.resolve("stat"));
+                    // pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ')'.
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (Long.parseLong(fields[1]) == parent) {
+                        total += cpuNanos(Long.parseLong(name));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list /proc", e);
+        }
         return total;
+    }
+
+    private static long schedNanos(Path task) throws IOException {
+        for (String line : Files.readAllLines(task.resolve("sched"))) {
+            if (line.startsWith("se.sum_exec_runtime")) {
+                return Math.round(Double.parseDouble(line.substring(line.indexOf(':') + 1).trim()) * 1e6);
+            }
+        }
+        return 0;
     }
 
     /** The first number of a /proc/PID/status field (kB for sizes, a count for Threads). */

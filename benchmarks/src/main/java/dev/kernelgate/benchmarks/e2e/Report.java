@@ -54,7 +54,9 @@ final class Report {
                 + "that Kernelgate started, each with only its own client connected during its turn (a fresh "
                 + "connection per turn; its first request is not counted): two kernel processes of the same spec "
                 + "differ by more than a gateway costs. jupyter_client and jupyter_server run on kernels of "
-                + "their own.\n");
+                + "their own. The project's Java WebSocket client times a request from the moment its I/O thread "
+                + "writes it (as python3-websocket, which writes on the calling thread), not from the hand-off "
+                + "to that thread.\n");
         for (var entry : results.roundTrips.entrySet()) {
             String kernel = entry.getKey();
             List<Distribution> ds = entry.getValue();
@@ -70,11 +72,13 @@ final class Report {
                         ms(d.percentile(99)),
                         floor.map(f -> signedMs(d.median() - f.median())).orElse("–"),
                         floor.map(f -> ratio(d.median() / f.median())).orElse("–"),
-                        js.map(j -> ratio(d.median() / j.median())).orElse("–"), micros(d.serverCpuMicros())));
+                        js.map(j -> ratio(d.median() / j.median())).orElse("–"), serverCpu(d)));
             }
             md.append("\nServer CPU: the time every thread of the server process spent on a CPU during the path's "
-                    + "turns, per request (Kernelgate's JVM or jupyter_server's Python, not the kernel). On the "
-                    + "floor's turns it is what Kernelgate spends only watching the kernel.\n");
+                    + "turns, per request (Kernelgate's JVM or jupyter_server's Python, not the kernel); in brackets "
+                    + "the part of it the JVM's JIT compiler threads spent, which a JVM that has run long enough no "
+                    + "longer spends. Each path counts the server it talks to; on the floor's turns it is what "
+                    + "Kernelgate (zmtp) spends only watching the kernel.\n");
             if (kernel.equals("java")) {
                 md.append("\nThe Java kernel answers in well under a millisecond, so its round trip is mostly thread "
                         + "hand-offs (client, kernel socket thread, shell worker, ZMQ I/O threads), and on this VM a "
@@ -98,7 +102,8 @@ final class Report {
         }
         md.append("\n## 2. IOPub throughput (one execute; time until its last message reaches the client)\n\n");
         md.append("| kernel | case | path | ms | received / sent | per s | throughput / direct Java | "
-                + "throughput / jupyter_server (rate limit off) |\n|---|---|---|---:|---:|---:|---:|---:|\n");
+                + "throughput / jupyter_server (rate limit off) | kernel CPU | server CPU µs / message |\n"
+                + "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, List<IopubThroughput.Row>> byCase = new LinkedHashMap<>();
         for (IopubThroughput.Row r : results.iopub) {
             byCase.computeIfAbsent(r.kernel() + "/" + r.testCase().name(), k -> new ArrayList<>()).add(r);
@@ -117,7 +122,7 @@ final class Report {
                                 + (r.complete() ? "" : " **lost " + (r.testCase().expected()
                                 - Math.max(0, r.received())) + "**"),
                         done ? String.format(Locale.ROOT, "%,.0f", r.perSecond()) : "–",
-                        throughputRatio(r, floor), throughputRatio(r, js)));
+                        throughputRatio(r, floor), throughputRatio(r, js), kernelCpu(r), serverCpuPerMessage(r)));
             }
         }
         if (results.iopub.stream().anyMatch(r -> r.kernel().equals(FloodKernelSpec.NAME))) {
@@ -126,11 +131,26 @@ final class Report {
                     + "pre-serialised header with a fresh msg_id, signed and sent as fast as its PUB socket takes "
                     + "them (at 10,000 queued it waits, never drops): the path, not the kernel, is the limit. Its "
                     + "two paths run on kernels of their own and take turns after a warm-up flood each; a row is "
-                    + "the median of " + FloodComparison.ROUNDS + " runs. The direct-ZMQ Java client receives, "
+                    + "the median of " + IopubTurns.ROUNDS + " runs. The direct-ZMQ Java client receives, "
                     + "verifies, de-duplicates and counts every message on one thread, while through Kernelgate the "
                     + "verifying (gateway) and the decoding (client) run on different threads, so here the floor "
                     + "can be the slower path.\n");
         }
+    }
+
+    /** The kernel's CPU over the run's wall time: 100 % is one core kept busy. */
+    private static String kernelCpu(IopubThroughput.Row r) {
+        if (r.cpu() == null || !r.finished()) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.0f %%", r.cpu().kernelNanos() / 1e4 / r.outcome().millis());
+    }
+
+    private static String serverCpuPerMessage(IopubThroughput.Row r) {
+        if (r.cpu() == null || !r.finished() || r.cpu().serverNanos() == 0) {
+            return "–";
+        }
+        return micros(r.cpu().serverNanos() / 1e3 / r.testCase().expected());
     }
 
     private static String throughputRatio(IopubThroughput.Row r, Optional<IopubThroughput.Row> base) {
@@ -196,7 +216,7 @@ final class Report {
         streams.addAll(e.codeOnePlusOne());
         for (Distribution d : streams) {
             md.append(row(d.label(), Integer.toString(d.count()), ms(d.median()), ms(d.percentile(90)),
-                    ms(d.percentile(99)), micros(d.serverCpuMicros())));
+                    ms(d.percentile(99)), serverCpu(d)));
         }
         md.append('\n');
         md.append("| transfer | size | seconds | throughput | execd heap high-water mark |\n"
@@ -249,6 +269,13 @@ final class Report {
         }
         md.append("\n## Scenarios that failed\n\n");
         results.failures.forEach(f -> md.append("- ").append(f).append('\n'));
+    }
+
+    /** "737 (JIT 420)": the server's CPU per request, and how much of it its JIT compiler threads took. */
+    private static String serverCpu(Distribution d) {
+        String all = micros(d.serverCpuMicros());
+        return Double.isNaN(d.serverJitMicros()) || d.serverJitMicros() < 1 ? all
+                : all + " (JIT " + micros(d.serverJitMicros()) + ")";
     }
 
     private static String micros(double value) {

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RequestTracker {
     /** One request in flight; mutated on the receiving thread only. */
     static final class Pending {
-        final long sentNanos;
+        /** When the request went out: set again by a client that timestamps on its I/O thread (as it writes). */
+        long sentNanos;
         final CompletableFuture<Outcome> done = new CompletableFuture<>();
         long lines;
         long displays;

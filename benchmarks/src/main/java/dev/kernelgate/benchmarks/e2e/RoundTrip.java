@@ -2,9 +2,11 @@ package dev.kernelgate.benchmarks.e2e;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /** Round trips: a request sent → its reply and idle (or the end of an execd event stream), one at a time. */
 final class RoundTrip {
@@ -46,11 +48,19 @@ final class RoundTrip {
      * floor: what the server spends only watching the kernel).
      */
     static List<Distribution> inTurns(String code, List<String> labels, List<Callable<KernelSession>> openers,
-                                      int warmup, int samples, int block, LongSupplier serverCpuNanos)
+                                      int warmup, int samples, int block, Supplier<ProcFs.Cpu> serverCpu)
+            throws Exception {
+        return inTurns(code, labels, openers, warmup, samples, block, Collections.nCopies(openers.size(), serverCpu));
+    }
+
+    /** As above, each path with the CPU of its own server ({@code serverCpu}, one per path). */
+    static List<Distribution> inTurns(String code, List<String> labels, List<Callable<KernelSession>> openers,
+                                      int warmup, int samples, int block, List<Supplier<ProcFs.Cpu>> serverCpu)
             throws Exception {
         List<List<Double>> millis = new ArrayList<>();
         openers.forEach(s -> millis.add(new ArrayList<>(samples)));
-        long[] cpu = new long[openers.size()];
+        ProcFs.Cpu[] cpu = new ProcFs.Cpu[openers.size()];
+        Arrays.fill(cpu, new ProcFs.Cpu(0, 0));
         int turn = 0;
         int done = 0;
         while (done < warmup + samples) {
@@ -61,7 +71,7 @@ final class RoundTrip {
                 int i = (j + rotation) % openers.size();
                 try (KernelSession session = openers.get(i).call()) {
                     check(labels.get(i), code, session.execute(code, Duration.ofSeconds(30)));
-                    long cpuBefore = done >= warmup ? serverCpuNanos.getAsLong() : 0;
+                    ProcFs.Cpu cpuBefore = done >= warmup ? serverCpu.get(i).get() : null;
                     for (int k = 0; k < n; k++) {
                         Outcome outcome = check(labels.get(i), code, session.execute(code, Duration.ofSeconds(30)));
                         if (done + k >= warmup) {
@@ -69,7 +79,7 @@ final class RoundTrip {
                         }
                     }
                     if (done >= warmup) {
-                        cpu[i] += serverCpuNanos.getAsLong() - cpuBefore;
+                        cpu[i] = cpu[i].plus(serverCpu.get(i).get().minus(cpuBefore));
                     }
                 }
             }
@@ -78,7 +88,7 @@ final class RoundTrip {
         List<Distribution> result = new ArrayList<>();
         for (int i = 0; i < openers.size(); i++) {
             result.add(Distribution.of(labels.get(i), millis.get(i))
-                    .withServerCpuMicros(cpu[i] / 1e3 / millis.get(i).size()));
+                    .withServerCpu(cpu[i], millis.get(i).size()));
         }
         return result;
     }

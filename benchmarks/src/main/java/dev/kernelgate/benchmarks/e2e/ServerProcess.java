@@ -95,6 +95,11 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Its kernels' CPU (its child processes) and its own. */
+    IopubThroughput.CpuSources cpu() {
+        return new IopubThroughput.CpuSources(() -> ProcFs.childrenCpuNanos(pid()), () -> ProcFs.cpuNanos(pid()));
+    }
+
     Path log() {
         return log;
     }

@@ -57,7 +57,7 @@ final class WsSession implements KernelSession {
         Message m = client.messages().request("execute_request",
                 MessageFactory.executeContent(code, false, true, false, false));
         var pending = tracker.expect(m.header().msgId(), System.nanoTime(), keepStdout);
-        client.send(Channel.SHELL, m);
+        client.send(Channel.SHELL, m, () -> pending.sentNanos = System.nanoTime());
         return pending;
     }
 

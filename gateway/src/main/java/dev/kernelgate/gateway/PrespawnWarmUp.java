@@ -1,0 +1,59 @@
+package dev.kernelgate.gateway;
+
+import dev.kernelgate.kernels.Kernel;
+import dev.kernelgate.kernels.KernelClient;
+import dev.kernelgate.wire.Channel;
+import dev.kernelgate.wire.Json;
+import dev.kernelgate.wire.Message;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exercises a prespawned kernel before it joins the pool: a few connections, each with a few kernel_info round
+ * trips, then one is_complete. A kernel's first connection and first replies pay for its cold start (a JVM kernel
+ * loads and links the classes of its socket, JSON and signing paths on them; the Java kernel builds its JShell in
+ * the background after its first reply, a second of CPU on a small machine, and answers is_complete once that is
+ * done), so without this the client that takes the kernel from the pool pays it. Neither request has an effect a
+ * client could see: no execution count, no history, no output. A kernel that does not answer is_complete within
+ * {@link #SETTLE_TIMEOUT} joins the pool anyway.
+ */
+final class PrespawnWarmUp {
+    private static final Logger log = LoggerFactory.getLogger(PrespawnWarmUp.class);
+    static final int CONNECTIONS = 3;
+    static final int ROUND_TRIPS = 4;
+    static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
+
+    private PrespawnWarmUp() {
+    }
+
+    /** Completes with {@code kernel} once warmed; a failure is logged and does not keep the kernel out. */
+    static CompletableFuture<Kernel> warm(Kernel kernel) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int c = 0; c < CONNECTIONS; c++) {
+            boolean last = c == CONNECTIONS - 1;
+            chain = chain.thenCompose(done -> oneConnection(kernel, last));
+        }
+        return chain.handle((done, error) -> {
+            if (error != null) {
+                log.debug("warming prespawned kernel {} stopped early: {}", kernel.id(), error.toString());
+            }
+            return kernel;
+        });
+    }
+
+    private static CompletableFuture<Void> oneConnection(Kernel kernel, boolean last) {
+        return KernelClient.connect(kernel).thenCompose(client -> {
+            CompletableFuture<Message> replies = client.kernelInfo();
+            for (int i = 1; i < ROUND_TRIPS; i++) {
+                replies = replies.thenCompose(reply -> client.kernelInfo());
+            }
+            if (last) {
+                replies = replies.thenCompose(reply -> client.request(Channel.SHELL, "is_complete_request",
+                        Json.object().put("code", "1"), SETTLE_TIMEOUT));
+            }
+            return replies.whenComplete((reply, error) -> client.close()).thenApply(reply -> null);
+        });
+    }
+}
