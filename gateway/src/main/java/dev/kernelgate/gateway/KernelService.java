@@ -264,7 +264,7 @@ public final class KernelService implements AutoCloseable {
         String name = kernelName(null);
         for (String id : ids) {
             manager.startAndWait(new KernelStartRequest(name, kernelEnv(null), rootDir, id))
-                    .thenCompose(PrespawnWarmUp::warm)
+                    .thenCompose(kernel -> PrespawnWarmUp.warm(kernel, scheduler))
                     .whenComplete((kernel, error) -> {
                         synchronized (this) {
                             warming.remove(id);

@@ -7,29 +7,32 @@ import dev.kernelgate.wire.Json;
 import dev.kernelgate.wire.Message;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exercises a prespawned kernel before it joins the pool: a few connections, each with a few kernel_info round
+ * Exercises a prespawned kernel before it joins the pool: a few connections, each with a hundred kernel_info round
  * trips, then one is_complete. A kernel's first connection and first replies pay for its cold start (a JVM kernel
- * loads and links the classes of its socket, JSON and signing paths on them; the Java kernel builds its JShell in
- * the background after its first reply, a second of CPU on a small machine, and answers is_complete once that is
- * done), so without this the client that takes the kernel from the pool pays it. Neither request has an effect a
- * client could see: no execution count, no history, no output. A kernel that does not answer is_complete within
- * {@link #SETTLE_TIMEOUT} joins the pool anyway.
+ * loads and links the classes of its socket, JSON and signing paths on them and runs them interpreted until its JIT
+ * compiles them, a few hundred messages in; the Java kernel builds its JShell in the background after its first
+ * reply, a second of CPU on a small machine, and answers is_complete once that is done), so without this the client
+ * that takes the kernel from the pool pays it. It costs a pooled ipykernel about half a second before it joins. Neither request has an effect a
+ * client could see: no execution count, no history, no output. Then it waits until the kernel's process has gone
+ * quiet ({@link QuietProcess}: a JVM kernel compiles for a while after such a start), at most
+ * {@link #SETTLE_TIMEOUT}. A kernel that does not answer is_complete, or stays busy, joins the pool anyway.
  */
 final class PrespawnWarmUp {
     private static final Logger log = LoggerFactory.getLogger(PrespawnWarmUp.class);
     static final int CONNECTIONS = 3;
-    static final int ROUND_TRIPS = 4;
+    static final int ROUND_TRIPS = 100;
     static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
 
     private PrespawnWarmUp() {
     }
 
     /** Completes with {@code kernel} once warmed; a failure is logged and does not keep the kernel out. */
-    static CompletableFuture<Kernel> warm(Kernel kernel) {
+    static CompletableFuture<Kernel> warm(Kernel kernel, ScheduledExecutorService scheduler) {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int c = 0; c < CONNECTIONS; c++) {
             boolean last = c == CONNECTIONS - 1;
@@ -39,8 +42,8 @@ final class PrespawnWarmUp {
             if (error != null) {
                 log.debug("warming prespawned kernel {} stopped early: {}", kernel.id(), error.toString());
             }
-            return kernel;
-        });
+            return null;
+        }).thenCompose(done -> QuietProcess.await(kernel.pid(), SETTLE_TIMEOUT, scheduler)).thenApply(quiet -> kernel);
     }
 
     private static CompletableFuture<Void> oneConnection(Kernel kernel, boolean last) {

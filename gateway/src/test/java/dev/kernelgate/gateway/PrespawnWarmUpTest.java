@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,12 @@ class PrespawnWarmUpTest {
                 }
             }).get(30, TimeUnit.SECONDS);
 
-            assertSame(kernel, PrespawnWarmUp.warm(kernel).get(60, TimeUnit.SECONDS));
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+            try {
+                assertSame(kernel, PrespawnWarmUp.warm(kernel, scheduler).get(60, TimeUnit.SECONDS));
+            } finally {
+                scheduler.shutdownNow();
+            }
 
             assertEquals(PrespawnWarmUp.CONNECTIONS * PrespawnWarmUp.ROUND_TRIPS,
                     busyFor.getOrDefault("kernel_info_request", new AtomicInteger()).get(), busyFor.toString());
