@@ -10,8 +10,8 @@ record Sizes(boolean smoke, int rttWarmup, int rttSamples, int rttTurn, int prin
     static final long MIB = 1024 * 1024;
 
     static Sizes fullRun() {
-        return new Sizes(false, 1000, 1000, 25, 100_000, 20_000, 5_000, 200_000, 7, 100, 10, 200, 5,
-                List.of(MIB, 100 * MIB, 1024 * MIB), 300, 600, 600, 300_000);
+        return new Sizes(false, 2000, 1000, 25, 100_000, 20_000, 5_000, 200_000, 7, 100, 10, 200, 5,
+                List.of(MIB, 100 * MIB, 1024 * MIB), 1000, 600, 600, 300_000);
     }
 
     static Sizes smokeRun() {
