@@ -79,7 +79,8 @@ final class IopubThroughput {
     static List<Row> fromPython(String kernel, List<IopubCase> cases, Map<String, Outcome> measured) {
         List<Row> rows = new ArrayList<>();
         for (IopubCase c : cases) {
-            rows.add(new Row(kernel, c, "direct ZMQ (jupyter_client)", measured.get(c.name()), ""));
+            rows.add(new Row(kernel, c, Paths.PYTHON_FLOOR, measured.get(c.name()),
+                    "median of " + IopubTurns.ROUNDS + " runs"));
         }
         return rows;
     }

@@ -101,9 +101,9 @@ final class Report {
             return;
         }
         md.append("\n## 2. IOPub throughput (one execute; time until its last message reaches the client)\n\n");
-        md.append("| kernel | case | path | ms | received / sent | per s | throughput / direct Java | "
-                + "throughput / jupyter_server (rate limit off) | kernel CPU | server CPU µs / message |\n"
-                + "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| kernel | case | path | ms | received / sent | per s | throughput / jupyter_client | "
+                + "throughput / direct Java | throughput / jupyter_server (rate limit off) | kernel CPU | "
+                + "server CPU µs / message |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<String, List<IopubThroughput.Row>> byCase = new LinkedHashMap<>();
         for (IopubThroughput.Row r : results.iopub) {
             byCase.computeIfAbsent(r.kernel() + "/" + r.testCase().name(), k -> new ArrayList<>()).add(r);
@@ -112,6 +112,8 @@ final class Report {
             Optional<IopubThroughput.Row> floor = rows.stream().filter(r -> r.path().equals(Paths.JAVA_FLOOR))
                     .findFirst();
             Optional<IopubThroughput.Row> js = rows.stream().filter(r -> r.path().equals(Paths.JS_NO_LIMIT))
+                    .findFirst();
+            Optional<IopubThroughput.Row> libzmq = rows.stream().filter(r -> r.path().equals(Paths.PYTHON_FLOOR))
                     .findFirst();
             for (IopubThroughput.Row r : rows) {
                 boolean done = r.finished();
@@ -122,9 +124,15 @@ final class Report {
                                 + (r.complete() ? "" : " **lost " + (r.testCase().expected()
                                 - Math.max(0, r.received())) + "**"),
                         done ? String.format(Locale.ROOT, "%,.0f", r.perSecond()) : "–",
-                        throughputRatio(r, floor), throughputRatio(r, js), kernelCpu(r), serverCpuPerMessage(r)));
+                        throughputRatio(r, libzmq), throughputRatio(r, floor), throughputRatio(r, js), kernelCpu(r),
+                        serverCpuPerMessage(r)));
             }
         }
+        md.append("\nEvery row but jupyter_server's is the median of " + IopubTurns.ROUNDS + " runs after a warm-up "
+                + "run; the Java floor and Kernelgate take turns. Kernel CPU: the kernel process's CPU time over the "
+                + "run's wall time (100 % is one core kept busy): near 100 % the kernel is the limit, and on this "
+                + "2-core machine every CPU-second the client and the server spend is taken from it. Server CPU: the "
+                + "gateway's (or jupyter_server's) CPU time per message sent.\n");
         if (results.iopub.stream().anyMatch(r -> r.kernel().equals(FloodKernelSpec.NAME))) {
             md.append("\nThe flood kernel (`benchmarks`, `dev.kernelgate.benchmarks.flood.FloodKernel`, started from a "
                     + "kernelspec the run writes) answers `flood N` with N one-line `stream` messages, each a "
