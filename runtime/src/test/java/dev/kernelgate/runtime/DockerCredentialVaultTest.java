@@ -53,6 +53,8 @@ class DockerCredentialVaultTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HOST = "echo.vault.test";
     private static final String TLS_HOST = "secure.vault.test";
+    /** A bound host whose DNS address (TEST-NET-1) is not where the sandbox sends its request. */
+    private static final String MOVED_HOST = "moved.vault.test";
     private static final String HEADER = "OPENSANDBOX-EGRESS-AUTH";
     private static final Map<String, String> SECRETS = Map.of("bearer-token", "vault-bearer-7f3a",
             "basic-token", "dXNlcjpwYXNz", "key-token", "vault-key-91c2", "client-id", "vault-client-id-55",
@@ -74,7 +76,7 @@ class DockerCredentialVaultTest {
         assumeTrue(dockerHost != null && !dockerHost.isBlank(), "DOCKER_HOST is not set (scripts/test sets it)");
         containers = new SandboxContainers(new DockerEngine(dockerHost, Duration.ofSeconds(30)), null);
         gateway = bridgeAddress();
-        dns = new TinyDnsServer(new InetSocketAddress(gateway, 0), Map.of(HOST, gateway));
+        dns = new TinyDnsServer(new InetSocketAddress(gateway, 0), Map.of(HOST, gateway, MOVED_HOST, "192.0.2.10"));
         // Port 80: the port the vault intercepts.
         echo = HttpServer.create(new InetSocketAddress(gateway, 80), 8);
         echo.createContext("/", echo());
@@ -255,7 +257,7 @@ class DockerCredentialVaultTest {
     @Test
     void theSidecarInjectsEveryAuthTypeAppliesPatchesAtOnceAndKeepsTheSecretsFromTheSandbox() throws Exception {
         ApiClient api = startServer(null);
-        String id = createSandbox(api, IMAGE, HOST);
+        String id = createSandbox(api, IMAGE, HOST, MOVED_HOST);
         ApiClient execd = execd(api, id);
         JsonNode endpoint = api.get("/v1/sandboxes/" + id + "/endpoints/18080").body();
         String token = endpoint.path("headers").path(HEADER).asText(null);
@@ -274,7 +276,9 @@ class DockerCredentialVaultTest {
                                 + "\"key-token\"}"),
                         binding("custom", "/custom", "{\"type\":\"customHeaders\",\"headers\":[{\"name\":"
                                 + "\"X-Client-Id\",\"credential\":\"client-id\"},{\"name\":\"X-Client-Secret\","
-                                + "\"credential\":\"client-secret\"}]}")) + "]}", HEADER, token);
+                                + "\"credential\":\"client-secret\"}]}"),
+                        binding("moved", "/bearer", "{\"type\":\"bearer\",\"credential\":\"bearer-token\"}")
+                                .replace(HOST, MOVED_HOST)) + "]}", HEADER, token);
         assertEquals(201, vault.status(), vault.raw().body());
         noSecretIn(vault.raw().body());
 
@@ -294,6 +298,20 @@ class DockerCredentialVaultTest {
         String otherHost = run(execd, "exec 3<>/dev/tcp/" + gateway + "/80 && printf 'GET /bearer HTTP/1.1\\r\\n"
                 + "Host: other.vault.test\\r\\nConnection: close\\r\\n\\r\\n' >&3 && cat <&3");
         assertTrue(otherHost.contains("Authorization=null"), otherHost);
+
+        // The secret goes only where the bound host is: a Host header naming a bound host on a connection to an
+        // address DNS does not give that host is refused, and nothing reaches the address.
+        String moved = run(execd, "exec 3<>/dev/tcp/" + gateway + "/80 && printf 'GET /bearer HTTP/1.1\\r\\n"
+                + "Host: " + MOVED_HOST + "\\r\\nConnection: close\\r\\n\\r\\n' >&3 && cat <&3");
+        assertTrue(moved.contains("403") && moved.contains("does not resolve to " + gateway), moved);
+        noSecretIn(moved);
+        // Requests a binding's host and path would not hold for get no secret either.
+        String dotted = get(execd, "/api/../admin", "");
+        assertTrue(dotted.contains("403") && dotted.contains("dot segments"), dotted);
+        noSecretIn(dotted);
+        String trace = run(execd, "exec 3<>/dev/tcp/" + gateway + "/80 && printf 'TRACE /bearer HTTP/1.1\\r\\n"
+                + "Host: " + HOST + "\\r\\nConnection: close\\r\\n\\r\\n' >&3 && cat <&3");
+        assertFalse(trace.contains("vault-bearer"), trace);
 
         // A patch adds, replaces and deletes; the proxy applies it to the next request.
         ApiClient.Reply patched = egress.send("PATCH", "/credential-vault", "{\"expectedRevision\":1,"

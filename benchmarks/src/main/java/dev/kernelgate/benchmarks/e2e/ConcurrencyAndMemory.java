@@ -25,6 +25,9 @@ final class ConcurrencyAndMemory {
         }
     }
 
+    /** How long after the kernels are ready their resident set is read. */
+    static final long SETTLE_MILLIS = 6_000;
+
     private ConcurrencyAndMemory() {
     }
 
@@ -54,6 +57,9 @@ final class ConcurrencyAndMemory {
                 // Ready: each kernel has answered kernel_info through the server once.
                 WsSession.open(bench.group(), server, id, v1).close();
             }
+            // What the server holds with K kernels, not the scratch memory of the work that started them: a JVM
+            // returns its JIT compiler's arenas to the system every 5 s (TrimNativeHeapInterval); both servers wait.
+            Thread.sleep(SETTLE_MILLIS);
             long rssKernels = server.rssBytes();
             bench.log("%s: %d kernels ready, opening %d connections", server.name(), kernels.size(), sizes.clients());
             List<Double> opens = new ArrayList<>();

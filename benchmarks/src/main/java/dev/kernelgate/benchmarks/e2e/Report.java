@@ -244,6 +244,9 @@ final class Report {
             return;
         }
         md.append("\n## 6. Memory (resident set of the server process itself, kernels not included)\n\n");
+        md.append("Idle: once the server answers; with K kernels: " + ConcurrencyAndMemory.SETTLE_MILLIS / 1000
+                + " s after the last one answered (a JVM returns its compiler's scratch memory every 5 s); with N "
+                + "connections: right after their requests.\n\n");
         md.append("| server | idle | with K kernels | with N connections (after their requests) |\n"
                 + "|---|---:|---:|---:|\n");
         for (ConcurrencyAndMemory.Result c : results.concurrency) {

@@ -75,7 +75,7 @@ public final class EgressServer {
                 }
                 InjectingProxy.Running proxy = new InjectingProxy(config.vaultProxy(), vault::active,
                         DnsTransport.UPSTREAM_MARK, authority, EgressConfig.VAULT_TLS_PORTS,
-                        config.vaultUpstreamCa()).start();
+                        config.vaultUpstreamCa(), upstream).start();
                 resources.add(proxy);
                 new HttpRedirect(config.tools()).install(EgressConfig.VAULT_PORTS, proxy.address().getPort());
                 vaultProxy = proxy.address();

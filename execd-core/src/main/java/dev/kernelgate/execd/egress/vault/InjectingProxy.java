@@ -30,6 +30,7 @@ public final class InjectingProxy {
     private final Supplier<ActiveVault> vault;
     private final int mark;
     private final RequestRelay.Tls tls;
+    private final InetSocketAddress nameserver;
 
     /**
      * @param listen     where to listen (the redirect's target port on the loopback)
@@ -38,20 +39,24 @@ public final class InjectingProxy {
      * @param authority  the CA for TLS interception
      * @param tlsPorts   the destination ports whose connections are TLS
      * @param extraTrust PEM certificates the proxy trusts for destinations besides the JDK's, or null
+     * @param nameserver the upstream nameserver, asked for a bound host's addresses (with {@code mark})
      */
     public InjectingProxy(InetSocketAddress listen, Supplier<ActiveVault> vault, int mark, MitmAuthority authority,
-                          java.util.Set<Integer> tlsPorts, java.nio.file.Path extraTrust) {
+                          java.util.Set<Integer> tlsPorts, java.nio.file.Path extraTrust, InetSocketAddress nameserver) {
         this.listen = listen;
+        this.nameserver = nameserver;
         this.vault = vault;
         this.mark = mark;
         this.tls = new RequestRelay.Tls(authority, UpstreamTrust.clientContext(extraTrust), Set.copyOf(tlsPorts));
     }
 
     /** The listening proxy. */
-    public record Running(InetSocketAddress address, Channel server, EventLoopGroup group) implements AutoCloseable {
+    public record Running(InetSocketAddress address, Channel server, EventLoopGroup group, HostAddresses addresses)
+            implements AutoCloseable {
         @Override
         public void close() {
             server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            addresses.close();
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
     }
@@ -63,6 +68,7 @@ public final class InjectingProxy {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kernelgate-egress-vault",
                 true), EpollIoHandler.newFactory());
+        HostAddresses addresses = new HostAddresses(group.next(), nameserver, mark);
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
@@ -72,12 +78,13 @@ public final class InjectingProxy {
                     .childHandler(new ChannelInitializer<EpollSocketChannel>() {
                         @Override
                         protected void initChannel(EpollSocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new RequestRelay(vault, mark, tls));
+                            ch.pipeline().addLast(new HttpServerCodec(), new RequestRelay(vault, mark, tls, addresses));
                         }
                     })
                     .bind(listen).syncUninterruptibly().channel();
-            return new Running((InetSocketAddress) server.localAddress(), server, group);
+            return new Running((InetSocketAddress) server.localAddress(), server, group, addresses);
         } catch (RuntimeException e) {
+            addresses.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("the credential vault's proxy cannot listen on " + listen + ": "
                     + e.getMessage(), e);

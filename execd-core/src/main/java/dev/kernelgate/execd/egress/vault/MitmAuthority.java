@@ -39,6 +39,7 @@ public final class MitmAuthority {
     private final KeyPair keys;
     private final X509Certificate certificate;
     private final X500Name subject = new X500Name("CN=Kernelgate credential vault CA");
+    static final int MAX_CACHED = 1024;
     private final Map<String, SslContext> contexts = new ConcurrentHashMap<>();
 
     private MitmAuthority(KeyPair keys, X509Certificate certificate) {
@@ -75,7 +76,11 @@ public final class MitmAuthority {
      * a signature: about a millisecond, done on the proxy's loop).
      */
     SslContext serverContext(String host) {
-        return contexts.computeIfAbsent(host, this::issue);
+        String name = host.toLowerCase(java.util.Locale.ROOT);
+        if (contexts.size() >= MAX_CACHED && !contexts.containsKey(name)) {
+            contexts.clear(); // a wildcard binding must not let a sandbox grow the cache without end
+        }
+        return contexts.computeIfAbsent(name, this::issue);
     }
 
     private SslContext issue(String host) {

@@ -27,6 +27,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -45,6 +47,15 @@ final class RequestRelay extends ChannelInboundHandlerAdapter implements TlsInte
     private final Supplier<ActiveVault> vault;
     private final int mark;
     private final Tls tls;
+    private final HostAddresses addresses;
+    /** The TLS server name of a terminated connection, else null. */
+    private String tlsHost;
+    /** Whether the original destination is an address of this network namespace (no secret goes there). */
+    private boolean destinationLocal;
+    /** What DNS said of each host a plain-HTTP request on this connection named, as bindings matched it. */
+    private final Map<String, HostAddresses.Answer> hostAnswers = new HashMap<>();
+    /** A request waits for its host's addresses: what follows it waits in {@link #early}, reads are paused. */
+    private boolean waitingForDns;
     /** {@code https} once TLS from the sandbox is terminated here. */
     private String scheme = "http";
     private Channel client;
@@ -64,11 +75,15 @@ final class RequestRelay extends ChannelInboundHandlerAdapter implements TlsInte
     record Tls(MitmAuthority authority, SslContext client, java.util.Set<Integer> ports) {
     }
 
-    /** @param tls null: plain HTTP only */
-    RequestRelay(Supplier<ActiveVault> vault, int mark, Tls tls) {
+    /**
+     * @param tls       null: plain HTTP only
+     * @param addresses where a bound host's addresses are asked (a plain-HTTP secret goes only to one of them)
+     */
+    RequestRelay(Supplier<ActiveVault> vault, int mark, Tls tls, HostAddresses addresses) {
         this.vault = vault;
         this.mark = mark;
         this.tls = tls;
+        this.addresses = addresses;
     }
 
     @Override
@@ -81,6 +96,7 @@ final class RequestRelay extends ChannelInboundHandlerAdapter implements TlsInte
             return;
         }
         destination = original.get();
+        destinationLocal = InjectionGuard.local(destination.getAddress());
         if (tls != null && tls.ports().contains(destination.getPort())) {
             ctx.pipeline().addFirst(new TlsInterception(vault, tls.authority(), this, destination.getPort()));
             client.read();      // the ClientHello
@@ -101,6 +117,7 @@ final class RequestRelay extends ChannelInboundHandlerAdapter implements TlsInte
     private void connect(String tlsHost) {
         if (tlsHost != null) {
             scheme = "https";
+            this.tlsHost = tlsHost;
         }
         ProxySockets.bootstrap(client.eventLoop(), mark)
                 .handler(new ChannelInitializer<EpollSocketChannel>() {
@@ -141,7 +158,7 @@ final class RequestRelay extends ChannelInboundHandlerAdapter implements TlsInte
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (upstream == null) {
+        if (upstream == null || waitingForDns) {
             early.add(msg);
             return;
         }
@@ -153,14 +170,31 @@ final class RequestRelay extends ChannelInboundHandlerAdapter implements TlsInte
             }
             ActiveVault active = vault.get();
             ActiveVault.Selection selection = active.select(scheme, host(request), destination.getPort(),
-                    request.method().name(), path(request.uri()));
+                    request.method().name(), InjectionGuard.path(request.uri()));
             if (selection instanceof ActiveVault.Ambiguous) {
                 LOG.warn("credential vault proxy: ambiguous binding match for {} {}{}", request.method(),
-                        host(request), path(request.uri()));
+                        host(request), InjectionGuard.path(request.uri()));
                 discarding = !(msg instanceof LastHttpContent);
                 ReferenceCountUtil.release(msg);
                 reply(HttpResponseStatus.FORBIDDEN, "credential binding ambiguous\n", false);
                 return;
+            }
+            if (selection instanceof ActiveVault.Selected) {
+                InjectionGuard.Refusal refusal = InjectionGuard.check(request, host(request), tlsHost);
+                if (refusal == null && tlsHost == null) {
+                    if (!hostAnswerKnown(host(request), msg)) {
+                        return; // the request waits for its host's addresses, then comes here again
+                    }
+                    refusal = destinationRefusal(host(request));
+                }
+                if (refusal != null) {
+                    LOG.warn("credential vault proxy: no secret for {} {}{} to {}: {}", request.method(), host(request),
+                            InjectionGuard.path(request.uri()), destination, refusal.reason());
+                    discarding = !(msg instanceof LastHttpContent);
+                    ReferenceCountUtil.release(msg);
+                    reply(refusal.status(), "credential vault: " + refusal.reason() + "\n", false);
+                    return;
+                }
             }
             if (selection instanceof ActiveVault.Selected selected) {
                 for (ActiveVault.Header header : selected.binding().headers()) {
@@ -185,6 +219,53 @@ final class RequestRelay extends ChannelInboundHandlerAdapter implements TlsInte
         if (!upstream.isWritable()) {
             client.config().setAutoRead(false);
         }
+    }
+
+    /**
+     * Whether DNS's answer for {@code host} is known on this connection; if not, asks, holds {@code request} (and
+     * pauses reads) until the answer is in, then reads the held messages again.
+     */
+    private boolean hostAnswerKnown(String host, Object request) {
+        if (hostAnswers.containsKey(host)) {
+            return true;
+        }
+        waitingForDns = true;
+        early.addFirst(request);
+        client.config().setAutoRead(false);
+        addresses.lookUp(host).thenAccept(answer -> client.eventLoop().execute(() -> {
+            hostAnswers.put(host, answer);
+            waitingForDns = false;
+            while (!early.isEmpty() && !waitingForDns && client.isActive()) {
+                channelRead(self, early.poll());
+            }
+            if (!waitingForDns) {
+                client.config().setAutoRead(true);
+            }
+        }));
+        return false;
+    }
+
+    /**
+     * Over plain HTTP the Host header is the sandbox's word and the destination address its choice: the secret goes
+     * only to an address DNS gives the bound host, never to this sandbox's own addresses. A host DNS does not know
+     * (NXDOMAIN: a name only the sandbox resolves) has no address to check against; then only the local rule holds.
+     */
+    private InjectionGuard.Refusal destinationRefusal(String host) {
+        if (destinationLocal) {
+            return new InjectionGuard.Refusal(HttpResponseStatus.FORBIDDEN,
+                    "the connection goes to an address of the sandbox itself");
+        }
+        HostAddresses.Answer answer = hostAnswers.get(host);
+        if (answer instanceof HostAddresses.Known known) {
+            return known.addresses().contains(destination.getAddress()) ? null
+                    : new InjectionGuard.Refusal(HttpResponseStatus.FORBIDDEN, host + " does not resolve to "
+                    + destination.getAddress().getHostAddress() + ", where this connection goes");
+        }
+        if (answer instanceof HostAddresses.NoSuchName) {
+            return null;
+        }
+        return new InjectionGuard.Refusal(HttpResponseStatus.BAD_GATEWAY,
+                "cannot resolve " + host + " to check where this connection goes");
     }
 
     @Override
@@ -246,14 +327,6 @@ final class RequestRelay extends ChannelInboundHandlerAdapter implements TlsInte
         return host;
     }
 
-    /** The path of an origin-form or absolute-form target. */
-    static String path(String uri) {
-        if (uri.regionMatches(true, 0, "http://", 0, 7)) {
-            int slash = uri.indexOf('/', 7);
-            return slash < 0 ? "/" : uri.substring(slash);
-        }
-        return uri;
-    }
 
     /** The destination's side: responses back to the client, headers redacted. */
     private final class ResponseRelay extends ChannelInboundHandlerAdapter {

@@ -12,6 +12,9 @@ import java.util.function.Supplier;
  * the bytes are relayed untouched ({@link RawRelay}), so TLS the vault has no business with stays end to end.
  */
 final class TlsInterception extends AbstractSniHandler<Boolean> {
+    static final int MAX_CLIENT_HELLO = 16 * 1024;
+    static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
     private final Supplier<ActiveVault> vault;
     private final MitmAuthority authority;
     private final Decision relay;
@@ -27,6 +30,8 @@ final class TlsInterception extends AbstractSniHandler<Boolean> {
     }
 
     TlsInterception(Supplier<ActiveVault> vault, MitmAuthority authority, Decision relay, int port) {
+        // A ClientHello is a few hundred bytes; a sandbox must not make the sidecar buffer megabytes or wait forever.
+        super(MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MILLIS);
         this.vault = vault;
         this.authority = authority;
         this.relay = relay;
