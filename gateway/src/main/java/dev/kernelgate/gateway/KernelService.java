@@ -60,6 +60,8 @@ public final class KernelService implements AutoCloseable {
     private final String defaultKernelName;
     private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     private final Deque<Kernel> pool = new ArrayDeque<>();
+    /** Pool kernels that are ready (answered kernel_info) and being warmed: a POST may take one if the pool is empty. */
+    private final Map<String, Kernel> readyWarming = new LinkedHashMap<>();
     /** Ids of pool kernels still starting: like pooled ones, not part of the API and not counted by the limit. */
     private final Set<String> warming = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> culler;
@@ -238,13 +240,26 @@ public final class KernelService implements AutoCloseable {
     private synchronized Kernel takeFromPool(String name) {
         for (var it = pool.iterator(); it.hasNext(); ) {
             Kernel k = it.next();
-            if (k.spec().name().equalsIgnoreCase(name) && k.state() != Kernel.State.DEAD
-                    && k.state() != Kernel.State.STOPPED) {
+            if (usable(k, name)) {
                 it.remove();
                 return k;
             }
         }
+        // None settled yet: a ready kernel still being warmed beats a cold start (its warm-up stops).
+        for (var it = readyWarming.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            if (usable(entry.getValue(), name)) {
+                it.remove();
+                warming.remove(entry.getKey());
+                return entry.getValue();
+            }
+        }
         return null;
+    }
+
+    private static boolean usable(Kernel k, String name) {
+        return k.spec().name().equalsIgnoreCase(name) && k.state() != Kernel.State.DEAD
+                && k.state() != Kernel.State.STOPPED;
     }
 
     private void refillPool() {
@@ -264,9 +279,18 @@ public final class KernelService implements AutoCloseable {
         String name = kernelName(null);
         for (String id : ids) {
             manager.startAndWait(new KernelStartRequest(name, kernelEnv(null), rootDir, id))
-                    .thenCompose(kernel -> PrespawnWarmUp.warm(kernel, scheduler))
+                    .thenCompose(kernel -> {
+                        synchronized (this) {
+                            readyWarming.put(id, kernel);
+                        }
+                        return PrespawnWarmUp.warm(kernel, scheduler, () -> stillWarming(id));
+                    })
                     .whenComplete((kernel, error) -> {
                         synchronized (this) {
+                            if (error == null && readyWarming.remove(id) == null) {
+                                return; // a POST took it while it was being warmed
+                            }
+                            readyWarming.remove(id);
                             warming.remove(id);
                             if (error == null && !closed) {
                                 pool.add(kernel);
@@ -281,6 +305,15 @@ public final class KernelService implements AutoCloseable {
                         manager.shutdown(id, true);
                     });
         }
+    }
+
+    /** Kernels in the warm pool: ready, warmed and settled. */
+    public synchronized int pooledCount() {
+        return pool.size();
+    }
+
+    private synchronized boolean stillWarming(String id) {
+        return readyWarming.containsKey(id);
     }
 
     // ---- culling ------------------------------------------------------------------------------------------------

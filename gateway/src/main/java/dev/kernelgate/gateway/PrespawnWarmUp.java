@@ -8,6 +8,7 @@ import dev.kernelgate.wire.Message;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,28 +34,39 @@ final class PrespawnWarmUp {
 
     /** Completes with {@code kernel} once warmed; a failure is logged and does not keep the kernel out. */
     static CompletableFuture<Kernel> warm(Kernel kernel, ScheduledExecutorService scheduler) {
+        return warm(kernel, scheduler, () -> true);
+    }
+
+    /** As above; stops early (and completes) once {@code wanted} says no: a client has taken the kernel. */
+    static CompletableFuture<Kernel> warm(Kernel kernel, ScheduledExecutorService scheduler, BooleanSupplier wanted) {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int c = 0; c < CONNECTIONS; c++) {
             boolean last = c == CONNECTIONS - 1;
-            chain = chain.thenCompose(done -> oneConnection(kernel, last));
+            chain = chain.thenCompose(done -> oneConnection(kernel, last, wanted));
         }
         return chain.handle((done, error) -> {
             if (error != null) {
                 log.debug("warming prespawned kernel {} stopped early: {}", kernel.id(), error.toString());
             }
             return null;
-        }).thenCompose(done -> QuietProcess.await(kernel.pid(), SETTLE_TIMEOUT, scheduler)).thenApply(quiet -> kernel);
+        }).thenCompose(done -> wanted.getAsBoolean() ? QuietProcess.await(kernel.pid(), SETTLE_TIMEOUT, scheduler)
+                : CompletableFuture.completedFuture(false)).thenApply(quiet -> kernel);
     }
 
-    private static CompletableFuture<Void> oneConnection(Kernel kernel, boolean last) {
+    private static CompletableFuture<Void> oneConnection(Kernel kernel, boolean last, BooleanSupplier wanted) {
+        if (!wanted.getAsBoolean()) {
+            return CompletableFuture.completedFuture(null);
+        }
         return KernelClient.connect(kernel).thenCompose(client -> {
             CompletableFuture<Message> replies = client.kernelInfo();
             for (int i = 1; i < ROUND_TRIPS; i++) {
-                replies = replies.thenCompose(reply -> client.kernelInfo());
+                replies = replies.thenCompose(reply -> wanted.getAsBoolean() ? client.kernelInfo()
+                        : CompletableFuture.completedFuture(reply));
             }
             if (last) {
-                replies = replies.thenCompose(reply -> client.request(Channel.SHELL, "is_complete_request",
-                        Json.object().put("code", "1"), SETTLE_TIMEOUT));
+                replies = replies.thenCompose(reply -> wanted.getAsBoolean() ? client.request(Channel.SHELL,
+                        "is_complete_request", Json.object().put("code", "1"), SETTLE_TIMEOUT)
+                        : CompletableFuture.completedFuture(reply));
             }
             return replies.whenComplete((reply, error) -> client.close()).thenApply(reply -> null);
         });
