@@ -1,10 +1,11 @@
 """Round trips through a kernel's channels WebSocket with python3-websocket, driven line by line on stdin.
 
   open WS_URL TOKEN legacy|v1   a fresh connection (TOKEN "-" for none); answers "ok"
-  exec CODE                     execute_request, until its execute_reply and idle; answers "MILLIS STATUS"
+  exec JSON                     execute_request of the JSON-encoded code, until its execute_reply and idle; answers "MILLIS STATUS"
   close                         closes the connection; answers "ok"
 The milliseconds are measured here, around the WebSocket alone, so the pipe to the benchmark is not counted.
 """
+import json
 import sys
 import time
 import uuid
@@ -26,7 +27,7 @@ def main():
             print("ok", flush=True)
         elif command == "exec":
             start = time.perf_counter()
-            status = kernel_ws.ws_execute(ws, v1, session, rest)
+            status = kernel_ws.ws_execute(ws, v1, session, json.loads(rest))
             print(f"{(time.perf_counter() - start) * 1000.0:.4f} {status}", flush=True)
         elif command == "close":
             ws.close()

@@ -137,7 +137,7 @@ public final class BenchmarkRun {
         try {
             Set<String> only = options.only();
             if (only.contains("rtt") || only.contains("iopub") || only.contains("start")) {
-                KernelComparisons.run(bench, repo, only, results);
+                KernelComparisons.run(bench, only, results);
             }
             if (only.contains("concurrency")) {
                 Steps.run(bench, results, "concurrency (Kernelgate)",

@@ -18,15 +18,23 @@ final class ConcurrencyAndMemory {
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(3);
 
     record Result(String server, int kernels, int clients, int requestsPerClient, double seconds,
-                  Distribution latency, long lost, long misrouted, long rssIdle, long rssWithKernels,
-                  long rssWithConnections, Distribution opens, long serverWarnings) {
+                  Distribution latency, long lost, long misrouted, long rssIdle, List<Long> rssWithKernels,
+                  long rssRightAfterRequests, List<Long> rssWithConnections, Distribution opens,
+                  long serverWarnings) {
         double requestsPerSecond() {
             return clients * (double) requestsPerClient / seconds;
         }
     }
 
-    /** How long after the kernels are ready their resident set is read. */
+    /** The median of settled readings. */
+    static long median(List<Long> readings) {
+        return readings.stream().sorted().toList().get(readings.size() / 2);
+    }
+
+    /** How long after the kernels are ready their resident set is first read. */
     static final long SETTLE_MILLIS = 6_000;
+    /** How many readings with K kernels, a second apart: one reading may fall on a JIT compilation's scratch memory. */
+    static final int READINGS = 5;
 
     private ConcurrencyAndMemory() {
     }
@@ -46,7 +54,7 @@ final class ConcurrencyAndMemory {
 
     private static Result run(Bench bench, ServerProcess server, boolean v1) throws Exception {
         Sizes sizes = bench.sizes();
-        long rssIdle = server.rssBytes();
+        long rssIdle = median(settledRss(server));
         List<String> kernels = new ArrayList<>();
         List<WsSession> sessions = new ArrayList<>();
         try {
@@ -57,10 +65,7 @@ final class ConcurrencyAndMemory {
                 // Ready: each kernel has answered kernel_info through the server once.
                 WsSession.open(bench.group(), server, id, v1).close();
             }
-            // What the server holds with K kernels, not the scratch memory of the work that started them: a JVM
-            // returns its JIT compiler's arenas to the system every 5 s (TrimNativeHeapInterval); both servers wait.
-            Thread.sleep(SETTLE_MILLIS);
-            long rssKernels = server.rssBytes();
+            List<Long> rssKernels = settledRss(server);
             bench.log("%s: %d kernels ready, opening %d connections", server.name(), kernels.size(), sizes.clients());
             List<Double> opens = new ArrayList<>();
             for (int c = 0; c < sizes.clients(); c++) {
@@ -78,13 +83,14 @@ final class ConcurrencyAndMemory {
             }
             CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
             double seconds = (System.nanoTime() - start) / 1e9;
-            long rssConnections = server.rssBytes();
+            long rssRightAfter = server.rssBytes();
+            List<Long> rssConnections = settledRss(server);
             for (WsSession s : sessions) {
                 misrouted.addAndGet(s.tracker().foreignReplies());
             }
             return new Result(server.name(), kernels.size(), sessions.size(), sizes.requestsPerClient(), seconds,
                     Distribution.of(server.name(), new ArrayList<>(latencies)), lost.get(), misrouted.get(),
-                    rssIdle, rssKernels, rssConnections, Distribution.of("connection open", opens),
+                    rssIdle, rssKernels, rssRightAfter, rssConnections, Distribution.of("connection open", opens),
                     server.warnings());
         } finally {
             sessions.forEach(WsSession::close);
@@ -92,6 +98,23 @@ final class ConcurrencyAndMemory {
                 bench.rest().deleteKernel(server, id);
             }
         }
+    }
+
+    /**
+     * What the server holds, not the scratch memory of the work just done: a JVM returns its JIT compiler's arenas
+     * to the system every 5 s (TrimNativeHeapInterval), so the readings start {@link #SETTLE_MILLIS} later; both
+     * servers wait alike.
+     */
+    private static List<Long> settledRss(ServerProcess server) throws Exception {
+        Thread.sleep(SETTLE_MILLIS);
+        List<Long> readings = new ArrayList<>();
+        for (int i = 0; i < READINGS; i++) {
+            if (i > 0) {
+                Thread.sleep(1_000);
+            }
+            readings.add(server.rssBytes());
+        }
+        return readings;
     }
 
     /** Client {@code c}'s requests from {@code r} on, one after the other. */

@@ -69,14 +69,18 @@ final class ExecdScenario {
                 throw new IOException("expected one new connection file for the context in " + runtime + ", found "
                         + added);
             }
-            ConnectionInfo kernel = ConnectionFile.read(added.iterator().next());
-            try (ZContext floorContext = new ZContext(1)) {
+            Path connectionFile = added.iterator().next();
+            ConnectionInfo kernel = ConnectionFile.read(connectionFile);
+            try (ZContext floorContext = new ZContext(1);
+                 PythonClient jupyterClient = PythonClient.jupyterClient(bench.servers().repo(),
+                         bench.servers().work())) {
                 code = RoundTrip.inTurns(RoundTrip.CODE, List.of("execd /code 1+1 (python)",
-                                Paths.JAVA_FLOOR + ", 1+1"),
+                                Paths.PYTHON_FLOOR + ", 1+1", Paths.JAVA_FLOOR + ", 1+1"),
                         List.of(() -> ExecdStreamSession.code(new RawHttpClient(base.getHost(), base.getPort()),
                                         context, "python"),
+                                () -> jupyterClient.open(connectionFile),
                                 () -> new DirectZmqSession(kernel, floorContext)),
-                        warmup, samples, bench.sizes().rttTurn(), () -> ProcFs.cpu(execd.pid()));
+                        warmup, samples, bench.sizes().rttTurn(), execd::ownCpu);
             }
             List<Transfer> transfers = new ArrayList<>();
             Path data = bench.servers().work().resolve("transfer.bin");

@@ -3,7 +3,6 @@ package dev.kernelgate.benchmarks.e2e;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /** IOPub throughput: time until the last message of an output-heavy execute reaches the client, and the count. */
@@ -72,15 +71,6 @@ final class IopubThroughput {
         List<Row> rows = new ArrayList<>();
         for (IopubCase c : cases) {
             rows.add(measure(kernel, path, session, c, cpu).withNote(note));
-        }
-        return rows;
-    }
-
-    static List<Row> fromPython(String kernel, List<IopubCase> cases, Map<String, Outcome> measured) {
-        List<Row> rows = new ArrayList<>();
-        for (IopubCase c : cases) {
-            rows.add(new Row(kernel, c, Paths.PYTHON_FLOOR, measured.get(c.name()),
-                    "median of " + IopubTurns.ROUNDS + " runs"));
         }
         return rows;
     }

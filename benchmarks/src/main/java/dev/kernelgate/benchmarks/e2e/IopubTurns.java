@@ -11,7 +11,7 @@ import java.util.List;
  * about the path.
  */
 final class IopubTurns {
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 5;
 
     /** A measured path: its label, its client session and where its kernel's and server's CPU are read. */
     record Path(String label, KernelSession session, IopubThroughput.CpuSources cpu) {

@@ -4,6 +4,7 @@ import dev.kernelgate.kernels.KernelTransport;
 import dev.kernelgate.wire.ConnectionFile;
 import dev.kernelgate.wire.ConnectionInfo;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,9 +12,10 @@ import java.util.function.Supplier;
 import org.zeromq.ZContext;
 
 /**
- * Round trip, IOPub throughput and kernel start for the same kernels on every path: the direct-ZMQ floors,
- * Kernelgate (legacy and v1 framings) and jupyter_server (stock, and with its IOPub rate limit off). Round trips
- * of the Java floor and Kernelgate are measured in turns on one kernel; jupyter_server's on a kernel of its own.
+ * Round trip, IOPub throughput and kernel start for the same kernels on every path: the direct-ZMQ floors
+ * (jupyter_client on libzmq and the Java client), Kernelgate (legacy and v1 framings) and jupyter_server (stock, and
+ * with its IOPub rate limit off). Round trips of the floors and Kernelgate are measured in turns on one kernel;
+ * jupyter_server's on a kernel of its own.
  */
 final class KernelComparisons {
     private static final String PYTHON = "python3";
@@ -22,7 +24,7 @@ final class KernelComparisons {
     private KernelComparisons() {
     }
 
-    static void run(Bench bench, Path repo, Set<String> only, Results results) {
+    static void run(Bench bench, Set<String> only, Results results) {
         boolean rtt = only.contains("rtt");
         boolean iopub = only.contains("iopub");
         boolean start = only.contains("start");
@@ -31,18 +33,6 @@ final class KernelComparisons {
         List<IopubCase> javaCases = List.of(IopubCase.java(sizes));
         Path work = bench.servers().work();
 
-        if (rtt || iopub) {
-            Steps.run(bench, results, "direct ZMQ, jupyter_client, ipykernel", () -> {
-                PythonFloor.Result floor = PythonFloor.run(repo, work, PYTHON, rtt ? sizes.rttWarmup() : 0,
-                        rtt ? sizes.rttSamples() : 0, iopub ? IopubCase.codes(pyCases) : Map.of());
-                if (rtt) {
-                    results.roundTrip(PYTHON, Distribution.of(Paths.PYTHON_FLOOR, floor.rttMillis()));
-                }
-                if (iopub) {
-                    results.iopub.addAll(IopubThroughput.fromPython(PYTHON, pyCases, floor.iopub()));
-                }
-            });
-        }
         Steps.run(bench, results, "Java floor, Kernelgate and jupyter_server", () -> {
             try (ServerProcess kg = bench.servers().kernelgate("kernelgate", Map.of());
                  ServerProcess kgJeromq = rtt ? bench.servers().kernelgate("kernelgate-jeromq",
@@ -55,7 +45,7 @@ final class KernelComparisons {
                         roundTrips(bench, results, kernel, kg, kgJeromq, withJs ? js : null);
                     }
                     if (iopub) {
-                        iopubInTurns(bench, results, kernel, kg, cases);
+                        iopubInTurns(bench, results, kernel, kg, cases, withJs);
                         if (withJs) {
                             results.iopub.addAll(IopubThroughput.overWebSocket(bench, js, kernel, false,
                                     Paths.JS_STOCK, cases, ""));
@@ -96,8 +86,8 @@ final class KernelComparisons {
     }
 
     /**
-     * The Java floor and Kernelgate legacy and v1 on one kernel that Kernelgate started (the floor reads its
-     * connection file), in the same turns as Kernelgate v1 on the jeromq transport (a second server, its own
+     * jupyter_client, the Java floor and Kernelgate legacy and v1 on one kernel that Kernelgate started (the floors
+     * read its connection file), in the same turns as Kernelgate v1 on the jeromq transport (a second server, its own
      * kernel); then jupyter_server (when given) on a kernel of its own. The server CPU of a turn is that of the
      * server the path talks to (for the floor: the zmtp server, which watches the floor's kernel).
      */
@@ -106,14 +96,17 @@ final class KernelComparisons {
         Sizes sizes = bench.sizes();
         String id = bench.rest().startKernel(kg, kernel);
         String jeromqId = bench.rest().startKernel(kgJeromq, kernel);
-        // The floor keeps one ZMQ context, as the gateway does, and opens fresh sockets each turn.
+        // The floors keep one ZMQ context each, as the gateway does, and open fresh sockets each turn.
         // The Java clients, and python3-websocket as a new user would try the gateway, in the same turns.
+        Path connectionFile = bench.servers().kernelgateRuntimeDir().resolve("kernel-" + id + ".json");
         try (ZContext floorContext = new ZContext(1);
-             PythonWsClient python = PythonWsClient.start(bench.servers().repo(), bench.servers().work())) {
-            ConnectionInfo info = ConnectionFile.read(bench.servers().kernelgateRuntimeDir()
-                    .resolve("kernel-" + id + ".json"));
-            RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1,
-                            Paths.KG_LEGACY_PY, Paths.KG_V1_PY, Paths.KG_V1_JEROMQ, Paths.KG_V1_PY_JEROMQ), List.of(
+             PythonClient jupyterClient = PythonClient.jupyterClient(bench.servers().repo(), bench.servers().work());
+             PythonClient python = PythonClient.webSocket(bench.servers().repo(), bench.servers().work())) {
+            ConnectionInfo info = ConnectionFile.read(connectionFile);
+            RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.PYTHON_FLOOR, Paths.JAVA_FLOOR, Paths.KG_LEGACY,
+                            Paths.KG_V1, Paths.KG_LEGACY_PY, Paths.KG_V1_PY, Paths.KG_V1_JEROMQ,
+                            Paths.KG_V1_PY_JEROMQ), List.of(
+                            () -> jupyterClient.open(connectionFile),
                             () -> new DirectZmqSession(info, floorContext),
                             () -> WsSession.open(bench.group(), kg, id, false),
                             () -> WsSession.open(bench.group(), kg, id, true),
@@ -133,7 +126,7 @@ final class KernelComparisons {
             try {
                 RoundTrip.inTurns(RoundTrip.CODE, List.of(Paths.JS_STOCK),
                         List.of(() -> WsSession.open(bench.group(), js, jsId, false)), sizes.rttWarmup() / 10,
-                        sizes.rttSamples(), sizes.rttTurn(), () -> ProcFs.cpu(js.pid()))
+                        sizes.rttSamples(), sizes.rttTurn(), js::ownCpu)
                         .forEach(d -> results.roundTrip(kernel, d));
             } finally {
                 bench.rest().deleteKernel(js, jsId);
@@ -141,18 +134,33 @@ final class KernelComparisons {
         }
     }
 
-    /** The Java floor and Kernelgate v1 in turns on each case, each on a kernel of its own. */
+    /**
+     * jupyter_client (when {@code withJupyterClient}), the Java floor and Kernelgate v1 in turns on each case, each
+     * on a kernel of its own: a client on the kernel Kernelgate started would share its IOPub with the gateway.
+     */
     private static void iopubInTurns(Bench bench, Results results, String kernel, ServerProcess kg,
-                                     List<IopubCase> cases) throws Exception {
-        try (JavaFloor floor = JavaFloor.start(bench.servers().work(), kernel)) {
+                                     List<IopubCase> cases, boolean withJupyterClient) throws Exception {
+        try (JavaFloor floor = JavaFloor.start(bench.servers().work(), kernel);
+             PythonClient jupyterClient = PythonClient.jupyterClient(bench.servers().repo(), bench.servers().work())) {
             String id = bench.rest().startKernel(kg, kernel);
+            KernelSession libzmq = null;
             try (WsSession ws = WsSession.open(bench.group(), kg, id, true)) {
+                List<IopubTurns.Path> paths = new ArrayList<>();
+                if (withJupyterClient) {
+                    PythonClient.OwnKernel own = jupyterClient.startKernel(kernel);
+                    libzmq = jupyterClient.open(own.connectionFile());
+                    paths.add(new IopubTurns.Path(Paths.PYTHON_FLOOR, libzmq, new IopubThroughput.CpuSources(
+                            () -> ProcFs.cpuNanos(own.pid()), () -> 0)));
+                }
+                paths.add(new IopubTurns.Path(Paths.JAVA_FLOOR, floor.session(), floor.cpu()));
+                paths.add(new IopubTurns.Path(Paths.KG_V1, ws, kg.cpu()));
                 for (IopubCase c : cases) {
-                    results.iopub.addAll(IopubTurns.run(kernel, List.of(
-                            new IopubTurns.Path(Paths.JAVA_FLOOR, floor.session(), floor.cpu()),
-                            new IopubTurns.Path(Paths.KG_V1, ws, kg.cpu())), c, c));
+                    results.iopub.addAll(IopubTurns.run(kernel, paths, c, c));
                 }
             } finally {
+                if (libzmq != null) {
+                    libzmq.close();
+                }
                 bench.rest().deleteKernel(kg, id);
             }
         }
@@ -160,9 +168,9 @@ final class KernelComparisons {
 
     /** The CPU source of each round-trip path, in the order {@link #roundTrips} lists them. */
     private static List<Supplier<ProcFs.Cpu>> serverCpu(ServerProcess kg, ServerProcess kgJeromq) {
-        Supplier<ProcFs.Cpu> zmtp = () -> ProcFs.cpu(kg.pid());
-        Supplier<ProcFs.Cpu> jeromq = () -> ProcFs.cpu(kgJeromq.pid());
-        return List.of(zmtp, zmtp, zmtp, zmtp, zmtp, jeromq, jeromq);
+        Supplier<ProcFs.Cpu> zmtp = kg::ownCpu;
+        Supplier<ProcFs.Cpu> jeromq = kgJeromq::ownCpu;
+        return List.of(zmtp, zmtp, zmtp, zmtp, zmtp, zmtp, jeromq, jeromq);
     }
 
     private static Map<String, String> prespawnSettings(String kernel) {

@@ -39,37 +39,9 @@ final class ProcFs {
         }
     }
 
-    /**
-     * CPU time of every live thread of {@code pid}, in nanoseconds, from the scheduler's own accounting
-     * ({@code se.sum_exec_runtime} of /proc/PID/task/TID/sched, exact where /proc/PID/stat counts 10 ms ticks).
-     */
+    /** CPU time of {@code pid} so far, in nanoseconds (see {@link ThreadCpu}). */
     static long cpuNanos(long pid) {
-        return cpu(pid).nanos();
-    }
-
-    /**
-     * As {@link #cpuNanos}, with the share of HotSpot's compiler threads ("C1 CompilerThread0", "C2 ...") apart: a
-     * JVM still compiling spends CPU a warm one does not, and a figure should say which it is.
-     */
-    static Cpu cpu(long pid) {
-        long total = 0;
-        long jit = 0;
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    long nanos = schedNanos(task);
-                    total += nanos;
-                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-                        jit += nanos;
-                    }
-                } catch (IOException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the threads of " + pid, e);
-        }
-        return new Cpu(total, jit);
+        return new ThreadCpu(pid).read().nanos();
     }
 
     /** CPU time of the live child processes of {@code parent} (a server's kernels), in nanoseconds. */
@@ -96,15 +68,6 @@ final class ProcFs {
             throw new java.io.UncheckedIOException("cannot list /proc", e);
         }
         return total;
-    }
-
-    private static long schedNanos(Path task) throws IOException {
-        for (String line : Files.readAllLines(task.resolve("sched"))) {
-            if (line.startsWith("se.sum_exec_runtime")) {
-                return Math.round(Double.parseDouble(line.substring(line.indexOf(':') + 1).trim()) * 1e6);
-            }
-        }
-        return 0;
     }
 
     /** The first number of a /proc/PID/status field (kB for sizes, a count for Threads). */

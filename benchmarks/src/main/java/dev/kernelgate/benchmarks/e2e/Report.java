@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,33 +48,35 @@ final class Report {
             return;
         }
         md.append("\n## 1. Execute round trip (`1+1`: request sent → execute_reply and `idle` received)\n\n");
-        md.append("One request at a time on one connection, after a warm-up. The floor is a Java client on the "
-                + "kernel's ZMQ ports with no gateway in between (same signing and decoding). The floor and "
+        md.append("One request at a time on one connection, after a warm-up. The floor is the fastest client on "
+                + "the kernel's ZMQ ports, jupyter_client on libzmq, with no gateway in between; the project's Java "
+                + "client there (JeroMQ, same signing and decoding as the gateway) is beside it. Both floors and "
                 + "Kernelgate's two framings (each with the project's Java client and with python3-websocket) "
                 + "take turns of " + sizes.rttTurn() + " requests on one kernel "
                 + "that Kernelgate started, each with only its own client connected during its turn (a fresh "
                 + "connection per turn; its first request is not counted): two kernel processes of the same spec "
-                + "differ by more than a gateway costs. jupyter_client and jupyter_server run on kernels of "
-                + "their own. The project's Java WebSocket client times a request from the moment its I/O thread "
-                + "writes it (as python3-websocket, which writes on the calling thread), not from the hand-off "
-                + "to that thread.\n");
+                + "differ by more than a gateway costs. jupyter_server runs on a kernel of its own. Every client "
+                + "times a request from the moment it writes it (the project's Java WebSocket client on its I/O "
+                + "thread, not from the hand-off to that thread).\n");
         for (var entry : results.roundTrips.entrySet()) {
             String kernel = entry.getKey();
             List<Distribution> ds = entry.getValue();
-            Optional<Distribution> floor = find(ds, Paths.JAVA_FLOOR);
+            Optional<Distribution> floor = find(ds, Paths.PYTHON_FLOOR).or(() -> find(ds, Paths.JAVA_FLOOR));
             Optional<Distribution> js = find(ds, Paths.JS_STOCK);
             md.append("\n### ").append(kernel).append("\n\n");
-            md.append("| path | n | p10 ms | median ms | p90 ms | p99 ms | median − floor | median / floor | "
-                    + "median / jupyter_server | server CPU µs / request |\n"
-                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| path | n | p10 ms | median ms | p90 ms | p99 ms | median − floor | p90 − floor | "
+                    + "p99 − floor | median / jupyter_server | server CPU µs / request |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Distribution d : ds) {
                 md.append(row(d.label(), Integer.toString(d.count()), ms(d.percentile(10)), ms(d.median()),
                         ms(d.percentile(90)),
                         ms(d.percentile(99)),
                         floor.map(f -> signedMs(d.median() - f.median())).orElse("–"),
-                        floor.map(f -> ratio(d.median() / f.median())).orElse("–"),
+                        floor.map(f -> signedMs(d.percentile(90) - f.percentile(90))).orElse("–"),
+                        floor.map(f -> signedMs(d.percentile(99) - f.percentile(99))).orElse("–"),
                         js.map(j -> ratio(d.median() / j.median())).orElse("–"), serverCpu(d)));
             }
+            floor.ifPresent(f -> md.append("\nFloor: ").append(f.label()).append(".\n"));
             md.append("\nServer CPU: the time every thread of the server process spent on a CPU during the path's "
                     + "turns, per request (Kernelgate's JVM or jupyter_server's Python, not the kernel); in brackets "
                     + "the part of it the JVM's JIT compiler threads spent, which a JVM that has run long enough no "
@@ -129,8 +132,9 @@ final class Report {
             }
         }
         md.append("\nEvery row but jupyter_server's is the median of " + IopubTurns.ROUNDS + " runs after a warm-up "
-                + "run; the Java floor and Kernelgate take turns. Kernel CPU: the kernel process's CPU time over the "
-                + "run's wall time (100 % is one core kept busy): near 100 % the kernel is the limit, and on this "
+                + "run; jupyter_client, the Java floor and Kernelgate take turns, each on a kernel of its own (a "
+                + "client on the kernel Kernelgate started would share its IOPub with the gateway). Kernel CPU: the "
+                + "kernel process's CPU time over the run's wall time (100 % is one core kept busy): near 100 % the kernel is the limit, and on this "
                 + "2-core machine every CPU-second the client and the server spend is taken from it. Server CPU: the "
                 + "gateway's (or jupyter_server's) CPU time per message sent.\n");
         if (results.iopub.stream().anyMatch(r -> r.kernel().equals(FloodKernelSpec.NAME))) {
@@ -214,9 +218,9 @@ final class Report {
         md.append("\n## 5. execd\n\n");
         md.append("`/command true` and the bare spawns of the same shell from the benchmark's JVM (as execd starts "
                 + "it: stdin from /dev/null, both pipes read to the end, then the exit; execd puts setsid in front) "
-                + "alternate request by request. `/code` and the Java direct-ZMQ floor take turns on the code "
-                + "context's own ipykernel, as in section 1; each turn on a fresh keep-alive connection. After "
-                + sizes.commandWarmup() + " warm-up requests per path.\n\n");
+                + "alternate request by request. `/code` and the direct-ZMQ floors (jupyter_client, the Java client) "
+                + "take turns on the code context's own ipykernel, as in section 1; each turn on a fresh keep-alive "
+                + "connection. After " + sizes.commandWarmup() + " warm-up requests per path.\n\n");
         md.append("| request, until its event stream ends | n | median ms | p90 ms | p99 ms | "
                 + "execd CPU µs / request |\n|---|---:|---:|---:|---:|---:|\n");
         List<Distribution> streams = new java.util.ArrayList<>(List.of(e.commandTrue()));
@@ -244,15 +248,23 @@ final class Report {
             return;
         }
         md.append("\n## 6. Memory (resident set of the server process itself, kernels not included)\n\n");
-        md.append("Idle: once the server answers; with K kernels: " + ConcurrencyAndMemory.SETTLE_MILLIS / 1000
-                + " s after the last one answered (a JVM returns its compiler's scratch memory every 5 s); with N "
-                + "connections: right after their requests.\n\n");
-        md.append("| server | idle | with K kernels | with N connections (after their requests) |\n"
-                + "|---|---:|---:|---:|\n");
+        md.append("Idle (once the server answers), with K kernels, and with N connections once their requests are "
+                + "answered (all still open): the median of " + ConcurrencyAndMemory.READINGS + " readings a second "
+                + "apart, the first " + ConcurrencyAndMemory.SETTLE_MILLIS / 1000 + " s later (a JVM returns its "
+                + "compiler's scratch memory every 5 s), the lowest and highest reading in brackets (idle: the "
+                + "median alone); for N connections also the reading right after the last request.\n\n");
+        md.append("| server | idle | with K kernels | with N connections | with N connections, right after their "
+                + "requests |\n|---|---:|---:|---:|---:|\n");
         for (ConcurrencyAndMemory.Result c : results.concurrency) {
-            md.append(row(c.server(), mib(c.rssIdle()), mib(c.rssWithKernels()) + " (K = " + c.kernels() + ")",
-                    mib(c.rssWithConnections()) + " (N = " + c.clients() + ")"));
+            md.append(row(c.server(), mib(c.rssIdle()), settled(c.rssWithKernels(), "K = " + c.kernels()),
+                    settled(c.rssWithConnections(), "N = " + c.clients()), mib(c.rssRightAfterRequests())));
         }
+    }
+
+    /** The median of settled readings, with their range. */
+    private static String settled(List<Long> readings, String what) {
+        return mib(ConcurrencyAndMemory.median(readings)) + String.format(Locale.ROOT, " (%s; %.1f–%.1f)", what,
+                Collections.min(readings) / MB, Collections.max(readings) / MB);
     }
 
     private void sandboxStarts() {

@@ -23,6 +23,7 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final String token;
     private final String warningMarker;
+    private final ThreadCpu threadCpu;
 
     private ServerProcess(String name, Process process, Path log, int port, String token, String warningMarker) {
         this.name = name;
@@ -31,6 +32,7 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
         this.token = token;
         this.warningMarker = warningMarker;
+        this.threadCpu = new ThreadCpu(process.pid());
     }
 
     /** Starts {@code command} and waits until {@code readyPath} answers 200 on its port. */
@@ -95,9 +97,14 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Its own CPU time so far, with its JIT compiler threads' share. */
+    ProcFs.Cpu ownCpu() {
+        return threadCpu.read();
+    }
+
     /** Its kernels' CPU (its child processes) and its own. */
     IopubThroughput.CpuSources cpu() {
-        return new IopubThroughput.CpuSources(() -> ProcFs.childrenCpuNanos(pid()), () -> ProcFs.cpuNanos(pid()));
+        return new IopubThroughput.CpuSources(() -> ProcFs.childrenCpuNanos(pid()), () -> ownCpu().nanos());
     }
 
     Path log() {
