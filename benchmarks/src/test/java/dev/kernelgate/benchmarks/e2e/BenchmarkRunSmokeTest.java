@@ -39,8 +39,8 @@ class BenchmarkRunSmokeTest {
         assertEquals(List.of(Paths.PYTHON_FLOOR, Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1, Paths.KG_LEGACY_PY,
                         Paths.KG_V1_PY, Paths.KG_V1_JEROMQ, Paths.KG_V1_PY_JEROMQ, Paths.JS_STOCK),
                 python);
-        assertEquals(List.of(Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1, Paths.KG_LEGACY_PY, Paths.KG_V1_PY,
-                        Paths.KG_V1_JEROMQ, Paths.KG_V1_PY_JEROMQ),
+        assertEquals(List.of(Paths.PYTHON_FLOOR, Paths.JAVA_FLOOR, Paths.KG_LEGACY, Paths.KG_V1, Paths.KG_LEGACY_PY,
+                        Paths.KG_V1_PY, Paths.KG_V1_JEROMQ, Paths.KG_V1_PY_JEROMQ),
                 results.roundTrips.get("java").stream().map(Distribution::label).toList());
         results.roundTrips.values().stream().flatMap(List::stream).forEach(d -> {
             assertEquals(Sizes.smokeRun().rttSamples(), d.count(), d.label());
@@ -61,10 +61,14 @@ class BenchmarkRunSmokeTest {
         assertEquals(2, results.concurrency.size());
         results.concurrency.forEach(c -> {
             assertEquals(0, c.lost() + c.misrouted(), c.server());
-            assertTrue(c.rssWithConnections() > 0, c.server());
+            assertTrue(c.rssIdle() > 0, c.server());
+            assertEquals(ConcurrencyAndMemory.READINGS, c.rssWithKernels().size(), c.server());
+            assertEquals(ConcurrencyAndMemory.READINGS, c.rssWithConnections().size(), c.server());
+            assertTrue(ConcurrencyAndMemory.median(c.rssWithConnections()) > 0, c.server());
+            assertTrue(c.rssRightAfterRequests() > 0, c.server());
         });
         assertNotNull(results.execd);
-        assertEquals(2, results.execd.codeOnePlusOne().size(), "/code and the floor beside it");
+        assertEquals(3, results.execd.codeOnePlusOne().size(), "/code and the two floors beside it");
         results.execd.codeOnePlusOne().forEach(d -> assertEquals(Sizes.smokeRun().commandSamples(), d.count()));
         assertEquals(2, results.execd.spawns().size(), "the bare spawns beside /command true");
         results.execd.spawns().forEach(d -> assertEquals(Sizes.smokeRun().commandSamples(), d.count()));
