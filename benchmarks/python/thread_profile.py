@@ -2,7 +2,8 @@
 
 Modes:
   legacy, v1  a WebSocket client with that framing executes through the gateway
-  watch       a WebSocket client only watches; jupyter_client executes on the kernel's own ports
+  watch       a WebSocket client only watches (reads every broadcast); jupyter_client executes on the kernel's own
+              ports
               (needs --runtime-dir, the gateway's JUPYTER_RUNTIME_DIR, to find the connection file)
 Prints per-thread figures per request from /proc/PID/task/*/{stat,status}: µs user, µs sys, voluntary and
 involuntary context switches. Threads of one name (Netty's loops) are summed.
@@ -14,6 +15,7 @@ import glob
 import json
 import os
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -106,6 +108,16 @@ def main():
             kc.load_connection_file()
             kc.start_channels()
             kc.wait_for_ready(timeout=30)
+
+            # The WebSocket watches: it reads every broadcast. (Unread, the session's bounded queue fills and the
+            # figures become its garbage collections.)
+            def drain():
+                try:
+                    while True:
+                        ws.recv()
+                except Exception:  # closed at the end
+                    pass
+            threading.Thread(target=drain, daemon=True).start()
 
             def once():
                 kc.execute_interactive("1+1", output_hook=lambda m: None, timeout=30)
