@@ -9,13 +9,13 @@ as the other paths.
 The milliseconds are measured here, around the client alone. A kernel started here is shut down at the end of input.
 """
 import json
-import sys
 import time
 
 import zmq
 
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
+from line_driven import serve
 
 
 def run(kc, code, timeout=600):
@@ -70,40 +70,45 @@ def prove_subscription(kc, timeout=60):
     raise TimeoutError("no IOPub message from the kernel")
 
 
+class Client:
+    def __init__(self):
+        self.manager = None
+        self.kc = None
+
+    def start(self, kernel_name):
+        self.manager = KernelManager(kernel_name=kernel_name)
+        self.manager.start_kernel()
+        return f"ok {self.manager.provisioner.process.pid} {self.manager.connection_file}"
+
+    def open(self, connection_file):
+        self.kc = BlockingKernelClient()
+        # jupyter_client's shared context, as the Java floor keeps one; no high-water mark on the receiving side (as
+        # the gateway's SUB): a slow reader must not drop IOPub.
+        self.kc.context.setsockopt(zmq.RCVHWM, 0)
+        self.kc.load_connection_file(connection_file)
+        self.kc.start_channels()
+        prove_subscription(self.kc)
+        return "ok"
+
+    def exec(self, rest):
+        ms, lines, displays, status = run(self.kc, json.loads(rest))
+        return f"{ms:.4f} {status} {lines} {displays}"
+
+    def close(self, rest=""):
+        self.kc.stop_channels()
+        self.kc = None
+        return "ok"
+
+
 def main():
-    manager = None
-    kc = None
+    client = Client()
     try:
-        for line in sys.stdin:
-            command, _, rest = line.rstrip("\n").partition(" ")
-            if command == "start":
-                manager = KernelManager(kernel_name=rest)
-                manager.start_kernel()
-                pid = manager.provisioner.process.pid
-                print(f"ok {pid} {manager.connection_file}", flush=True)
-            elif command == "open":
-                kc = BlockingKernelClient()
-                # jupyter_client's shared context, as the Java floor keeps one; no high-water mark on the
-                # receiving side (as the gateway's SUB): a slow reader must not drop IOPub.
-                kc.context.setsockopt(zmq.RCVHWM, 0)
-                kc.load_connection_file(rest)
-                kc.start_channels()
-                prove_subscription(kc)
-                print("ok", flush=True)
-            elif command == "exec":
-                ms, lines, displays, status = run(kc, json.loads(rest))
-                print(f"{ms:.4f} {status} {lines} {displays}", flush=True)
-            elif command == "close":
-                kc.stop_channels()
-                kc = None
-                print("ok", flush=True)
-            else:
-                print(f"error unknown command {command!r}", flush=True)
+        serve({"start": client.start, "open": client.open, "exec": client.exec, "close": client.close})
     finally:
-        if kc is not None:
-            kc.stop_channels()
-        if manager is not None:
-            manager.shutdown_kernel(now=True)
+        if client.kc is not None:
+            client.close()
+        if client.manager is not None:
+            client.manager.shutdown_kernel(now=True)
 
 
 if __name__ == "__main__":

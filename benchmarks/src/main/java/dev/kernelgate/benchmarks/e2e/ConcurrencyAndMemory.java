@@ -26,15 +26,15 @@ final class ConcurrencyAndMemory {
         }
     }
 
+    /** How long after the work (start, kernels ready, requests answered) the resident set is first read. */
+    static final long SETTLE_MILLIS = 6_000;
+    /** How many readings, a second apart: one reading may fall on a JIT compilation's scratch memory. */
+    static final int READINGS = 5;
+
     /** The median of settled readings. */
     static long median(List<Long> readings) {
         return readings.stream().sorted().toList().get(readings.size() / 2);
     }
-
-    /** How long after the kernels are ready their resident set is first read. */
-    static final long SETTLE_MILLIS = 6_000;
-    /** How many readings with K kernels, a second apart: one reading may fall on a JIT compilation's scratch memory. */
-    static final int READINGS = 5;
 
     private ConcurrencyAndMemory() {
     }

@@ -141,12 +141,13 @@ final class KernelComparisons {
     private static void iopubInTurns(Bench bench, Results results, String kernel, ServerProcess kg,
                                      List<IopubCase> cases, boolean withJupyterClient) throws Exception {
         try (JavaFloor floor = JavaFloor.start(bench.servers().work(), kernel);
-             PythonClient jupyterClient = PythonClient.jupyterClient(bench.servers().repo(), bench.servers().work())) {
+             PythonClient jupyterClient = withJupyterClient
+                     ? PythonClient.jupyterClient(bench.servers().repo(), bench.servers().work()) : null) {
             String id = bench.rest().startKernel(kg, kernel);
             KernelSession libzmq = null;
             try (WsSession ws = WsSession.open(bench.group(), kg, id, true)) {
                 List<IopubTurns.Path> paths = new ArrayList<>();
-                if (withJupyterClient) {
+                if (jupyterClient != null) {
                     PythonClient.OwnKernel own = jupyterClient.startKernel(kernel);
                     libzmq = jupyterClient.open(own.connectionFile());
                     paths.add(new IopubTurns.Path(Paths.PYTHON_FLOOR, libzmq, new IopubThroughput.CpuSources(
