@@ -4,6 +4,8 @@ Modes:
   legacy, v1  a WebSocket client with that framing executes through the gateway
   watch       a WebSocket client only watches (reads every broadcast); jupyter_client executes on the kernel's own
               ports
+  alone       as watch, but the WebSocket closes before the executes (its session keeps a reconnect buffer): what the
+              benchmark's "only watching" figure measures during the floor's turns
               (needs --runtime-dir, the gateway's JUPYTER_RUNTIME_DIR, to find the connection file)
 Prints per-thread figures per request from /proc/PID/task/*/{stat,status}: µs user, µs sys, voluntary and
 involuntary context switches. Threads of one name (Netty's loops) are summed.
@@ -81,7 +83,7 @@ def main():
     ap.add_argument("--url", required=True)  # http://127.0.0.1:PORT
     ap.add_argument("--token", default="")
     ap.add_argument("--pid", type=int, required=True)
-    ap.add_argument("--mode", choices=["legacy", "v1", "watch"], default="v1")
+    ap.add_argument("--mode", choices=["legacy", "v1", "watch", "alone"], default="v1")
     ap.add_argument("-n", type=int, default=500)
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--kernel-id")
@@ -102,7 +104,7 @@ def main():
     ws = kernel_ws.connect(ws_url, args.token, v1)
     samples = []
     try:
-        if args.mode == "watch":
+        if args.mode in ("watch", "alone"):
             from jupyter_client import BlockingKernelClient
             kc = BlockingKernelClient(connection_file=os.path.join(args.runtime_dir, f"kernel-{kid}.json"))
             kc.load_connection_file()
@@ -117,7 +119,10 @@ def main():
                         ws.recv()
                 except Exception:  # closed at the end
                     pass
-            threading.Thread(target=drain, daemon=True).start()
+            if args.mode == "watch":
+                threading.Thread(target=drain, daemon=True).start()
+            else:
+                ws.close()
 
             def once():
                 kc.execute_interactive("1+1", output_hook=lambda m: None, timeout=30)

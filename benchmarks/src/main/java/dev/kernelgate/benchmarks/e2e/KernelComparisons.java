@@ -117,6 +117,8 @@ final class KernelComparisons {
                     sizes.rttWarmup(), sizes.rttSamples(), sizes.rttTurn(),
                     serverCpu(kg, kgJeromq))
                     .forEach(d -> results.roundTrip(kernel, d));
+            results.watching.put(kernel, WatchingCost.measure(bench, kg, id, connectionFile, jupyterClient,
+                    sizes.smoke() ? 1 : 8, sizes.rttSamples(), sizes.rttTurn()));
         } finally {
             bench.rest().deleteKernel(kg, id);
             bench.rest().deleteKernel(kgJeromq, jeromqId);

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * python3-websocket on a kernel's channels WebSocket ({@code benchmarks/python/ws_session.py}), the way a new user
  * first tries a gateway, or jupyter_client on libzmq straight on a kernel's ports
  * ({@code benchmarks/python/zmq_session.py}), the fastest client there is. The script times each execute itself,
- * around its connection alone, so the pipe to the benchmark is not counted.
+ * around its connection alone, so the pipe to the benchmark is not counted. A third only watches a kernel's IOPub
+ * ({@code benchmarks/python/iopub_watch.py}) and says what receiving it cost.
  */
 final class PythonClient implements AutoCloseable {
     private final Process process;
@@ -40,6 +41,11 @@ final class PythonClient implements AutoCloseable {
     /** jupyter_client on libzmq. */
     static PythonClient jupyterClient(Path repo, Path work) throws IOException {
         return start(repo, work, "zmq_session.py");
+    }
+
+    /** A watcher of a kernel's IOPub on libzmq. */
+    static PythonClient iopubWatcher(Path repo, Path work) throws IOException {
+        return start(repo, work, "iopub_watch.py");
     }
 
     private static PythonClient start(Path repo, Path work, String script) throws IOException {
@@ -73,6 +79,33 @@ final class PythonClient implements AutoCloseable {
             throw new IOException(script + ": " + String.join(" ", answer));
         }
         return new OwnKernel(Long.parseLong(answer[1]), Path.of(answer[2]));
+    }
+
+    /**
+     * Subscribes to the IOPub of the kernel of {@code connectionFile} (iopub_watch.py); {@code verify}: deserialize
+     * and verify each message as jupyter_client's Session does, else only receive its frames.
+     */
+    void watch(Path connectionFile, boolean verify) throws IOException {
+        expectOk(call("watch " + connectionFile + (verify ? " session" : " raw")));
+    }
+
+    /** Messages the watcher has received so far and its process's CPU time (iopub_watch.py). */
+    record Mark(long messages, long cpuNanos) {
+        Mark minus(Mark before) {
+            return new Mark(messages - before.messages, cpuNanos - before.cpuNanos);
+        }
+
+        Mark plus(Mark other) {
+            return new Mark(messages + other.messages, cpuNanos + other.cpuNanos);
+        }
+    }
+
+    Mark mark() throws IOException {
+        String[] answer = call("mark").split(" ");
+        if (answer.length != 3 || !"ok".equals(answer[0])) {
+            throw new IOException(script + ": " + String.join(" ", answer));
+        }
+        return new Mark(Long.parseLong(answer[1]), Long.parseLong(answer[2]));
     }
 
     private synchronized String call(String line) throws IOException {

@@ -89,6 +89,7 @@ final class Report {
                         + "distribution has two modes and the median falls between them, moving by tenths of a "
                         + "millisecond with small shifts. The fast mode (p10) shows what a path adds.\n");
             }
+            watching(kernel);
             String png = "rtt-" + kernel + ".png";
             Charts.latencyCdf(dir.resolve("results").resolve(png), "Execute round trip, " + kernel, ds);
             md.append("\n![round trip ").append(kernel).append("](results/").append(png).append(")\n");
@@ -96,6 +97,26 @@ final class Report {
         if (results.roundTrips.values().stream().flatMap(List::stream).anyMatch(d -> d.label().equals(Paths.JS_STOCK))) {
             md.append("\njupyter_server's figure includes Nagle's delay: its Tornado WebSocket does not set "
                     + "TCP_NODELAY, so small replies wait for the delayed ACK of the previous segment.\n");
+        }
+    }
+
+    private void watching(String kernel) {
+        List<WatchingCost.Row> rows = results.watching.get(kernel);
+        if (rows == null || rows.isEmpty()) {
+            return;
+        }
+        md.append("\nOnly watching, the same messages: jupyter_client executes `1+1` on the kernel's ports ")
+                .append(rows.get(0).requests()).append(" times, in turns as above (a Kernelgate WebSocket session ")
+                .append("opens and closes between turns, not counted, so the closed session's buffer stays as small), ")
+                .append("while two libzmq watchers subscribe to its IOPub beside Kernelgate; CPU of each process ")
+                .append("(every thread) per request.\n\n")
+                .append("| watcher | messages / request | CPU µs / request | × Kernelgate |\n|---|---:|---:|---:|\n");
+        double kg = rows.get(0).cpuMicrosPerRequest();
+        for (WatchingCost.Row r : rows) {
+            md.append(row(r.watcher(), String.format(Locale.ROOT, "%.2f", r.messagesPerRequest()),
+                    String.format(Locale.ROOT, "%.0f", r.cpuMicrosPerRequest())
+                            + (r.jitMicrosPerRequest() >= 1 ? String.format(Locale.ROOT, " (JIT %.0f)",
+                            r.jitMicrosPerRequest()) : ""), ratio(r.cpuMicrosPerRequest() / kg)));
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.Map;
 final class Results {
     /** Round-trip distributions per kernel, in the order measured. */
     final Map<String, List<Distribution>> roundTrips = new LinkedHashMap<>();
+    /** Only watching, per kernel: what Kernelgate and two libzmq watchers spend on the same messages. */
+    final Map<String, List<WatchingCost.Row>> watching = new LinkedHashMap<>();
     final List<IopubThroughput.Row> iopub = new ArrayList<>();
     final List<Distribution> starts = new ArrayList<>();
     final List<ConcurrencyAndMemory.Result> concurrency = new ArrayList<>();

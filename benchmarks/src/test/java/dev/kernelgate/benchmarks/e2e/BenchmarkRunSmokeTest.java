@@ -46,6 +46,17 @@ class BenchmarkRunSmokeTest {
             assertEquals(Sizes.smokeRun().rttSamples(), d.count(), d.label());
             assertTrue(d.median() > 0, d.label());
         });
+        // Only watching: Kernelgate and the two libzmq watchers received the same messages (busy, execute_input,
+        // execute_result, idle per 1+1) and spent something on them.
+        assertEquals(List.of("python3", "java"), List.copyOf(results.watching.keySet()));
+        results.watching.forEach((kernel, rows) -> {
+            assertEquals(List.of(WatchingCost.KERNELGATE, WatchingCost.SESSION, WatchingCost.RAW),
+                    rows.stream().map(WatchingCost.Row::watcher).toList(), kernel);
+            rows.forEach(r -> {
+                assertTrue(r.messagesPerRequest() >= 3, kernel + " " + r);
+                assertTrue(r.cpuMicrosPerRequest() > 0, kernel + " " + r);
+            });
+        });
         // IOPub: 3 ipykernel cases on 5 paths, the Java kernel case on 2, the flood kernel on 2; every count
         // complete but where jupyter_server's stock rate limit may drop (it does not at smoke sizes).
         assertEquals(3 * 5 + 2 + 2, results.iopub.size());
@@ -81,6 +92,7 @@ class BenchmarkRunSmokeTest {
                 "## 4. Concurrency", "## 5. execd", "## 6. Memory", "## 7. Sandbox start")) {
             assertTrue(md.contains(section), section);
         }
+        assertTrue(md.contains(WatchingCost.SESSION), "the watching table");
         assertFalse(md.contains("Scenarios that failed"));
         for (String png : List.of("rtt-python3.png", "rtt-java.png", "concurrency.png")) {
             byte[] bytes = Files.readAllBytes(out.resolve("results").resolve(png));

@@ -1,0 +1,97 @@
+"""What any relay between a kernel's IOPub and its client costs the kernel's output rate on this machine.
+
+jupyter_client runs the benchmark's display_data case (N `display(..., raw=True)`) on one ipykernel, alternately
+straight on the kernel's IOPub port and through tcp_relay.c (one read and one write per arrival, nothing decoded),
+fresh channels each run, R runs each; prints the medians, the throughput ratio relayed / direct and the relay's CPU
+per message. The relay is the floor of every relay: a gateway decodes, verifies and re-frames on top of it.
+
+  /usr/bin/python3 benchmarks/probes/relay_floor.py          (N=5000 R=9 by default; needs cc, ipykernel)
+"""
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "python"))
+
+import zmq  # noqa: E402
+from jupyter_client.blocking.client import BlockingKernelClient  # noqa: E402
+from jupyter_client.manager import KernelManager  # noqa: E402
+from zmq_session import prove_subscription, run  # noqa: E402
+
+N = int(os.environ.get("N", "5000"))
+R = int(os.environ.get("R", "9"))
+CODE = "from IPython.display import display\nfor i in range(%d): display({'text/plain': str(i)}, raw=True)" % N
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_micros(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1e6 / TICK
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="relay-floor-")
+    relay_bin = os.path.join(work, "tcp_relay")
+    subprocess.run(["cc", "-O2", "-o", relay_bin, os.path.join(HERE, "tcp_relay.c")], check=True)
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel()
+    relay = None
+    try:
+        with open(manager.connection_file) as f:
+            info = json.load(f)
+        port = free_port()
+        relay = subprocess.Popen([relay_bin, str(port), str(info["iopub_port"])])
+        relayed = os.path.join(work, "relayed.json")
+        with open(relayed, "w") as f:
+            json.dump(dict(info, iopub_port=port), f)
+        paths = {"direct": manager.connection_file, "relayed": relayed}
+
+        def once(name):
+            kc = BlockingKernelClient()
+            kc.context.setsockopt(zmq.RCVHWM, 0)
+            kc.load_connection_file(paths[name])
+            kc.start_channels()
+            try:
+                prove_subscription(kc)
+                before = cpu_micros(relay.pid)
+                ms, _, displays, status = run(kc, CODE)
+                relay_us = (cpu_micros(relay.pid) - before) / N
+            finally:
+                kc.stop_channels()
+            if displays != N or status != "ok":
+                raise RuntimeError(f"{name}: {displays} of {N} displays, status {status}")
+            return ms, relay_us
+
+        once("direct")
+        once("relayed")
+        runs = {"direct": [], "relayed": []}
+        for r in range(R):
+            order = ("direct", "relayed") if r % 2 == 0 else ("relayed", "direct")
+            for name in order:
+                runs[name].append(once(name))
+        for name, rows in runs.items():
+            ms = sorted(m for m, _ in rows)
+            print(f"{name}: median {statistics.median(ms):.0f} ms ({', '.join(f'{m:.0f}' for m in ms)}); "
+                  f"relay CPU {statistics.median(u for _, u in rows):.1f} µs/message")
+        ratio = statistics.median(m for m, _ in runs["direct"]) / statistics.median(m for m, _ in runs["relayed"])
+        print(f"throughput relayed / direct: {ratio:.3f}")
+    finally:
+        if relay is not None:
+            relay.kill()
+        manager.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    main()
