@@ -1,9 +1,11 @@
 """What any relay between a kernel's IOPub and its client costs the kernel's output rate on this machine.
 
-jupyter_client runs the benchmark's display_data case (N `display(..., raw=True)`) on one ipykernel, alternately
-straight on the kernel's IOPub port and through tcp_relay.c (one read and one write per arrival, nothing decoded),
-fresh channels each run, R runs each; prints the medians, the throughput ratio relayed / direct and the relay's CPU
-per message. The relay is the floor of every relay: a gateway decodes, verifies and re-frames on top of it.
+jupyter_client runs the benchmark's display_data case (N `display(..., raw=True)`) on one ipykernel, in turns:
+straight on the kernel's IOPub port; through tcp_relay.c (one read and one write per arrival, nothing decoded); and
+straight again while a second subscriber, a bare libzmq receiver (benchmarks/python/iopub_watch.py, raw), takes
+every message too, as a gateway that watches the kernel does. Fresh channels each run, R runs each; prints the
+medians, each throughput against the direct one and the relay's CPU per message. The relay is the floor of every
+relay: a gateway decodes, verifies and re-frames on top of it.
 
   /usr/bin/python3 benchmarks/probes/relay_floor.py          (N=5000 R=9 by default; needs cc, ipykernel)
 """
@@ -47,7 +49,7 @@ def main():
     subprocess.run(["cc", "-O2", "-o", relay_bin, os.path.join(HERE, "tcp_relay.c")], check=True)
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel()
-    relay = None
+    relay = watcher = None
     try:
         with open(manager.connection_file) as f:
             info = json.load(f)
@@ -56,13 +58,24 @@ def main():
         relayed = os.path.join(work, "relayed.json")
         with open(relayed, "w") as f:
             json.dump(dict(info, iopub_port=port), f)
-        paths = {"direct": manager.connection_file, "relayed": relayed}
+        paths = {"direct": manager.connection_file, "relayed": relayed, "watched": manager.connection_file}
+        watcher = subprocess.Popen([sys.executable, os.path.join(HERE, "..", "python", "iopub_watch.py")],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+        def tell(line):
+            watcher.stdin.write(line + "\n")
+            watcher.stdin.flush()
+            answer = watcher.stdout.readline().strip()
+            if not answer.startswith("ok"):
+                raise RuntimeError(f"iopub_watch.py: {answer}")
 
         def once(name):
             kc = BlockingKernelClient()
             kc.context.setsockopt(zmq.RCVHWM, 0)
             kc.load_connection_file(paths[name])
             kc.start_channels()
+            if name == "watched":
+                tell(f"watch {manager.connection_file} raw")
             try:
                 prove_subscription(kc)
                 before = cpu_micros(relay.pid)
@@ -70,26 +83,31 @@ def main():
                 relay_us = (cpu_micros(relay.pid) - before) / N
             finally:
                 kc.stop_channels()
+                if name == "watched":
+                    tell("close")
             if displays != N or status != "ok":
                 raise RuntimeError(f"{name}: {displays} of {N} displays, status {status}")
             return ms, relay_us
 
-        once("direct")
-        once("relayed")
-        runs = {"direct": [], "relayed": []}
+        names = list(paths)
+        for name in names:
+            once(name)
+        runs = {name: [] for name in names}
         for r in range(R):
-            order = ("direct", "relayed") if r % 2 == 0 else ("relayed", "direct")
-            for name in order:
+            for name in names[r % len(names):] + names[:r % len(names)]:
                 runs[name].append(once(name))
+        direct = statistics.median(m for m, _ in runs["direct"])
         for name, rows in runs.items():
             ms = sorted(m for m, _ in rows)
             print(f"{name}: median {statistics.median(ms):.0f} ms ({', '.join(f'{m:.0f}' for m in ms)}); "
-                  f"relay CPU {statistics.median(u for _, u in rows):.1f} µs/message")
-        ratio = statistics.median(m for m, _ in runs["direct"]) / statistics.median(m for m, _ in runs["relayed"])
-        print(f"throughput relayed / direct: {ratio:.3f}")
+                  f"throughput / direct {direct / statistics.median(ms):.3f}"
+                  + (f"; relay CPU {statistics.median(u for _, u in rows):.1f} µs/message" if name == "relayed" else ""))
     finally:
         if relay is not None:
             relay.kill()
+        if watcher is not None:
+            watcher.stdin.close()
+            watcher.wait()
         manager.shutdown_kernel(now=True)
 
 

@@ -118,7 +118,7 @@ final class KernelComparisons {
                     serverCpu(kg, kgJeromq))
                     .forEach(d -> results.roundTrip(kernel, d));
             results.watching.put(kernel, WatchingCost.measure(bench, kg, id, connectionFile, jupyterClient,
-                    sizes.smoke() ? 1 : 8, sizes.rttSamples(), sizes.rttTurn()));
+                    sizes.smoke() ? 1 : 20, sizes.rttSamples(), sizes.rttTurn()));
         } finally {
             bench.rest().deleteKernel(kg, id);
             bench.rest().deleteKernel(kgJeromq, jeromqId);
