@@ -68,6 +68,7 @@ def main():
             answer = watcher.stdout.readline().strip()
             if not answer.startswith("ok"):
                 raise RuntimeError(f"iopub_watch.py: {answer}")
+            return answer
 
         def once(name):
             kc = BlockingKernelClient()
@@ -78,6 +79,13 @@ def main():
                 tell(f"watch {manager.connection_file} raw")
             try:
                 prove_subscription(kc)
+                # The second subscriber must be taking messages before the run: until then the arm is a direct one.
+                for _ in range(100):
+                    if name != "watched" or int(tell("mark").split()[1]) > 0:
+                        break
+                    prove_subscription(kc)
+                else:
+                    raise RuntimeError("the second subscriber received nothing")
                 before = cpu_micros(relay.pid)
                 ms, _, displays, status = run(kc, CODE)
                 relay_us = (cpu_micros(relay.pid) - before) / N

@@ -3,7 +3,8 @@ a client that only watches, beside what Kernelgate spends watching the same mess
 
   watch FILE MODE  subscribes to the IOPub of the kernel of a connection file and receives every message on a thread
                    of its own; MODE "session" deserializes and verifies each one as jupyter_client's Session does,
-                   "raw" only receives the frames (libzmq alone); answers "ok"
+                   "raw" only receives the frames (libzmq alone); answers "ok" at once: the subscription reaches the
+                   kernel a moment later, so the caller proves it (mark counts the messages of a request it made)
   mark             answers "ok MESSAGES CPU_NS": messages received so far and this process's CPU time (every thread,
                    libzmq's I/O thread included)
   close            unsubscribes; answers "ok"
@@ -49,8 +50,7 @@ class Watcher:
 
         self.thread = threading.Thread(target=receive, daemon=True)
         self.thread.start()
-        time.sleep(0.2)  # the subscription reaches the kernel; the caller warms up before it marks
-        return "ok"
+        return "ok"  # subscribed once messages are counted: the caller proves it with mark
 
     def mark(self, rest=""):
         return f"ok {self.count} {time.process_time_ns()}"

@@ -19,6 +19,7 @@ final class WatchingCost {
             + "closed session";
     static final String SESSION = "jupyter_client watcher: recv_multipart, Session.deserialize (verifies)";
     static final String RAW = "libzmq watcher: recv_multipart only";
+    private static final int PROOF_ATTEMPTS = 100;
 
     /**
      * One watcher's cost: CPU per request (every thread of its process; for Kernelgate with the part its JIT compiler
@@ -39,6 +40,7 @@ final class WatchingCost {
              KernelSession executing = jupyterClient.open(connectionFile)) {
             session.watch(connectionFile, true);
             raw.watch(connectionFile, false);
+            proveSubscribed(executing, session, raw);
             ProcFs.Cpu kgCpu = new ProcFs.Cpu(0, 0);
             PythonClient.Mark sessionTotal = new PythonClient.Mark(0, 0);
             PythonClient.Mark rawTotal = new PythonClient.Mark(0, 0);
@@ -72,6 +74,21 @@ final class WatchingCost {
                             (double) sessionTotal.messages() / measured, measured),
                     new Row(RAW, rawTotal.cpuNanos() / 1e3 / measured, 0, messages, measured));
         }
+    }
+
+    /** Executes until both watchers have received a message: a watcher subscribed late would count less. */
+    private static void proveSubscribed(KernelSession executing, PythonClient... watchers) throws Exception {
+        for (int attempt = 0; attempt < PROOF_ATTEMPTS; attempt++) {
+            execute(executing);
+            boolean all = true;
+            for (PythonClient w : watchers) {
+                all &= w.mark().messages() > 0;
+            }
+            if (all) {
+                return;
+            }
+        }
+        throw new IllegalStateException("watching: a watcher received nothing after " + PROOF_ATTEMPTS + " requests");
     }
 
     private static void execute(KernelSession session) throws Exception {
